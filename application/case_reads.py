@@ -1,0 +1,97 @@
+"""Reads of one case, always from the event store: current state, history, replay."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from application.dto import CaseDetails, EventRecord
+from application.store import TongjieStore
+from domain.case import Case
+from domain.errors import CaseNotFoundError, InvalidValueError
+from domain.times import utcnow
+from domain.values import Actor
+
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+
+
+class ChainLink(Protocol):
+    """The hashes the write path stored beside one event."""
+
+    @property
+    def originator_version(self) -> int: ...
+    @property
+    def hash(self) -> str: ...
+    @property
+    def prev_hash(self) -> str | None: ...
+
+
+class ChainSource(Protocol):
+    def select_case_chain(self, originator_id: UUID) -> Sequence[ChainLink]: ...
+
+
+class CaseReads:
+    def __init__(self, store: TongjieStore) -> None:
+        self.store = store
+
+    def current(self, case_id: UUID) -> CaseDetails:
+        case = self.store.load(case_id, CaseNotFoundError(case_id))
+        if not isinstance(case, Case):
+            raise CaseNotFoundError(case_id)
+        return CaseDetails.of(case, utcnow())
+
+    def history(self, case_id: UUID) -> list[EventRecord]:
+        """Every event in order, with both times, the actor, its data and its hashes."""
+        events = self._events(case_id)
+        links: dict[int, ChainLink] = {}
+        recorder = self.store.recorder
+        if hasattr(recorder, "select_case_chain"):
+            chain: ChainSource = recorder
+            links = {link.originator_version: link for link in chain.select_case_chain(case_id)}
+        return [_record(event, links.get(event.originator_version)) for event in events]
+
+    def at_version(self, case_id: UUID, version: int) -> CaseDetails:
+        if version < 1:
+            raise InvalidValueError("version", "must be 1 or more")
+        events = [e for e in self._events(case_id) if e.originator_version <= version]
+        return self._fold(case_id, events, events[-1].timestamp)
+
+    def as_of(self, case_id: UUID, moment: datetime) -> CaseDetails:
+        """The case as it stood at `moment`, by the time each event was recorded."""
+        events = self._events(case_id)
+        before = [e for e in events if e.timestamp <= moment]
+        if not before:
+            raise InvalidValueError("as_of", f"the case did not exist yet at {moment.isoformat()}")
+        return self._fold(case_id, before, moment)
+
+    def _events(self, case_id: UUID) -> list[Any]:
+        """The case's events from the first, never from a snapshot."""
+        events = list(self.store.events.get(case_id))
+        if not events or not isinstance(events[0], Case.Received):
+            raise CaseNotFoundError(case_id)
+        return events
+
+    def _fold(self, case_id: UUID, events: Iterable[Any], now: datetime) -> CaseDetails:
+        case: Aggregate | None = None
+        for event in events:
+            case = event.mutate(case)
+        if not isinstance(case, Case):
+            raise CaseNotFoundError(case_id)
+        return CaseDetails.of(case, now)
+
+
+def _record(event: Any, link: ChainLink | None) -> EventRecord:
+    actor = getattr(event, "actor", None)
+    return EventRecord(
+        version=event.originator_version,
+        type=type(event).__name__,
+        recorded_at=event.timestamp,
+        actor=actor if isinstance(actor, Actor) else None,
+        data={k: v for k, v in vars(event).items() if k not in _ENVELOPE},
+        hash=link.hash if link else None,
+        prev_hash=link.prev_hash if link else None,
+    )

@@ -1,0 +1,125 @@
+"""Reference data: organisations, mediators and the streets they serve."""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import IntegrityError
+
+from application.dto import MediatorInfo, OrganisationInfo
+from application.store import TongjieStore
+from domain.errors import (
+    DuplicateCodeError,
+    MediatorNotFoundError,
+    MediatorNotInOrganisationError,
+    OrganisationNotFoundError,
+    UnknownMediatorError,
+    UnknownOrganisationError,
+    UnknownStreetError,
+)
+from domain.reference import Directory, Mediator, Organisation
+from domain.values import Actor, OrganisationKind
+
+
+class ReferenceData:
+    def __init__(self, store: TongjieStore) -> None:
+        self.store = store
+
+    def directory(self) -> Directory:
+        found = self.store.load_or_none(Directory.ID)
+        return found if isinstance(found, Directory) else Directory.open()
+
+    # -- organisations --------------------------------------------------------------------
+
+    def add_organisation(
+        self, *, code: str, name: str, kind: OrganisationKind, street: str, actor: Actor
+    ) -> OrganisationInfo:
+        organisation = Organisation.register(
+            code=code, name=name, kind=kind, street=street, actor=actor
+        )
+        directory = self.directory()
+        if code in directory.organisations:
+            raise DuplicateCodeError("organisation", code)
+        directory.list_organisation(code, organisation.street)
+        self._save_new("organisation", code, directory, organisation)
+        return _organisation_info(organisation)
+
+    def organisation(self, code: str) -> OrganisationInfo:
+        found = self.store.load(Organisation.id_for(code), OrganisationNotFoundError(code))
+        return _organisation_info(found)
+
+    def organisations(self) -> list[OrganisationInfo]:
+        return [self.organisation(code) for code in self.directory().organisations]
+
+    def streets(self) -> list[str]:
+        return self.directory().streets
+
+    def require_street(self, street: str, field: str = "street") -> None:
+        if street not in self.directory().organisations.values():
+            raise UnknownStreetError(street, field)
+
+    # -- mediators ---------------------------------------------------------------------------
+
+    def add_mediator(
+        self, *, code: str, name: str, organisation: str, actor: Actor
+    ) -> MediatorInfo:
+        mediator = Mediator.register(code=code, name=name, organisation=organisation, actor=actor)
+        directory = self.directory()
+        if organisation not in directory.organisations:
+            raise UnknownOrganisationError(organisation)
+        if code in directory.mediators:
+            raise DuplicateCodeError("mediator", code)
+        directory.list_mediator(code)
+        self._save_new("mediator", code, directory, mediator)
+        return _mediator_info(mediator)
+
+    def mediator(self, code: str) -> MediatorInfo:
+        return _mediator_info(self._mediator(code))
+
+    def mediators(self) -> list[MediatorInfo]:
+        return [self.mediator(code) for code in self.directory().mediators]
+
+    def deactivate_mediator(self, code: str, *, actor: Actor) -> MediatorInfo:
+        mediator = self._mediator(code)
+        mediator.deactivate(actor=actor)
+        self.store.save(mediator)
+        return _mediator_info(mediator)
+
+    def require_routable(self, organisation: str, mediator: str) -> None:
+        """Routing names an existing organisation and an active mediator of it."""
+        found = self.store.load_or_none(Organisation.id_for(organisation))
+        if not isinstance(found, Organisation):
+            raise UnknownOrganisationError(organisation)
+        person = self.store.load_or_none(Mediator.id_for(mediator))
+        if not isinstance(person, Mediator) or not person.active:
+            raise UnknownMediatorError(mediator)
+        if person.organisation != organisation:
+            raise MediatorNotInOrganisationError(mediator, organisation)
+
+    def _mediator(self, code: str) -> Mediator:
+        found = self.store.load(Mediator.id_for(code), MediatorNotFoundError(code))
+        assert isinstance(found, Mediator)
+        return found
+
+    def _save_new(self, kind: str, code: str, directory: Directory, new: object) -> None:
+        try:
+            self.store.save(directory, new)
+        except IntegrityError:
+            # Another admin listed something at the same moment, or took the same code.
+            raise DuplicateCodeError(kind, code) from None
+
+
+def _organisation_info(organisation: Organisation) -> OrganisationInfo:
+    return OrganisationInfo(
+        code=organisation.code,
+        name=organisation.name,
+        kind=organisation.kind.value,
+        street=organisation.street,
+    )
+
+
+def _mediator_info(mediator: Mediator) -> MediatorInfo:
+    return MediatorInfo(
+        code=mediator.code,
+        name=mediator.name,
+        organisation=mediator.organisation,
+        active=mediator.active,
+    )

@@ -1,0 +1,32 @@
+"""The application as the outer layers see it: one object holding every use case."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import tzinfo
+
+from eventsourcing.persistence import Transcoding
+
+from application.case_reads import CaseReads
+from application.cases import CaseCommands
+from application.reference import ReferenceData
+from application.store import TongjieStore
+from application.users import Users
+
+
+class Tongjie:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        transcodings: Sequence[Transcoding],
+        timezone: tzinfo,
+    ) -> None:
+        self.store = TongjieStore(env, transcodings)
+        self.timezone = timezone
+        self.reference = ReferenceData(self.store)
+        self.cases = CaseCommands(self.store, self.reference, timezone)
+        self.reads = CaseReads(self.store)
+        self.users = Users(self.store, self.reference)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,131 @@
+"""Users and their bearer tokens: issued once, stored only as a hash, checked in the store."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+
+from application.dto import IssuedToken, UserInfo
+from application.reference import ReferenceData
+from application.store import TongjieStore
+from domain.errors import (
+    DuplicateCodeError,
+    TokenInvalidError,
+    UnknownMediatorError,
+    UserNotFoundError,
+)
+from domain.reference import Mediator
+from domain.user import TokenIndex, User
+from domain.values import Actor, Role
+
+TOKEN_BYTES = 32
+TOKEN_PREFIX = "tj_"
+
+RecordWith = Callable[[UserInfo], Mapping[str, Any]]
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 suffices: a token carries 256 random bits, so it cannot be guessed offline."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Users:
+    def __init__(self, store: TongjieStore, reference: ReferenceData) -> None:
+        self.store = store
+        self.reference = reference
+
+    def add(
+        self,
+        *,
+        login: str,
+        role: Role,
+        name: str = "",
+        mediator: str | None = None,
+        actor: Actor | None = None,
+        record_with: RecordWith | None = None,
+    ) -> IssuedToken:
+        """Add a user and issue their first token, which is shown once."""
+        if mediator is not None and not isinstance(
+            self.store.load_or_none(Mediator.id_for(mediator)), Mediator
+        ):
+            raise UnknownMediatorError(mediator)
+        token = new_token()
+        hashed = token_hash(token)
+        user = User.add(
+            login=login, name=name, role=role, mediator=mediator, token_hash=hashed, actor=actor
+        )
+        directory = self.reference.directory()
+        if login in directory.users:
+            raise DuplicateCodeError("user", login)
+        directory.list_user(login)
+        info = _user_info(user)
+        extra = dict(record_with(info)) if record_with else {}
+        try:
+            self.store.save(directory, user, TokenIndex.issue(token_hash=hashed, login=login), **extra)
+        except IntegrityError as error:
+            if getattr(error, "retryable", True) is False:
+                raise
+            raise DuplicateCodeError("user", login) from None
+        return IssuedToken(user=info, token=token)
+
+    def rotate(self, login: str, *, actor: Actor | None = None) -> IssuedToken:
+        """A new token; the old one stops working at once, on every process."""
+        user = self._user(login)
+        token = new_token()
+        hashed = token_hash(token)
+        user.rotate_token(token_hash=hashed, actor=actor)
+        self.store.save(user, TokenIndex.issue(token_hash=hashed, login=login))
+        return IssuedToken(user=_user_info(user), token=token)
+
+    def revoke(self, login: str, *, actor: Actor | None = None) -> UserInfo:
+        user = self._user(login)
+        user.revoke(actor=actor)
+        self.store.save(user)
+        return _user_info(user)
+
+    def get(self, login: str) -> UserInfo:
+        return _user_info(self._user(login))
+
+    def list(self) -> list[UserInfo]:
+        return [self.get(login) for login in self.reference.directory().users]
+
+    def authenticate(self, token: str) -> Actor:
+        """The user who holds this token, read from the store (never a cache or a view)."""
+        hashed = token_hash(token)
+        index = self.store.load_or_none(TokenIndex.id_for(hashed))
+        if not isinstance(index, TokenIndex):
+            raise TokenInvalidError
+        user = self.store.load_or_none(User.id_for(index.login))
+        if (
+            not isinstance(user, User)
+            or user.revoked
+            or not hmac.compare_digest(user.token_hash, hashed)
+        ):
+            raise TokenInvalidError
+        return user.actor
+
+    def _user(self, login: str) -> User:
+        found = self.store.load(User.id_for(login), UserNotFoundError(login))
+        assert isinstance(found, User)
+        return found
+
+
+def _user_info(user: User) -> UserInfo:
+    return UserInfo(
+        login=user.login,
+        name=user.name,
+        role=user.role.value,
+        mediator=user.mediator,
+        revoked=user.revoked,
+        created_at=user.created_on,
+    )
+

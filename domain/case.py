@@ -1,0 +1,584 @@
+"""The mediation case (人民调解案件): one event-sourced aggregate, its events and its rules.
+
+Public methods check every rule and compute times and defaults once, then trigger an event.
+Each event's `apply` only assigns state, because it runs again at every replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import (
+    CaseResolvedError,
+    ExtensionTooLongError,
+    InvalidValueError,
+    JudicialConfirmationStateError,
+    JudicialConfirmationTooLateError,
+    NoAgreementError,
+    NotAssignedMediatorError,
+    OralAgreementError,
+    RoleNotAllowedError,
+    SecondExtensionError,
+    TimeOrderError,
+    WrongStateError,
+)
+from domain.registration import check_registration
+from domain.times import (
+    JUDICIAL_CONFIRMATION_PERIOD,
+    MAX_EXTENSION,
+    MEDIATION_PERIOD,
+    aware,
+    business_time,
+    utcnow,
+)
+from domain.values import (
+    Actor,
+    Agreement,
+    AgreementForm,
+    CaseStatus,
+    FollowUp,
+    Fulfilment,
+    Method,
+    Outcome,
+    Referral,
+    Registration,
+    RiskLevel,
+    Role,
+    Ruling,
+    Session,
+)
+
+OPEN = (CaseStatus.RECEIVED, CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
+ASSIGNED = (CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
+
+
+class Case(Aggregate):
+    """A dispute from intake (受理) to resolution (结案) and follow-up (回访)."""
+
+    class Received(Aggregate.Created):
+        """受理登记: the case is registered and numbered."""
+
+        number: str
+        registration: Registration
+        received_at: datetime
+        actor: Actor
+
+    class Routed(Aggregate.Event):
+        """分流交办: assigned (or re-assigned) to an organisation and a mediator."""
+
+        organisation: str
+        mediator: str
+        routed_at: datetime
+        due_at: datetime
+        note: str | None
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.organisation = self.organisation
+            case.mediator = self.mediator
+            case.routed_at = self.routed_at
+            if case.first_routed_at is None:
+                case.first_routed_at = self.routed_at
+            if case.due_at != self.due_at:
+                case.original_due_at = self.due_at
+            case.due_at = self.due_at
+            if case.status is CaseStatus.RECEIVED:
+                case.status = CaseStatus.ROUTED
+
+    class Mediated(Aggregate.Event):
+        """调解记录: one mediation session held and recorded."""
+
+        held_at: datetime
+        method: Method
+        attendees: tuple[str, ...]
+        notes: str
+        duration_minutes: int | None
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.sessions = (
+                *case.sessions,
+                Session(
+                    held_at=self.held_at,
+                    method=self.method,
+                    attendees=tuple(self.attendees),
+                    notes=self.notes,
+                    duration_minutes=self.duration_minutes,
+                    mediator=self.actor.mediator or self.actor.login,
+                ),
+            )
+            case.status = CaseStatus.IN_MEDIATION
+
+    class DeadlineExtended(Aggregate.Event):
+        """延期: once, by at most 30 days, with the parties' consent."""
+
+        new_due_at: datetime
+        reason: str
+        parties_consent: bool
+        extended_at: datetime
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.due_at = self.new_due_at
+            case.extended = True
+
+    class RiskAssessed(Aggregate.Event):
+        """风险研判: the risk that the dispute escalates."""
+
+        level: RiskLevel
+        reason: str
+        assessed_at: datetime
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.risk_level = self.level
+
+    class RegistrationCorrected(Aggregate.Event):
+        """登记更正: the registration as it should have been; views follow it."""
+
+        reason: str
+        registration: Registration
+        corrected_at: datetime
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.registration = self.registration
+            case.corrections += 1
+
+    class Resolved(Aggregate.Event):
+        """结案: agreement, no agreement (with a referral) or withdrawn."""
+
+        outcome: Outcome
+        resolved_at: datetime
+        agreement: Agreement | None
+        referral: Referral | None
+        note: str | None
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.status = CaseStatus.RESOLVED
+            case.outcome = self.outcome
+            case.resolved_at = self.resolved_at
+            case.agreement = self.agreement
+            case.referral = self.referral
+            case.resolution_note = self.note
+
+    class FollowUpRecorded(Aggregate.Event):
+        """回访: how the agreement is being performed."""
+
+        visited_at: datetime
+        fulfilment: Fulfilment
+        satisfaction: int
+        note: str | None
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.follow_ups = (
+                *case.follow_ups,
+                FollowUp(self.visited_at, self.fulfilment, self.satisfaction, self.note),
+            )
+
+    class JudicialConfirmationRecorded(Aggregate.Event):
+        """司法确认: the application to the court, and later its ruling."""
+
+        applied_at: datetime
+        ruling: Ruling | None
+        ruled_at: datetime | None
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.judicial_applied_at = self.applied_at
+            case.judicial_ruling = self.ruling
+            case.judicial_ruled_at = self.ruled_at
+
+    def __init__(
+        self, number: str, registration: Registration, received_at: datetime, actor: Actor
+    ) -> None:
+        self.number = number
+        self.registration = registration
+        self.received_at = received_at
+        self.received_by = actor
+        self.status = CaseStatus.RECEIVED
+        self.organisation: str | None = None
+        self.mediator: str | None = None
+        self.routed_at: datetime | None = None
+        self.first_routed_at: datetime | None = None
+        self.due_at: datetime | None = None
+        self.original_due_at: datetime | None = None
+        self.extended = False
+        self.sessions: tuple[Session, ...] = ()
+        self.risk_level = RiskLevel.NONE
+        self.corrections = 0
+        self.outcome: Outcome | None = None
+        self.resolved_at: datetime | None = None
+        self.agreement: Agreement | None = None
+        self.referral: Referral | None = None
+        self.resolution_note: str | None = None
+        self.follow_ups: tuple[FollowUp, ...] = ()
+        self.judicial_applied_at: datetime | None = None
+        self.judicial_ruling: Ruling | None = None
+        self.judicial_ruled_at: datetime | None = None
+
+    # -- intake --------------------------------------------------------------------------
+
+    @classmethod
+    def receive(
+        cls,
+        *,
+        id: UUID,  # noqa: A002 - the id the case number was issued to
+        number: str,
+        registration: Registration,
+        actor: Actor,
+        received_at: datetime | None = None,
+    ) -> Case:
+        """Register a new dispute (受理). Mediators and supervisors receive cases."""
+        if actor.role not in (Role.MEDIATOR, Role.SUPERVISOR):
+            raise RoleNotAllowedError(actor.login, actor.role.value, "receive a case")
+        check_registration(registration)
+        at = business_time("received_at", received_at, utcnow())
+        return cls._create(
+            cls.Received, id=id, number=number, registration=registration, received_at=at, actor=actor
+        )
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def route(
+        self,
+        *,
+        organisation: str,
+        mediator: str,
+        actor: Actor,
+        routed_at: datetime | None = None,
+        due_at: datetime | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Assign the case to an organisation and a mediator (分流交办); a supervisor's act.
+
+        The caller has checked that both exist, are active and belong together.
+        """
+        self._require_state("route", OPEN)
+        if actor.role is not Role.SUPERVISOR:
+            raise RoleNotAllowedError(actor.login, actor.role.value, "route a case")
+        at = business_time("routed_at", routed_at, utcnow())
+        self._not_before("routed_at", at, self.received_at, self.routed_at)
+        if due_at is None:
+            due = self.due_at or self.received_at + MEDIATION_PERIOD
+        else:
+            due = aware("due_at", due_at)
+            self._not_before("due_at", due, at)
+        self.trigger_event(
+            self.Routed,
+            organisation=organisation,
+            mediator=mediator,
+            routed_at=at,
+            due_at=due,
+            note=note,
+            actor=actor,
+        )
+
+    # -- mediation -------------------------------------------------------------------------
+
+    def log_session(
+        self,
+        *,
+        method: Method,
+        attendees: list[str] | tuple[str, ...],
+        notes: str,
+        actor: Actor,
+        held_at: datetime | None = None,
+        duration_minutes: int | None = None,
+    ) -> None:
+        """Record one mediation session; only the assigned mediator does."""
+        self._require_state("log a session on", ASSIGNED)
+        self._require_assigned(actor)
+        if not notes.strip():
+            raise InvalidValueError("notes", "must not be empty")
+        if duration_minutes is not None and duration_minutes <= 0:
+            raise InvalidValueError("duration_minutes", "must be positive")
+        at = business_time("held_at", held_at, utcnow())
+        self._not_before("held_at", at, self.routed_at)
+        self.trigger_event(
+            self.Mediated,
+            held_at=at,
+            method=method,
+            attendees=tuple(attendees),
+            notes=notes,
+            duration_minutes=duration_minutes,
+            actor=actor,
+        )
+
+    def extend_deadline(
+        self,
+        *,
+        new_due_at: datetime,
+        reason: str,
+        parties_consent: bool,
+        actor: Actor,
+        extended_at: datetime | None = None,
+    ) -> None:
+        """Extend the deadline once, by at most 30 days, with the parties' consent (延期)."""
+        self._require_state("extend the deadline of", ASSIGNED)
+        self._require_assigned_or_supervisor(actor)
+        if parties_consent is not True:
+            raise InvalidValueError("parties_consent", "the parties must consent (true)")
+        if not reason.strip():
+            raise InvalidValueError("reason", "must not be empty")
+        new_due = aware("new_due_at", new_due_at)
+        at = business_time("extended_at", extended_at, utcnow())
+        self._not_before("extended_at", at, self.routed_at)
+        if self.extended:
+            raise SecondExtensionError(self.id)
+        assert self.due_at is not None and self.original_due_at is not None
+        self._not_before("new_due_at", new_due, self.due_at)
+        latest = self.original_due_at + MAX_EXTENSION
+        if new_due > latest:
+            raise ExtensionTooLongError(self.id, latest.isoformat())
+        self.trigger_event(
+            self.DeadlineExtended,
+            new_due_at=new_due,
+            reason=reason,
+            parties_consent=True,
+            extended_at=at,
+            actor=actor,
+        )
+
+    def assess_risk(
+        self,
+        *,
+        level: RiskLevel,
+        reason: str,
+        actor: Actor,
+        assessed_at: datetime | None = None,
+    ) -> None:
+        """Record the risk that the dispute escalates (风险研判)."""
+        self._require_state("assess the risk of", OPEN)
+        self._require_handler(actor)
+        if not reason.strip():
+            raise InvalidValueError("reason", "must not be empty")
+        at = business_time("assessed_at", assessed_at, utcnow())
+        self._not_before("assessed_at", at, self.received_at)
+        self.trigger_event(
+            self.RiskAssessed, level=level, reason=reason, assessed_at=at, actor=actor
+        )
+
+    def correct_registration(
+        self,
+        *,
+        reason: str,
+        changes: dict[str, Any],
+        actor: Actor,
+        corrected_at: datetime | None = None,
+    ) -> None:
+        """Correct the registration (登记更正); `changes` names the fields that change."""
+        self._require_state("correct", OPEN)
+        self._require_handler(actor)
+        if not reason.strip():
+            raise InvalidValueError("reason", "must not be empty")
+        if not changes:
+            raise InvalidValueError("category", "name at least one field to correct")
+        corrected = replace(self.registration, **changes)
+        check_registration(corrected)
+        at = business_time("corrected_at", corrected_at, utcnow())
+        self._not_before("corrected_at", at, self.received_at)
+        self.trigger_event(
+            self.RegistrationCorrected,
+            reason=reason,
+            registration=corrected,
+            corrected_at=at,
+            actor=actor,
+        )
+
+    # -- resolution and after ------------------------------------------------------------
+
+    def resolve(
+        self,
+        *,
+        outcome: Outcome,
+        actor: Actor,
+        resolved_at: datetime | None = None,
+        agreement: Agreement | None = None,
+        referral: Referral | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Close the case (结案) with its outcome; a case resolves once."""
+        _check_outcome_fields(outcome, agreement, referral)
+        if outcome is Outcome.WITHDRAWN:
+            self._require_state("withdraw", OPEN)
+            if self.status is CaseStatus.RECEIVED:
+                self._require_receiver_or_supervisor(actor)
+            else:
+                self._require_assigned_or_supervisor(actor)
+        else:
+            self._require_state(f"resolve with {outcome.value}", (CaseStatus.IN_MEDIATION,))
+            self._require_assigned(actor)
+        at = business_time("resolved_at", resolved_at, utcnow())
+        last_session = max((s.held_at for s in self.sessions), default=None)
+        self._not_before("resolved_at", at, self.received_at, self.routed_at, last_session)
+        self.trigger_event(
+            self.Resolved,
+            outcome=outcome,
+            resolved_at=at,
+            agreement=agreement,
+            referral=referral,
+            note=note,
+            actor=actor,
+        )
+
+    def record_follow_up(
+        self,
+        *,
+        fulfilment: Fulfilment,
+        satisfaction: int,
+        actor: Actor,
+        visited_at: datetime | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Record a follow-up visit (回访) on an agreement."""
+        if not 1 <= satisfaction <= 5:
+            raise InvalidValueError("satisfaction", "must be between 1 and 5")
+        self._require_agreement("record a follow-up")
+        self._require_assigned(actor)
+        at = business_time("visited_at", visited_at, utcnow())
+        self._not_before("visited_at", at, self.resolved_at)
+        self.trigger_event(
+            self.FollowUpRecorded,
+            visited_at=at,
+            fulfilment=fulfilment,
+            satisfaction=satisfaction,
+            note=note,
+            actor=actor,
+        )
+
+    def record_judicial_confirmation(
+        self,
+        *,
+        actor: Actor,
+        applied_at: datetime | None = None,
+        ruling: Ruling | None = None,
+        ruled_at: datetime | None = None,
+    ) -> None:
+        """Record the application for judicial confirmation (司法确认), then the court's ruling."""
+        self._require_agreement("record a judicial confirmation")
+        assert self.agreement is not None and self.resolved_at is not None
+        if self.agreement.form is not AgreementForm.WRITTEN:
+            raise OralAgreementError(self.id)
+        self._require_assigned(actor)
+        now = utcnow()
+        if self.judicial_ruling is not None:
+            raise JudicialConfirmationStateError(self.id, "the court has ruled already")
+        if self.judicial_applied_at is None:
+            applied = business_time("applied_at", applied_at, now)
+            self._not_before("applied_at", applied, self.resolved_at)
+            if applied > self.resolved_at + JUDICIAL_CONFIRMATION_PERIOD:
+                raise JudicialConfirmationTooLateError(self.id)
+        else:
+            if ruling is None:
+                raise JudicialConfirmationStateError(
+                    self.id, "applied for already: record the court's ruling"
+                )
+            applied = self.judicial_applied_at
+        ruled: datetime | None = None
+        if ruling is not None:
+            ruled = business_time("ruled_at", ruled_at, now)
+            self._not_before("ruled_at", ruled, applied)
+        elif ruled_at is not None:
+            raise InvalidValueError("ruling", "ruled_at needs the ruling")
+        self.trigger_event(
+            self.JudicialConfirmationRecorded,
+            applied_at=applied,
+            ruling=ruling,
+            ruled_at=ruled,
+            actor=actor,
+        )
+
+    # -- derived ----------------------------------------------------------------------------
+
+    @property
+    def first_session_at(self) -> datetime | None:
+        return min((s.held_at for s in self.sessions), default=None)
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status is not CaseStatus.RESOLVED and self.due_at is not None and (
+            self.due_at < now
+        )
+
+    # -- rules shared by the commands ------------------------------------------------------
+
+    def _require_state(self, command: str, allowed: tuple[CaseStatus, ...]) -> None:
+        if self.status in allowed:
+            return
+        if self.status is CaseStatus.RESOLVED:
+            raise CaseResolvedError(self.id, command)
+        raise WrongStateError(self.id, command, self.status.value)
+
+    def _require_agreement(self, command: str) -> None:
+        if self.status is not CaseStatus.RESOLVED:
+            raise WrongStateError(self.id, command, self.status.value)
+        if self.outcome is not Outcome.AGREEMENT:
+            raise NoAgreementError(self.id, command)
+
+    def _is_assigned(self, actor: Actor) -> bool:
+        return (
+            actor.role is Role.MEDIATOR
+            and self.mediator is not None
+            and actor.mediator == self.mediator
+        )
+
+    def _is_receiver(self, actor: Actor) -> bool:
+        return actor.role is Role.MEDIATOR and actor.id == self.received_by.id
+
+    def _require_assigned(self, actor: Actor) -> None:
+        if not self._is_assigned(actor):
+            raise NotAssignedMediatorError(self.id, actor.login)
+
+    def _require_assigned_or_supervisor(self, actor: Actor) -> None:
+        if actor.role is not Role.SUPERVISOR:
+            self._require_assigned(actor)
+
+    def _require_receiver_or_supervisor(self, actor: Actor) -> None:
+        if actor.role is not Role.SUPERVISOR and not self._is_receiver(actor):
+            raise NotAssignedMediatorError(self.id, actor.login)
+
+    def _require_handler(self, actor: Actor) -> None:
+        """The assigned mediator or a supervisor; before routing, the receiving mediator."""
+        if self.status is CaseStatus.RECEIVED:
+            self._require_receiver_or_supervisor(actor)
+        else:
+            self._require_assigned_or_supervisor(actor)
+
+    def _not_before(self, field: str, at: datetime, *earlier: datetime | None) -> None:
+        bound = max((t for t in earlier if t is not None), default=None)
+        if bound is not None and at < bound:
+            raise TimeOrderError(self.id, field, bound.isoformat())
+
+
+def _check_outcome_fields(
+    outcome: Outcome, agreement: Agreement | None, referral: Referral | None
+) -> None:
+    if outcome is Outcome.AGREEMENT:
+        if agreement is None:
+            raise InvalidValueError("agreement", "an agreement needs its form and terms")
+        if not agreement.terms.strip():
+            raise InvalidValueError("agreement.terms", "must not be empty")
+        if agreement.amount is not None and agreement.amount < Decimal(0):
+            raise InvalidValueError("agreement.amount", "must not be negative")
+    elif agreement is not None:
+        raise InvalidValueError("agreement", f"only an agreement has one, not {outcome.value}")
+    if outcome is Outcome.NO_AGREEMENT and referral is None:
+        raise InvalidValueError("referral", "a mediation without agreement names its referral")
+    if outcome is not Outcome.NO_AGREEMENT and referral is not None:
+        raise InvalidValueError("referral", f"only no_agreement has a referral, not {outcome.value}")

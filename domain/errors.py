@@ -1,0 +1,180 @@
+"""One error class per broken rule. Each names what it is about, so callers can say why.
+
+The kinds map to answers in one place (api/problems.py): an `InvalidCommandError` is the
+request's own fault whatever the case's state (422), a `LifecycleError` is forbidden by the
+case's state or history (409), a `NotAllowedError` by who the actor is (403), a
+`NotFoundError` names nothing that exists (404).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+
+class DomainError(Exception):
+    """Base of every rule broken in the domain."""
+
+
+class NotFoundError(DomainError):
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"no {kind} {key}")
+        self.kind = kind
+        self.key = key
+
+
+class CaseNotFoundError(NotFoundError):
+    def __init__(self, case_id: UUID) -> None:
+        super().__init__("case", case_id)
+        self.case_id = case_id
+
+
+class OrganisationNotFoundError(NotFoundError):
+    def __init__(self, code: str) -> None:
+        super().__init__("organisation", code)
+
+
+class MediatorNotFoundError(NotFoundError):
+    def __init__(self, code: str) -> None:
+        super().__init__("mediator", code)
+
+
+class UserNotFoundError(NotFoundError):
+    def __init__(self, login: str) -> None:
+        super().__init__("user", login)
+
+
+class InvalidCommandError(DomainError):
+    """The command is invalid whatever the state: it names the field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class FutureTimeError(InvalidCommandError):
+    def __init__(self, field: str) -> None:
+        super().__init__(field, "must not be in the future")
+
+
+class NaiveTimeError(InvalidCommandError):
+    def __init__(self, field: str) -> None:
+        super().__init__(field, "must carry a UTC offset")
+
+
+class UnknownStreetError(InvalidCommandError):
+    def __init__(self, street: str, field: str = "street") -> None:
+        super().__init__(field, f"no organisation serves the street {street!r}")
+
+
+class UnknownOrganisationError(InvalidCommandError):
+    def __init__(self, code: str, field: str = "organisation") -> None:
+        super().__init__(field, f"no active organisation {code!r}")
+
+
+class UnknownMediatorError(InvalidCommandError):
+    def __init__(self, code: str, field: str = "mediator") -> None:
+        super().__init__(field, f"no active mediator {code!r}")
+
+
+class MediatorNotInOrganisationError(InvalidCommandError):
+    def __init__(self, mediator: str, organisation: str) -> None:
+        super().__init__("mediator", f"{mediator!r} does not belong to {organisation!r}")
+
+
+class InvalidValueError(InvalidCommandError):
+    """A field's value breaks a rule of its own (an empty summary, a missing applicant)."""
+
+
+class DuplicateCodeError(DomainError):
+    """A code or login that must be unique is taken (409)."""
+
+    def __init__(self, kind: str, code: str) -> None:
+        super().__init__(f"{kind} {code!r} exists already")
+        self.kind = kind
+        self.code = code
+
+
+class LifecycleError(DomainError):
+    """The case's state or history forbids the command."""
+
+    def __init__(self, case_id: UUID, message: str) -> None:
+        super().__init__(f"case {case_id}: {message}")
+        self.case_id = case_id
+        self.message = message
+
+
+class WrongStateError(LifecycleError):
+    def __init__(self, case_id: UUID, command: str, status: str) -> None:
+        super().__init__(case_id, f"cannot {command} a case that is {status}")
+        self.command = command
+        self.status = status
+
+
+class CaseResolvedError(WrongStateError):
+    def __init__(self, case_id: UUID, command: str) -> None:
+        super().__init__(case_id, command, "resolved")
+
+
+class TimeOrderError(LifecycleError):
+    """A business time earlier than the case's history allows."""
+
+    def __init__(self, case_id: UUID, field: str, earliest: str) -> None:
+        super().__init__(case_id, f"{field} must not be earlier than {earliest}")
+        self.field = field
+
+
+class SecondExtensionError(LifecycleError):
+    def __init__(self, case_id: UUID) -> None:
+        super().__init__(case_id, "the deadline has been extended once already")
+
+
+class ExtensionTooLongError(LifecycleError):
+    def __init__(self, case_id: UUID, latest: str) -> None:
+        super().__init__(case_id, f"new_due_at may be at most 30 days past the original: {latest}")
+
+
+class NoAgreementError(LifecycleError):
+    def __init__(self, case_id: UUID, command: str) -> None:
+        super().__init__(case_id, f"cannot {command}: the case did not end in an agreement")
+
+
+class OralAgreementError(LifecycleError):
+    def __init__(self, case_id: UUID) -> None:
+        super().__init__(case_id, "judicial confirmation needs a written agreement")
+
+
+class JudicialConfirmationTooLateError(LifecycleError):
+    def __init__(self, case_id: UUID) -> None:
+        super().__init__(case_id, "judicial confirmation must be applied for within 30 days")
+
+
+class JudicialConfirmationStateError(LifecycleError):
+    """A ruling without an application, a second application, or a second ruling."""
+
+
+class NotAllowedError(DomainError):
+    """The actor may not do this (403)."""
+
+    def __init__(self, login: str, message: str) -> None:
+        super().__init__(f"{login}: {message}")
+        self.login = login
+        self.message = message
+
+
+class NotAssignedMediatorError(NotAllowedError):
+    def __init__(self, case_id: UUID, login: str) -> None:
+        super().__init__(login, f"is not the mediator assigned to case {case_id}")
+        self.case_id = case_id
+
+
+class RoleNotAllowedError(NotAllowedError):
+    def __init__(self, login: str, role: str, command: str) -> None:
+        super().__init__(login, f"a {role} may not {command}")
+
+
+class TokenInvalidError(DomainError):
+    """No active user holds this token (401)."""
+
+    def __init__(self) -> None:
+        super().__init__("unknown or revoked token")

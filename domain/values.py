@@ -1,0 +1,170 @@
+"""Value types of the mediation domain: the users' words, as enums and frozen records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+
+
+class Category(Enum):
+    """The "three matters" (三事): 家事, 商事, 物业事."""
+
+    FAMILY = "family"
+    COMMERCIAL = "commercial"
+    PROPERTY_MANAGEMENT = "property_management"
+
+
+SUBCATEGORIES: dict[Category, frozenset[str]] = {
+    Category.FAMILY: frozenset({"marriage", "inheritance", "support", "neighbour"}),
+    Category.COMMERCIAL: frozenset({"contract", "debt", "labour", "consumer"}),
+    Category.PROPERTY_MANAGEMENT: frozenset({"fees", "repairs", "parking", "nuisance"}),
+}
+
+
+class Channel(Enum):
+    """Where a dispute came from (来源)."""
+
+    WALK_IN = "walk_in"
+    HOTLINE = "hotline"
+    ONLINE = "online"
+    COURT_REFERRAL = "court_referral"
+    POLICE_REFERRAL = "police_referral"
+    PETITION_REFERRAL = "petition_referral"
+    GRID_WORKER = "grid_worker"
+    ENTERPRISE = "enterprise"
+
+
+class CaseStatus(Enum):
+    RECEIVED = "received"  # 已受理
+    ROUTED = "routed"  # 已分流交办
+    IN_MEDIATION = "in_mediation"  # 调解中
+    RESOLVED = "resolved"  # 已结案
+
+
+class Method(Enum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class Outcome(Enum):
+    AGREEMENT = "agreement"  # 调解成功
+    NO_AGREEMENT = "no_agreement"  # 调解不成/终止
+    WITHDRAWN = "withdrawn"  # 撤回
+
+
+class AgreementForm(Enum):
+    WRITTEN = "written"
+    ORAL = "oral"
+
+
+class Referral(Enum):
+    LITIGATION = "litigation"
+    ARBITRATION = "arbitration"
+    ADMINISTRATIVE = "administrative"
+    OTHER = "other"
+
+
+class RiskLevel(Enum):
+    """Risk of escalation (风险研判)."""
+
+    NONE = "none"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    RED = "red"
+
+
+class Fulfilment(Enum):
+    FULFILLED = "fulfilled"
+    PARTIAL = "partial"
+    UNFULFILLED = "unfulfilled"
+
+
+class Ruling(Enum):
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class PartyRole(Enum):
+    APPLICANT = "applicant"
+    RESPONDENT = "respondent"
+
+
+class Role(Enum):
+    MEDIATOR = "mediator"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class OrganisationKind(Enum):
+    STREET_ROOM = "street_room"  # 街道通解室
+    ENTERPRISE = "enterprise"  # 企业调解组织
+    PROFESSIONAL = "professional"  # 行业性专业性调解组织
+    SERVICE_CENTRE = "service_centre"  # 非诉讼服务中心
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: every event records the acting user."""
+
+    id: str
+    login: str
+    role: Role
+    mediator: str | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party to the dispute (当事人)."""
+
+    role: PartyRole
+    name: str
+    phone: str | None = None
+    id_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The mediation agreement (调解协议): written or oral (Law Art. 28)."""
+
+    form: AgreementForm
+    terms: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """One mediation session held and recorded (调解记录)."""
+
+    held_at: datetime
+    method: Method
+    attendees: tuple[str, ...]
+    notes: str
+    duration_minutes: int | None
+    mediator: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up visit on the agreement's performance (回访)."""
+
+    visited_at: datetime
+    fulfilment: Fulfilment
+    satisfaction: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """The registration fields (受理登记) that a correction may change."""
+
+    category: Category
+    subcategory: str | None
+    street: str
+    channel: Channel
+    summary: str
+    parties: tuple[Party, ...]
+    claim_amount: Decimal | None

@@ -1,0 +1,86 @@
+"""Settings from the environment, read once at start-up (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+from urllib.parse import unquote, urlparse
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TONGJIE_", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite:///./tongjie.db",
+        description="sqlite:///PATH or postgresql://user:password@host:port/db",
+    )
+    cipher_key: str | None = Field(
+        default=None, description="AES key (base64) to encrypt event payloads at rest"
+    )
+    timezone: str = Field(default="Asia/Shanghai", description="the bureau's time zone")
+    aggregate_cache_size: int = Field(default=10_000, ge=0)
+    pool_size: int = Field(default=10, ge=1)
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "info"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            msg = "must be sqlite:///PATH or postgresql://user:password@host:port/db"
+            raise ValueError(msg)
+        return url
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        ZoneInfo(name)
+        return name
+
+    @property
+    def is_postgres(self) -> bool:
+        return not self.database_url.startswith("sqlite:")
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def sqlite_path(self) -> str:
+        return self.database_url.removeprefix("sqlite:///")
+
+    def persistence_env(self) -> dict[str, str]:
+        """The eventsourcing library's settings that this URL and these options mean."""
+        env: dict[str, str] = {
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
+            "AGGREGATE_CACHE_FASTFORWARD": "y",
+        }
+        if self.cipher_key:
+            env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
+            env["CIPHER_KEY"] = self.cipher_key
+        if not self.is_postgres:
+            env["PERSISTENCE_MODULE"] = SQLITE_MODULE
+            env["SQLITE_DBNAME"] = self.sqlite_path
+            env["SQLITE_LOCK_TIMEOUT"] = "30"
+            return env
+        url = urlparse(self.database_url)
+        env.update(
+            PERSISTENCE_MODULE=POSTGRES_MODULE,
+            POSTGRES_DBNAME=url.path.lstrip("/") or "postgres",
+            POSTGRES_HOST=url.hostname or "127.0.0.1",
+            POSTGRES_PORT=str(url.port or 5432),
+            POSTGRES_USER=unquote(url.username or "postgres"),
+            POSTGRES_PASSWORD=unquote(url.password or ""),
+            POSTGRES_POOL_SIZE=str(self.pool_size),
+            POSTGRES_MAX_OVERFLOW=str(self.pool_size),
+            POSTGRES_CONNECT_TIMEOUT="5",
+        )
+        return env
+
+
+SQLITE_MODULE = "eventsourcing.sqlite"
+POSTGRES_MODULE = "eventsourcing.postgres"
