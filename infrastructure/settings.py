@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from typing import Literal
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -16,7 +16,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default="sqlite:///./tongjie.db",
-        description="sqlite:///PATH or postgresql://user:password@host:port/db",
+        description="sqlite:///PATH or postgresql://user:password@host:port/db[?schema=S]",
     )
     cipher_key: str | None = Field(
         default=None, description="AES key (base64) to encrypt event payloads at rest"
@@ -79,7 +79,19 @@ class Settings(BaseSettings):
             POSTGRES_MAX_OVERFLOW=str(self.pool_size),
             POSTGRES_CONNECT_TIMEOUT="5",
         )
+        schema = parse_qs(url.query).get("schema")
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema[0]
         return env
+
+    @property
+    def postgres_conninfo(self) -> str:
+        """The URL without Tongjie's own query options, for psycopg."""
+        return self.database_url.split("?", 1)[0]
+
+    @property
+    def postgres_schema(self) -> str:
+        return parse_qs(urlparse(self.database_url).query).get("schema", ["public"])[0]
 
 
 SQLITE_MODULE = "eventsourcing.sqlite"
