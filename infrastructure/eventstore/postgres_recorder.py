@@ -1,0 +1,167 @@
+"""Our PostgreSQL application recorder: group commit, hash columns, idempotency records.
+
+Reads and the LISTEN/NOTIFY subscription are the library's; the write transaction takes the
+library's EXCLUSIVE table lock and issues its NOTIFY, so readers tailing the notification
+ids never pass a gap that a slower transaction fills in later.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.sql import SQL, Identifier
+
+from infrastructure.eventstore.chain import ChainRow
+from infrastructure.eventstore.group import write_group
+from infrastructure.eventstore.idempotency import StoredAnswer
+from infrastructure.eventstore.postgres_session import PostgresStatements, PostgresWriteSession
+from infrastructure.eventstore.recorder import GroupCommitRecorder
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from infrastructure.eventstore.group import Outcome
+    from infrastructure.eventstore.writer import PendingCommand
+
+_CHAIN_COLUMNS = SQL(
+    "notification_id, originator_id, originator_version, topic, state, prev_hash, hash, chain_hash"
+)
+
+
+class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        events_table_name: str = "stored_events",
+        idempotency_table_name: str = "idempotency_records",
+        max_group_size: int = 256,
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.check_identifier_length(idempotency_table_name)
+        self.idempotency_table_name = idempotency_table_name
+        names = {
+            "schema": Identifier(self.datastore.schema),
+            "events": Identifier(self.events_table_name),
+            "answers": Identifier(idempotency_table_name),
+            "created_idx": Identifier(f"{idempotency_table_name}_created_at_idx"),
+        }
+        self._names = names
+        self.sql_create_statements += [
+            SQL(
+                "ALTER TABLE {schema}.{events} "
+                "ADD COLUMN IF NOT EXISTS prev_hash text, "
+                "ADD COLUMN IF NOT EXISTS hash text, "
+                "ADD COLUMN IF NOT EXISTS chain_hash text"
+            ).format(**names),
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{answers} ("
+                "caller text NOT NULL, path text NOT NULL, key text NOT NULL, "
+                "fingerprint text NOT NULL, status integer NOT NULL, headers jsonb NOT NULL, "
+                "body bytea NOT NULL, position bigint, "
+                "created_at timestamptz NOT NULL DEFAULT now(), "
+                "PRIMARY KEY (caller, path, key))"
+            ).format(**names),
+            SQL(
+                "CREATE INDEX IF NOT EXISTS {created_idx} ON {schema}.{answers} (created_at)"
+            ).format(**names),
+        ]
+        self._statements = PostgresStatements(
+            self.datastore.schema,
+            self.events_table_name,
+            idempotency_table_name,
+            self.datastore.originator_id_type,
+        )
+        self._start_group_commit(max_group_size)
+
+    # Write path.
+
+    def _write_group(self, commands: list[PendingCommand]) -> list[Outcome]:
+        with (
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
+            self._lock_table(curs)
+            self._notify_channel(curs)  # delivered at COMMIT, to the library's LISTEN
+            session = PostgresWriteSession(conn, curs, self._statements)
+            return write_group(session, commands)  # answered after COMMIT, at the block's exit
+
+    # Idempotency.
+
+    def find_idempotency(self, caller: str, path: str, key: str) -> StoredAnswer | None:
+        query = SQL(
+            "SELECT caller, path, key, fingerprint, status, headers, body, position, created_at "
+            "FROM {schema}.{answers} WHERE caller = %s AND path = %s AND key = %s"
+        ).format(**self._names)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(query, (caller, path, key), prepare=True)
+            row = curs.fetchone()
+        if row is None:
+            return None
+        headers = row["headers"]
+        return StoredAnswer(
+            key=row["key"],
+            caller=row["caller"],
+            path=row["path"],
+            fingerprint=row["fingerprint"],
+            status=row["status"],
+            headers=json.loads(headers) if isinstance(headers, str) else dict(headers),
+            body=bytes(row["body"]),
+            position=row["position"],
+            created_at=row["created_at"],
+        )
+
+    def purge_idempotency(self, older_than: timedelta) -> int:
+        query = SQL("DELETE FROM {schema}.{answers} WHERE created_at < now() - %s").format(
+            **self._names
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(query, (older_than,))
+            return curs.rowcount
+
+    # Audit.
+
+    def select_chain(self, start: int | None, limit: int) -> list[ChainRow]:
+        query = SQL(
+            "SELECT {columns} FROM {schema}.{events} WHERE notification_id >= %s "
+            "ORDER BY notification_id LIMIT %s"
+        ).format(columns=_CHAIN_COLUMNS, **self._names)
+        return self._select_chain_rows(query, (start or 0, limit))
+
+    def select_case_chain(self, originator_id: UUID) -> list[ChainRow]:
+        query = SQL(
+            "SELECT {columns} FROM {schema}.{events} WHERE originator_id = %s "
+            "ORDER BY originator_version"
+        ).format(columns=_CHAIN_COLUMNS, **self._names)
+        return self._select_chain_rows(query, (originator_id,))
+
+    def _select_chain_rows(self, query: Any, params: tuple[Any, ...]) -> list[ChainRow]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(query, params, prepare=True)
+            return [
+                ChainRow(
+                    notification_id=row["notification_id"],
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                    prev_hash=row["prev_hash"],
+                    hash=row["hash"],
+                    chain_hash=row["chain_hash"],
+                )
+                for row in curs.fetchall()
+            ]
+
+    def last_chain_position(self) -> tuple[int, str | None]:
+        query = SQL(
+            "SELECT notification_id, chain_hash FROM {schema}.{events} "
+            "ORDER BY notification_id DESC LIMIT 1"
+        ).format(**self._names)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(query, prepare=True)
+            row = curs.fetchone()
+        return (0, None) if row is None else (row["notification_id"], row["chain_hash"])

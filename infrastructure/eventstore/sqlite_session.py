@@ -1,0 +1,126 @@
+"""The group transaction on SQLite: BEGIN IMMEDIATE holds the write lock across processes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
+from infrastructure.eventstore.sqlite_errors import translate
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterator, Sequence
+
+    from infrastructure.eventstore.chain import HashedEvent, Latest
+    from infrastructure.eventstore.idempotency import IdempotencyRecord
+
+
+def db_id(originator_id: UUID | str) -> str:
+    return originator_id.hex if isinstance(originator_id, UUID) else originator_id
+
+
+class SQLiteWriteSession:
+    def __init__(self, cursor: sqlite3.Cursor, events_table: str, answers_table: str) -> None:
+        self._c = cursor
+        self._events = events_table
+        self._answers = answers_table
+        self._insert = (
+            f"INSERT INTO {events_table} (originator_id, originator_version, topic, state, "
+            "prev_hash, hash, chain_hash) VALUES (?,?,?,?,?,?,?)"
+        )
+        self._insert_answer = (
+            f"INSERT INTO {answers_table} (caller, path, key, fingerprint, status, headers, "
+            "body, position, created_at) VALUES (?,?,?,?,?,?,?,?,?)"
+        )
+
+    def last_chain_hash(self) -> str | None:
+        self._c.execute(f"SELECT chain_hash FROM {self._events} ORDER BY rowid DESC LIMIT 1")
+        row = self._c.fetchone()
+        return None if row is None else row[0]
+
+    def latest_hashes(self, originator_ids: Collection[UUID | str]) -> Latest:
+        latest: Latest = {}
+        for originator_id in originator_ids:
+            self._c.execute(
+                f"SELECT originator_version, hash FROM {self._events} WHERE originator_id=? "
+                "ORDER BY originator_version DESC LIMIT 1",
+                (db_id(originator_id),),
+            )
+            row = self._c.fetchone()
+            latest[originator_id] = None if row is None else (row[0], row[1])
+        return latest
+
+    def hash_below(self, originator_id: UUID | str, version: int) -> str | None:
+        self._c.execute(
+            f"SELECT hash FROM {self._events} WHERE originator_id=? AND originator_version<? "
+            "ORDER BY originator_version DESC LIMIT 1",
+            (db_id(originator_id), version),
+        )
+        row = self._c.fetchone()
+        return None if row is None else row[0]
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        self._c.execute("SAVEPOINT tongjie_command")
+        try:
+            yield
+        except BaseException as error:
+            self._c.execute("ROLLBACK TO tongjie_command")
+            self._c.execute("RELEASE tongjie_command")
+            if isinstance(error, sqlite3.Error):
+                raise translate(error) from error
+            raise
+        self._c.execute("RELEASE tongjie_command")
+
+    def insert_events(self, events: Sequence[HashedEvent]) -> list[int]:
+        ids: list[int] = []
+        for e in events:
+            self._c.execute(
+                self._insert,
+                (
+                    db_id(e.originator_id),
+                    e.originator_version,
+                    e.topic,
+                    e.state,
+                    e.prev_hash,
+                    e.hash,
+                    e.chain_hash,
+                ),
+            )
+            assert self._c.lastrowid is not None
+            ids.append(self._c.lastrowid)
+        return ids
+
+    def insert_answers(self, answers: Sequence[tuple[IdempotencyRecord, int | None]]) -> None:
+        created_at = datetime.now(UTC).isoformat()
+        for record, position in answers:
+            try:
+                self._c.execute(
+                    self._insert_answer,
+                    (
+                        record.caller,
+                        record.path,
+                        record.key,
+                        record.fingerprint,
+                        record.status,
+                        json.dumps(record.headers),
+                        bytes(record.body),
+                        position,
+                        created_at,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                if len(answers) > 1:
+                    raise
+                raise IdempotencyKeyExistsError(record.caller, record.path, record.key) from None
+
+    def answer_exists(self, record: IdempotencyRecord) -> bool:
+        self._c.execute(
+            f"SELECT 1 FROM {self._answers} WHERE caller=? AND path=? AND key=?",
+            (record.caller, record.path, record.key),
+        )
+        return self._c.fetchone() is not None
