@@ -1,0 +1,47 @@
+"""The `tongjie` command: `--help` everywhere, and a one-line error with exit 2 on bad input."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from api.cli.cases import cases
+from api.cli.reference import mediators, orgs
+from api.cli.serve import serve
+from api.cli.users import users
+from domain.errors import DomainError
+
+app = typer.Typer(
+    name="tongjie",
+    help="Tongjie (通解): case tracker for people's mediation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+app.command()(serve)
+app.add_typer(users, name="users")
+app.add_typer(orgs, name="orgs")
+app.add_typer(mediators, name="mediators")
+app.add_typer(cases, name="cases")
+
+
+def main() -> None:
+    """Run the command; turn usage and domain errors into one line and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        sys.exit(130)
+    except typer.TyperException as error:
+        ctx = getattr(error, "ctx", None)
+        if type(error).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            typer.echo(ctx.get_help())
+            sys.exit(0)
+        message = getattr(error, "format_message", lambda: str(error))()
+        typer.echo(f"tongjie: error: {message}".replace("\n", " "), err=True)
+        sys.exit(2)
+    except DomainError as error:
+        typer.echo(f"tongjie: error: {error}", err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

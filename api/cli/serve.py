@@ -1,0 +1,38 @@
+"""`tongjie serve`: the HTTP server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from api.cli.context import fail, settings
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="processes (PostgreSQL only)")] = 1,
+    demo: Annotated[bool, typer.Option(help="load demo data first if the store is empty")] = False,
+) -> None:
+    """Serve the HTTP API and the dashboard."""
+    config = settings()
+    if workers > 1 and not config.is_postgres:
+        fail(
+            "--workers above 1 needs PostgreSQL: SQLite allows one writer process "
+            "(set TONGJIE_DATABASE_URL=postgresql://...)"
+        )
+    if demo:
+        from api.cli.demo_loader import load_demo_if_empty
+
+        load_demo_if_empty(config)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )

@@ -1,0 +1,63 @@
+"""`tongjie users`: people who sign in, and their tokens (printed once, stored as a hash)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.context import opened
+from domain.values import Role
+
+users = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
+
+
+@users.command("add")
+def add(
+    login: Annotated[str, typer.Argument(help="letters, digits, '.', '-' or '_'")],
+    role: Annotated[Role, typer.Option(help="what the user may do")],
+    name: Annotated[str, typer.Option(help="display name")] = "",
+    mediator: Annotated[str | None, typer.Option(help="mediator code (mediators only)")] = None,
+) -> None:
+    """Add a user; the token is printed alone on the last line, and never again."""
+    with opened() as app:
+        issued = app.users.add(login=login, role=role, name=name, mediator=mediator)
+    typer.echo(f"user {issued.user.login} added as {issued.user.role}; token (shown once):")
+    typer.echo(issued.token)
+
+
+@users.command("list")
+def list_users() -> None:
+    """List users (never their tokens)."""
+    with opened() as app:
+        found = app.users.list()
+    table = Table("login", "name", "role", "mediator", "revoked", "created")
+    for user in found:
+        table.add_row(
+            user.login,
+            user.name,
+            user.role,
+            user.mediator or "",
+            "yes" if user.revoked else "",
+            user.created_at.isoformat(timespec="seconds"),
+        )
+    Console().print(table)
+
+
+@users.command("rotate")
+def rotate(login: str) -> None:
+    """Issue a new token; the old one stops working at once."""
+    with opened() as app:
+        issued = app.users.rotate(login)
+    typer.echo(f"new token for {issued.user.login} (shown once):")
+    typer.echo(issued.token)
+
+
+@users.command("revoke")
+def revoke(login: str) -> None:
+    """Revoke the user's access at once."""
+    with opened() as app:
+        app.users.revoke(login)
+    typer.echo(f"user {login} revoked")
