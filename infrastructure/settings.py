@@ -94,5 +94,5 @@ class Settings(BaseSettings):
         return parse_qs(urlparse(self.database_url).query).get("schema", ["public"])[0]
 
 
-SQLITE_MODULE = "eventsourcing.sqlite"
-POSTGRES_MODULE = "eventsourcing.postgres"
+SQLITE_MODULE = "infrastructure.eventstore.sqlite:Factory"
+POSTGRES_MODULE = "infrastructure.eventstore.postgres:Factory"
