@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from application.dto import MediatorInfo, OrganisationInfo
@@ -99,7 +100,7 @@ class ReferenceData:
         assert isinstance(found, Mediator)
         return found
 
-    def _save_new(self, kind: str, code: str, directory: Directory, new: object) -> None:
+    def _save_new(self, kind: str, code: str, directory: Directory, new: Aggregate) -> None:
         try:
             self.store.save(directory, new)
         except IntegrityError:

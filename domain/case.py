@@ -239,7 +239,7 @@ class Case(Aggregate):
     def receive(
         cls,
         *,
-        id: UUID,  # noqa: A002 - the id the case number was issued to
+        id: UUID,
         number: str,
         registration: Registration,
         actor: Actor,
@@ -251,7 +251,12 @@ class Case(Aggregate):
         check_registration(registration)
         at = business_time("received_at", received_at, utcnow())
         return cls._create(
-            cls.Received, id=id, number=number, registration=registration, received_at=at, actor=actor
+            cls.Received,
+            id=id,
+            number=number,
+            registration=registration,
+            received_at=at,
+            actor=actor,
         )
 
     # -- routing ---------------------------------------------------------------------------
@@ -342,7 +347,8 @@ class Case(Aggregate):
         self._not_before("extended_at", at, self.routed_at)
         if self.extended:
             raise SecondExtensionError(self.id)
-        assert self.due_at is not None and self.original_due_at is not None
+        assert self.due_at is not None
+        assert self.original_due_at is not None
         self._not_before("new_due_at", new_due, self.due_at)
         latest = self.original_due_at + MAX_EXTENSION
         if new_due > latest:
@@ -473,7 +479,8 @@ class Case(Aggregate):
     ) -> None:
         """Record the application for judicial confirmation (司法确认), then the court's ruling."""
         self._require_agreement("record a judicial confirmation")
-        assert self.agreement is not None and self.resolved_at is not None
+        assert self.agreement is not None
+        assert self.resolved_at is not None
         if self.agreement.form is not AgreementForm.WRITTEN:
             raise OralAgreementError(self.id)
         self._require_assigned(actor)
@@ -512,8 +519,10 @@ class Case(Aggregate):
         return min((s.held_at for s in self.sessions), default=None)
 
     def is_overdue(self, now: datetime) -> bool:
-        return self.status is not CaseStatus.RESOLVED and self.due_at is not None and (
-            self.due_at < now
+        return (
+            self.status is not CaseStatus.RESOLVED
+            and self.due_at is not None
+            and (self.due_at < now)
         )
 
     # -- rules shared by the commands ------------------------------------------------------
@@ -581,4 +590,6 @@ def _check_outcome_fields(
     if outcome is Outcome.NO_AGREEMENT and referral is None:
         raise InvalidValueError("referral", "a mediation without agreement names its referral")
     if outcome is not Outcome.NO_AGREEMENT and referral is not None:
-        raise InvalidValueError("referral", f"only no_agreement has a referral, not {outcome.value}")
+        raise InvalidValueError(
+            "referral", f"only no_agreement has a referral, not {outcome.value}"
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from domain.errors import FutureTimeError, NaiveTimeError
 
@@ -13,7 +13,7 @@ JUDICIAL_CONFIRMATION_PERIOD = timedelta(days=30)  # Law Art. 33
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def business_time(field: str, at: datetime | None, now: datetime) -> datetime:

@@ -14,7 +14,9 @@ from api.bootstrap import build_application
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
 
-POSTGRES_URL = os.environ.get("TONGJIE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "TONGJIE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 def postgres_available() -> bool:

@@ -34,12 +34,18 @@ class World:
 def make_world(app: Tongjie) -> World:
     root = Actor(id="setup", login="setup", role=Role.ADMIN)
     app.reference.add_organisation(
-        code="room-1", name="东湖街道通解室", kind=OrganisationKind.STREET_ROOM, street=STREET,
+        code="room-1",
+        name="东湖街道通解室",
+        kind=OrganisationKind.STREET_ROOM,
+        street=STREET,
         actor=root,
     )
     app.reference.add_organisation(
-        code="centre-2", name="西山街道非诉讼服务中心", kind=OrganisationKind.SERVICE_CENTRE,
-        street=OTHER_STREET, actor=root,
+        code="centre-2",
+        name="西山街道非诉讼服务中心",
+        kind=OrganisationKind.SERVICE_CENTRE,
+        street=OTHER_STREET,
+        actor=root,
     )
     app.reference.add_mediator(code="m1", name="张调解", organisation="room-1", actor=root)
     app.reference.add_mediator(code="m2", name="李调解", organisation="centre-2", actor=root)

@@ -42,4 +42,5 @@ def opened() -> Iterator[Tongjie]:
 def print_json(data: Any) -> None:
     from api.encoding import jsonable
 
-    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+    encoded = jsonable(data, settings().zone)
+    sys.stdout.write(json.dumps(encoded, ensure_ascii=False, indent=2) + "\n")

@@ -38,7 +38,8 @@ def main() -> None:
         if type(error).__name__ == "NoArgsIsHelpError" and ctx is not None:
             typer.echo(ctx.get_help())
             sys.exit(0)
-        message = getattr(error, "format_message", lambda: str(error))()
+        format_message = getattr(error, "format_message", None)
+        message = format_message() if callable(format_message) else str(error)
         typer.echo(f"tongjie: error: {message}".replace("\n", " "), err=True)
         sys.exit(2)
     except DomainError as error:
