@@ -1,10 +1,13 @@
 """What one group transaction does: hash, insert, and keep each command's failure its own.
 
 The database specifics sit behind `WriteSession`; this module decides the order of work.
+Under the write lock nobody else can insert, so conflicts are found up front by one read
+(stored keys) instead of by failing inserts: a conflicting command costs the group nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from eventsourcing.persistence import DataError, IntegrityError
@@ -23,6 +26,8 @@ if TYPE_CHECKING:
 COMMAND_ERRORS = (IntegrityError, DataError, IdempotencyKeyExistsError)
 
 Outcome = list[int] | BaseException
+EventKey = tuple["UUID | str", int]
+AnswerKey = tuple[str, str, str]  # caller, path, key
 
 
 class Command(Protocol):
@@ -33,12 +38,27 @@ class Command(Protocol):
     def idempotency(self) -> IdempotencyRecord | None: ...
 
 
+@dataclass(frozen=True)
+class GroupState:
+    """What the group needs to know of the store, read once under the lock."""
+
+    last_chain_hash: str | None
+    latest: Latest  # for every originator asked about
+    existing_events: set[EventKey]  # those asked about that are stored
+    existing_answers: set[AnswerKey]  # those asked about that are stored
+
+
 class WriteSession(Protocol):
     """One open write transaction, holding the store's write lock."""
 
-    def last_chain_hash(self) -> str | None: ...
-
-    def latest_hashes(self, originator_ids: Collection[UUID | str]) -> Latest: ...
+    def read_state(
+        self,
+        originator_ids: Collection[UUID | str],
+        event_keys: Collection[EventKey],
+        answer_keys: Collection[AnswerKey],
+    ) -> GroupState:
+        """Keys in the answer are the caller's own objects (not the database's form)."""
+        ...
 
     def hash_below(self, originator_id: UUID | str, version: int) -> str | None: ...
 
@@ -52,33 +72,73 @@ class WriteSession(Protocol):
         """Raises IdempotencyKeyExistsError (one answer) or IntegrityError on a duplicate key."""
         ...
 
-    def answer_exists(self, record: IdempotencyRecord) -> bool: ...
+
+def answer_key(record: IdempotencyRecord) -> AnswerKey:
+    return (record.caller, record.path, record.key)
 
 
 def write_group(session: WriteSession, commands: Sequence[Command]) -> list[Outcome]:
     """Store the commands in order; return each one's notification ids or its own error.
 
-    First try everything in one insert (the common case: no conflict); if any command
-    fails, roll that attempt back and store the commands one by one, each in a savepoint.
-    Errors other than COMMAND_ERRORS propagate: the whole group then fails.
+    Commands that conflict with the store or with an earlier command of the group are
+    answered with their error and skipped; the others go in one insert. Should that insert
+    still fail (a constraint we did not foresee), it is rolled back and the commands are
+    stored one by one, each in its own savepoint. Errors other than COMMAND_ERRORS
+    propagate: the whole group then fails.
     """
-    originator_ids = {e.originator_id for command in commands for e in command.events}
-    latest = session.latest_hashes(originator_ids)
-    last_chain = session.last_chain_hash()
-    if len(commands) > 1:
-        outcomes = _write_at_once(session, commands, latest, last_chain)
-        if outcomes is not None:
-            return outcomes
-    return _write_one_by_one(session, commands, latest, last_chain)
+    event_keys = {(e.originator_id, e.originator_version) for c in commands for e in c.events}
+    answer_keys = {answer_key(c.idempotency) for c in commands if c.idempotency is not None}
+    state = session.read_state({k[0] for k in event_keys}, event_keys, answer_keys)
+
+    outcomes: list[Outcome | None] = [None] * len(commands)
+    claimed_events = set(state.existing_events)
+    claimed_answers = set(state.existing_answers)
+    accepted: list[int] = []
+    for index, command in enumerate(commands):
+        error = _conflict(command, claimed_events, claimed_answers)
+        if error is not None:
+            outcomes[index] = error
+            continue
+        claimed_events.update((e.originator_id, e.originator_version) for e in command.events)
+        if command.idempotency is not None:
+            claimed_answers.add(answer_key(command.idempotency))
+        accepted.append(index)
+
+    if accepted:
+        chosen = [commands[i] for i in accepted]
+        try:
+            written: list[Outcome] = _write_at_once(session, chosen, state)
+        except COMMAND_ERRORS as error:
+            single = len(chosen) == 1
+            written = [error] if single else _write_one_by_one(session, chosen, state)
+        for index, outcome in zip(accepted, written, strict=True):
+            outcomes[index] = outcome
+    return [o if o is not None else RuntimeError("command not written") for o in outcomes]
+
+
+def _conflict(
+    command: Command, claimed_events: set[EventKey], claimed_answers: set[AnswerKey]
+) -> Exception | None:
+    record = command.idempotency
+    if record is not None and answer_key(record) in claimed_answers:
+        return IdempotencyKeyExistsError(record.caller, record.path, record.key)
+    seen: set[EventKey] = set()
+    for e in command.events:
+        key = (e.originator_id, e.originator_version)
+        if key in claimed_events or key in seen:
+            return IntegrityError(
+                "duplicate key value violates unique constraint: "
+                f"(originator_id, originator_version)=({key[0]}, {key[1]}) already exists"
+            )
+        seen.add(key)
+    return None
 
 
 def _write_at_once(
-    session: WriteSession,
-    commands: Sequence[Command],
-    latest: Latest,
-    last_chain: str | None,
-) -> list[Outcome] | None:
-    latest = dict(latest)
+    session: WriteSession, commands: Sequence[Command], state: GroupState
+) -> list[Outcome]:
+    latest = dict(state.latest)
+    last_chain = state.last_chain_hash
     events: list[HashedEvent] = []
     ends: list[int] = []
     for command in commands:
@@ -87,18 +147,15 @@ def _write_at_once(
         last_chain = planned.last_chain_hash
         events.extend(planned.events)
         ends.append(len(events))
-    try:
-        with session.savepoint():
-            ids = session.insert_events(events)
-            answers = [
-                (command.idempotency, ids[end - 1] if command.events else None)
-                for command, end in zip(commands, ends, strict=True)
-                if command.idempotency is not None
-            ]
-            if answers:
-                session.insert_answers(answers)
-    except COMMAND_ERRORS:
-        return None
+    with session.savepoint():
+        ids = session.insert_events(events)
+        answers = [
+            (command.idempotency, ids[end - 1] if command.events else None)
+            for command, end in zip(commands, ends, strict=True)
+            if command.idempotency is not None
+        ]
+        if answers:
+            session.insert_answers(answers)
     outcomes: list[Outcome] = []
     start = 0
     for end in ends:
@@ -108,12 +165,10 @@ def _write_at_once(
 
 
 def _write_one_by_one(
-    session: WriteSession,
-    commands: Sequence[Command],
-    latest: Latest,
-    last_chain: str | None,
+    session: WriteSession, commands: Sequence[Command], state: GroupState
 ) -> list[Outcome]:
-    latest = dict(latest)
+    latest = dict(state.latest)
+    last_chain = state.last_chain_hash
     outcomes: list[Outcome] = []
     for command in commands:
         planned = plan_command(command.events, latest, last_chain, session.hash_below)
@@ -124,17 +179,9 @@ def _write_one_by_one(
                     position = ids[-1] if ids else None
                     session.insert_answers([(command.idempotency, position)])
         except COMMAND_ERRORS as error:
-            outcomes.append(_command_error(session, command, error))
+            outcomes.append(error)
             continue
         latest.update(planned.latest)
         last_chain = planned.last_chain_hash
         outcomes.append(ids)
     return outcomes
-
-
-def _command_error(session: WriteSession, command: Command, error: Exception) -> Exception:
-    """A retried command usually conflicts on its events first; report the key instead."""
-    record = command.idempotency
-    if isinstance(error, IntegrityError) and record is not None and session.answer_exists(record):
-        return IdempotencyKeyExistsError(record.caller, record.path, record.key)
-    return error

@@ -75,19 +75,18 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
             idempotency_table_name,
             self.datastore.originator_id_type,
         )
+        # The library's table lock, and its NOTIFY (delivered at COMMIT to its LISTEN).
+        self._preamble = [
+            *self.lock_table_statements,
+            SQL("NOTIFY {0}").format(Identifier(self.channel_name)),
+        ]
         self._start_group_commit(max_group_size)
 
     # Write path.
 
     def _write_group(self, commands: list[PendingCommand]) -> list[Outcome]:
-        with (
-            self.datastore.get_connection() as conn,
-            conn.transaction(),
-            conn.cursor() as curs,
-        ):
-            self._lock_table(curs)
-            self._notify_channel(curs)  # delivered at COMMIT, to the library's LISTEN
-            session = PostgresWriteSession(conn, curs, self._statements)
+        with self.datastore.get_connection() as conn, conn.transaction():
+            session = PostgresWriteSession(conn, self._statements, self._preamble)
             return write_group(session, commands)  # answered after COMMIT, at the block's exit
 
     # Idempotency.

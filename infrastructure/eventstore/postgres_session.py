@@ -10,15 +10,18 @@ import psycopg
 from eventsourcing.persistence import DataError, IntegrityError
 from psycopg.sql import SQL, Composed, Identifier
 
+from infrastructure.eventstore.group import GroupState
 from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Sequence
     from uuid import UUID
 
+    from psycopg.abc import Query
     from psycopg.rows import DictRow
 
     from infrastructure.eventstore.chain import HashedEvent, Latest
+    from infrastructure.eventstore.group import AnswerKey, EventKey
     from infrastructure.eventstore.idempotency import IdempotencyRecord
 
 
@@ -42,6 +45,16 @@ class PostgresStatements:
             "  WHERE originator_id = o.id ORDER BY originator_version DESC LIMIT 1"
             ") AS e ON true"
         ).format(**names)
+        self.existing_events = SQL(
+            "SELECT e.originator_id, e.originator_version "
+            "FROM unnest(%s::{id_type}[], %s::bigint[]) AS k(id, v) "
+            "JOIN {schema}.{events} AS e ON e.originator_id = k.id AND e.originator_version = k.v"
+        ).format(**names)
+        self.existing_answers = SQL(
+            "SELECT a.caller, a.path, a.key "
+            "FROM unnest(%s::text[], %s::text[], %s::text[]) AS k(c, p, k) "
+            "JOIN {schema}.{answers} AS a ON a.caller = k.c AND a.path = k.p AND a.key = k.k"
+        ).format(**names)
         self.hash_below = SQL(
             "SELECT hash FROM {schema}.{events} "
             "WHERE originator_id = %s AND originator_version < %s "
@@ -61,42 +74,67 @@ class PostgresStatements:
             "%s::text[], %s::text[], %s::int[], %s::text[], %s::bytea[], %s::bigint[]) "
             "AS u(c, p, k, f, s, h, b, n)"
         ).format(**names)
-        self.answer_exists = SQL(
-            "SELECT 1 FROM {schema}.{answers} WHERE caller = %s AND path = %s AND key = %s"
-        ).format(**names)
 
 
 class PostgresWriteSession:
     def __init__(
         self,
         conn: psycopg.Connection[DictRow],
-        curs: psycopg.Cursor[DictRow],
         statements: PostgresStatements,
+        preamble: Sequence[Query],
     ) -> None:
         self._conn = conn
-        self._curs = curs
+        self._curs = conn.cursor()
         self._sql = statements
+        self._preamble = preamble  # lock and notify, sent with the first reads
 
     def _execute(self, query: Composed, params: Sequence[Any] | None = None) -> None:
         self._curs.execute(query, params, prepare=True)
 
-    def last_chain_hash(self) -> str | None:
-        self._execute(self._sql.last_chain_hash)
-        row = self._curs.fetchone()
-        return None if row is None else row["chain_hash"]
-
-    def latest_hashes(self, originator_ids: Collection[UUID | str]) -> Latest:
-        ids = list(originator_ids)
-        if not ids:
-            return {}
-        self._execute(self._sql.latest_hashes, (ids,))
+    def read_state(
+        self,
+        originator_ids: Collection[UUID | str],
+        event_keys: Collection[EventKey],
+        answer_keys: Collection[AnswerKey],
+    ) -> GroupState:
+        """One round trip: take the lock, queue the NOTIFY, and read what the group needs."""
+        conn, sql = self._conn, self._sql
+        ids, events, answers = list(originator_ids), list(event_keys), list(answer_keys)
+        chain_c, latest_c, events_c, answers_c = (conn.cursor() for _ in range(4))
+        with conn.pipeline():
+            for statement in self._preamble:
+                conn.execute(statement, prepare=True)
+            chain_c.execute(sql.last_chain_hash, prepare=True)
+            if ids:
+                latest_c.execute(sql.latest_hashes, (ids,), prepare=True)
+            if events:
+                params = ([k[0] for k in events], [k[1] for k in events])
+                events_c.execute(sql.existing_events, params, prepare=True)
+            if answers:
+                params3 = (
+                    [k[0] for k in answers],
+                    [k[1] for k in answers],
+                    [k[2] for k in answers],
+                )
+                answers_c.execute(sql.existing_answers, params3, prepare=True)
+        row = chain_c.fetchone()
+        last_chain_hash = None if row is None else row["chain_hash"]
         by_text = {str(i): i for i in ids}  # answer under the caller's own keys
         latest: Latest = {}
-        for row in self._curs.fetchall():
-            key = by_text[str(row["originator_id"])]
+        for row in latest_c.fetchall() if ids else []:
             version = row["originator_version"]
+            key = by_text[str(row["originator_id"])]
             latest[key] = None if version is None else (version, row["hash"])
-        return latest
+        by_event = {(str(k[0]), k[1]): k for k in events}
+        existing_events = {
+            by_event[str(row["originator_id"]), row["originator_version"]]
+            for row in (events_c.fetchall() if events else [])
+        }
+        existing_answers = {
+            (row["caller"], row["path"], row["key"])
+            for row in (answers_c.fetchall() if answers else [])
+        }
+        return GroupState(last_chain_hash, latest, existing_events, existing_answers)
 
     def hash_below(self, originator_id: UUID | str, version: int) -> str | None:
         self._execute(self._sql.hash_below, (originator_id, version))
@@ -142,7 +180,3 @@ class PostgresWriteSession:
                 raise
             record = answers[0][0]
             raise IdempotencyKeyExistsError(record.caller, record.path, record.key) from None
-
-    def answer_exists(self, record: IdempotencyRecord) -> bool:
-        self._execute(self._sql.answer_exists, (record.caller, record.path, record.key))
-        return self._curs.fetchone() is not None

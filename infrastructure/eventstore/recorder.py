@@ -56,6 +56,11 @@ class GroupCommitRecorder(ABC):
             return []
         return self._committer.submit(list(stored_events), idempotency)
 
+    @property
+    def writer(self) -> GroupCommitter:
+        """This recorder's writer (its counters serve metrics and tests)."""
+        return self._committer
+
     def close(self) -> None:
         """Stop the writer thread (a later insert starts a new one)."""
         self._committer.close()

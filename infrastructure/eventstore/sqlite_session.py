@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from infrastructure.eventstore.group import GroupState
 from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
 from infrastructure.eventstore.sqlite_errors import translate
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Sequence
 
     from infrastructure.eventstore.chain import HashedEvent, Latest
+    from infrastructure.eventstore.group import AnswerKey, EventKey
     from infrastructure.eventstore.idempotency import IdempotencyRecord
 
 
@@ -37,22 +39,39 @@ class SQLiteWriteSession:
             "body, position, created_at) VALUES (?,?,?,?,?,?,?,?,?)"
         )
 
-    def last_chain_hash(self) -> str | None:
-        self._c.execute(f"SELECT chain_hash FROM {self._events} ORDER BY rowid DESC LIMIT 1")
-        row = self._c.fetchone()
-        return None if row is None else row[0]
-
-    def latest_hashes(self, originator_ids: Collection[UUID | str]) -> Latest:
+    def read_state(
+        self,
+        originator_ids: Collection[UUID | str],
+        event_keys: Collection[EventKey],
+        answer_keys: Collection[AnswerKey],
+    ) -> GroupState:
+        c = self._c
+        c.execute(f"SELECT chain_hash FROM {self._events} ORDER BY rowid DESC LIMIT 1")
+        row = c.fetchone()
+        last_chain_hash = None if row is None else row[0]
         latest: Latest = {}
         for originator_id in originator_ids:
-            self._c.execute(
+            c.execute(
                 f"SELECT originator_version, hash FROM {self._events} WHERE originator_id=? "
                 "ORDER BY originator_version DESC LIMIT 1",
                 (db_id(originator_id),),
             )
-            row = self._c.fetchone()
+            row = c.fetchone()
             latest[originator_id] = None if row is None else (row[0], row[1])
-        return latest
+        existing_events: set[EventKey] = set()
+        for originator_id, version in event_keys:
+            c.execute(
+                f"SELECT 1 FROM {self._events} WHERE originator_id=? AND originator_version=?",
+                (db_id(originator_id), version),
+            )
+            if c.fetchone() is not None:
+                existing_events.add((originator_id, version))
+        existing_answers: set[AnswerKey] = set()
+        for key in answer_keys:
+            c.execute(f"SELECT 1 FROM {self._answers} WHERE caller=? AND path=? AND key=?", key)
+            if c.fetchone() is not None:
+                existing_answers.add(key)
+        return GroupState(last_chain_hash, latest, existing_events, existing_answers)
 
     def hash_below(self, originator_id: UUID | str, version: int) -> str | None:
         self._c.execute(
@@ -117,10 +136,3 @@ class SQLiteWriteSession:
                 if len(answers) > 1:
                     raise
                 raise IdempotencyKeyExistsError(record.caller, record.path, record.key) from None
-
-    def answer_exists(self, record: IdempotencyRecord) -> bool:
-        self._c.execute(
-            f"SELECT 1 FROM {self._answers} WHERE caller=? AND path=? AND key=?",
-            (record.caller, record.path, record.key),
-        )
-        return self._c.fetchone() is not None

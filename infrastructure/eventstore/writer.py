@@ -62,6 +62,8 @@ class GroupCommitter:
         self._housekeeping_interval = housekeeping_interval
         self._after_group = after_group
         self._lock = threading.Lock()
+        self.groups_written = 0  # groups attempted, for metrics and tests
+        self.commands_written = 0
         self._reset()
 
     def _reset(self) -> None:
@@ -90,6 +92,10 @@ class GroupCommitter:
                 msg = "the writer thread cannot submit a command to itself"
                 raise RuntimeError(msg)
             self._queue.put(command)
+
+    def pending(self) -> int:
+        """Commands queued and not yet taken into a group."""
+        return self._queue.qsize()
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop the thread after it has answered everything queued before this call."""
@@ -131,6 +137,8 @@ class GroupCommitter:
                 self._commit(group)
 
     def _commit(self, group: list[PendingCommand]) -> None:
+        self.groups_written += 1
+        self.commands_written += len(group)
         try:
             outcomes = self._write(group)
             if len(outcomes) != len(group):

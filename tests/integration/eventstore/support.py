@@ -188,3 +188,34 @@ def killed_mid_transaction(kind: str, env: dict[str, str], case_hex: str, ready:
     recorder = StoreSpec(kind, env).recorder(CREATE_TABLE="n")
     case_id = UUID(case_hex)
     recorder.insert_events([event(case_id, v, "doomed") for v in range(1, 6)])
+
+
+@contextmanager
+def hold_write_lock(spec: StoreSpec) -> Iterator[None]:
+    """Hold the store's write lock from outside, so the writer's next group has to wait."""
+    if spec.kind == "sqlite":
+        import sqlite3
+
+        conn = sqlite3.connect(spec.env["SQLITE_DBNAME"], isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            conn.rollback()
+            conn.close()
+        return
+    with psycopg.connect(POSTGRES_URL) as pg:
+        schema = spec.env["POSTGRES_SCHEMA"]
+        pg.execute(f"LOCK TABLE {schema}.stored_events IN EXCLUSIVE MODE".encode())
+        try:
+            yield
+        finally:
+            pg.rollback()
+
+
+def wait_until(condition: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.005)
