@@ -6,6 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def shared(cls: type[T]) -> type[T]:
+    """Frozen values are shared, not copied: the aggregate cache deep-copies cases on every
+    load, and copying a thousand immutable session records would only cost time."""
+
+    def same(self: T, *_: Any) -> T:
+        return self
+
+    cls.__copy__ = same  # type: ignore[attr-defined]
+    cls.__deepcopy__ = same  # type: ignore[attr-defined]
+    return cls
 
 
 class Category(Enum):
@@ -106,6 +121,7 @@ class OrganisationKind(Enum):
     SERVICE_CENTRE = "service_centre"  # 非诉讼服务中心
 
 
+@shared
 @dataclass(frozen=True)
 class Actor:
     """Who did it: every event records the acting user."""
@@ -116,6 +132,7 @@ class Actor:
     mediator: str | None = None
 
 
+@shared
 @dataclass(frozen=True)
 class Party:
     """A party to the dispute (当事人)."""
@@ -126,6 +143,7 @@ class Party:
     id_number: str | None = None
 
 
+@shared
 @dataclass(frozen=True)
 class Agreement:
     """The mediation agreement (调解协议): written or oral (Law Art. 28)."""
@@ -135,6 +153,7 @@ class Agreement:
     amount: Decimal | None = None
 
 
+@shared
 @dataclass(frozen=True)
 class Session:
     """One mediation session held and recorded (调解记录)."""
@@ -147,6 +166,7 @@ class Session:
     mediator: str
 
 
+@shared
 @dataclass(frozen=True)
 class FollowUp:
     """A follow-up visit on the agreement's performance (回访)."""
@@ -157,6 +177,7 @@ class FollowUp:
     note: str | None
 
 
+@shared
 @dataclass(frozen=True)
 class Registration:
     """The registration fields (受理登记) that a correction may change."""

@@ -55,10 +55,9 @@ class Settings(BaseSettings):
 
     def persistence_env(self) -> dict[str, str]:
         """The eventsourcing library's settings that this URL and these options mean."""
-        env: dict[str, str] = {
-            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
-            "AGGREGATE_CACHE_FASTFORWARD": "y",
-        }
+        env: dict[str, str] = {"AGGREGATE_CACHE_FASTFORWARD": "y"}
+        if self.aggregate_cache_size > 0:  # the library reads 0 as "unbounded"
+            env["AGGREGATE_CACHE_MAXSIZE"] = str(self.aggregate_cache_size)
         if self.cipher_key:
             env["CIPHER_TOPIC"] = "eventsourcing.cipher:AESCipher"
             env["CIPHER_KEY"] = self.cipher_key
