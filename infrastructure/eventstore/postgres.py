@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from eventsourcing.postgres import PostgresFactory
+import eventsourcing.postgres as library  # as a module: the library wants one factory here
 
 from infrastructure.eventstore.postgres_recorder import TongjiePostgresRecorder
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from eventsourcing.utils import Environment, EnvType
 
 
-class Factory(PostgresFactory):
+class Factory(library.PostgresFactory):
     """Snapshots and tracking stay on the library's recorders; events go through ours."""
 
     application_recorder_class = TongjiePostgresRecorder

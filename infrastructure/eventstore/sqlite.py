@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from eventsourcing.sqlite import SQLiteFactory
+import eventsourcing.sqlite as library  # as a module: the library wants one factory here
 
 from infrastructure.eventstore.sqlite_recorder import TongjieSQLiteRecorder
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from eventsourcing.utils import Environment, EnvType
 
 
-class Factory(SQLiteFactory):
+class Factory(library.SQLiteFactory):
     """Snapshots and tracking stay on the library's recorders; events go through ours."""
 
     application_recorder_class = TongjieSQLiteRecorder
