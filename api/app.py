@@ -1,0 +1,65 @@
+"""The FastAPI app: `create_app()` is also a uvicorn factory (`api.app:create_app`).
+
+Nothing connects at import: the application is built in `lifespan` from settings read from
+the environment in each worker process, kept on `app.state`, and closed at shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+
+from api import problems
+from api.bootstrap import build_application
+from api.idempotency import supports_idempotency
+from api.logging import configure_logging
+from api.metrics import Metrics
+from api.middleware import RequestMiddleware
+from api.ratelimit import FailedAuthLimiter
+from api.routes import ROUTERS
+from infrastructure.settings import Settings
+
+DESCRIPTION = """\
+Tongjie (通解): dispute mediation cases from intake to resolution, event-sourced.
+
+Every request but `/healthz`, `/readyz`, `/metrics` and the docs carries
+`Authorization: Bearer <token>`. Writes answer with `ETag` and `X-Position`; `If-Match`
+makes them conditional, `Idempotency-Key` makes a retry safe. Errors are
+`application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tongjie = build_application(settings)
+        app.state.tongjie = tongjie
+        if not supports_idempotency(tongjie.store.recorder):
+            structlog.get_logger("tongjie.api").warning(
+                "idempotency_unsupported", recorder=type(tongjie.store.recorder).__name__
+            )
+        try:
+            yield
+        finally:
+            tongjie.close()
+
+    app = FastAPI(
+        title="Tongjie (通解) API",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = Metrics()
+    app.state.limiter = FailedAuthLimiter()
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(RequestMiddleware, metrics=app.state.metrics)
+    return app

@@ -1,0 +1,182 @@
+"""What routes depend on, as `Annotated` aliases: the application, the caller, their role.
+
+Everything comes from `app.state`, built once in the app's lifespan (api/app.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.idempotency import Idempotency, supports_idempotency
+from api.metrics import Metrics
+from api.problems import (
+    ForbiddenError,
+    InvalidFieldsError,
+    NotAuthenticatedError,
+    TooManyFailuresError,
+)
+from api.ratelimit import FailedAuthLimiter
+from application.dto import CaseDetails
+from application.tongjie import Tongjie
+from domain.errors import TokenInvalidError
+from domain.values import Actor, Role
+from infrastructure.settings import Settings
+
+ACTOR_SCOPE_KEY = "tongjie.actor"
+
+
+def get_tongjie(request: Request) -> Tongjie:
+    tongjie: Tongjie = request.app.state.tongjie
+    return tongjie
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+TongjieDep = Annotated[Tongjie, Depends(get_tongjie)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+
+bearer = HTTPBearer(
+    auto_error=False, description="the token issued by an admin or `tongjie users add`"
+)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def current_actor(
+    request: Request,
+    tongjie: TongjieDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    """The token's holder, looked up in the store on every request (never from a cache)."""
+    limiter: FailedAuthLimiter = request.app.state.limiter
+    address = client_address(request)
+    locked = limiter.retry_after(address)
+    if locked is not None:
+        raise TooManyFailuresError(
+            "too many failed authentications from this address", {"Retry-After": str(locked)}
+        )
+    if credentials is None:
+        raise NotAuthenticatedError(
+            "send Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"}
+        )
+    try:
+        actor = tongjie.users.authenticate(credentials.credentials)
+    except TokenInvalidError:
+        retry_after = limiter.fail(address)
+        if retry_after is not None:
+            raise TooManyFailuresError(
+                "too many failed authentications from this address",
+                {"Retry-After": str(retry_after)},
+            ) from None
+        raise NotAuthenticatedError(
+            "unknown or revoked token", {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        ) from None
+    request.scope[ACTOR_SCOPE_KEY] = actor.login
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def roles(*allowed: Role) -> Callable[[Actor], Actor]:
+    """A guard that lets only `allowed` roles through (403 for the others)."""
+
+    def guard(actor: CurrentActor) -> Actor:
+        if actor.role not in allowed:
+            names = ", ".join(role.value for role in allowed)
+            raise ForbiddenError(f"a {actor.role.value} may not do this (only {names})")
+        return actor
+
+    return guard
+
+
+AnyRole = CurrentActor
+Receiver = Annotated[Actor, Depends(roles(Role.MEDIATOR, Role.SUPERVISOR))]
+CaseHandler = Annotated[Actor, Depends(roles(Role.MEDIATOR, Role.SUPERVISOR))]
+AssignedMediator = Annotated[Actor, Depends(roles(Role.MEDIATOR))]
+Supervisor = Annotated[Actor, Depends(roles(Role.SUPERVISOR))]
+CaseReader = Annotated[Actor, Depends(roles(Role.MEDIATOR, Role.SUPERVISOR, Role.AUDITOR))]
+Auditing = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.AUDITOR))]
+ReferenceReader = Annotated[Actor, Depends(roles(Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR))]
+Admin = Annotated[Actor, Depends(roles(Role.ADMIN))]
+
+
+# -- which cases a mediator reaches ------------------------------------------------------------
+
+
+def may_reach(actor: Actor, case: CaseDetails) -> bool:
+    """A mediator reaches the cases routed to them, and a case not yet routed that they received."""
+    if actor.role is not Role.MEDIATOR:
+        return True
+    if case.mediator is not None:
+        return case.mediator == actor.mediator
+    return case.received_by.id == actor.id
+
+
+def reachable_case(tongjie: Tongjie, actor: Actor, case_id: UUID) -> CaseDetails:
+    """The case's current state if it exists (else 404) and this actor reaches it (else 403)."""
+    case = tongjie.reads.current(case_id)
+    if not may_reach(actor, case):
+        raise ForbiddenError(f"case {case_id} is not routed to {actor.login}")
+    return case
+
+
+# -- conditional and idempotent writes ----------------------------------------------------------
+
+
+def expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='the ETag of the version this write expects ("3"); 412 if it moved on',
+        ),
+    ] = None,
+) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 18:
+        raise InvalidFieldsError("If-Match", 'an ETag of this API: the version in quotes ("3")')
+    return int(value)
+
+
+async def idempotency(
+    request: Request,
+    tongjie: TongjieDep,
+    actor: CurrentActor,
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="makes a retry safe: the same key and body get the first answer",
+        ),
+    ] = None,
+) -> Idempotency | None:
+    if key is None:
+        return None
+    store = tongjie.store.recorder
+    if not supports_idempotency(store):
+        return None
+    body = await request.body()
+    return Idempotency(store, actor.login, request.url.path, key, body)  # type: ignore[arg-type]
+
+
+ExpectedVersion = Annotated[int | None, Depends(expected_version)]
+IdempotencyDep = Annotated[Idempotency | None, Depends(idempotency)]

@@ -1,0 +1,153 @@
+"""Idempotency-Key: a retried POST gets the first answer, and records nothing new.
+
+Keys are scoped to the caller (their login) and the path. The answer is stored by the write
+path in the same transaction as the command's events (see `record_for`), so a retry after a
+timeout, a restart or on another server process finds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from starlette.responses import Response
+
+from api.problems import IdempotencyKeyReusedError, InvalidFieldsError
+from infrastructure.eventstore.idempotency import (
+    IdempotencyKeyExistsError,
+    IdempotencyRecord,
+    StoredAnswer,
+)
+
+MAX_KEY_LENGTH = 200
+
+
+class AnswerStore(Protocol):
+    def find_idempotency(self, caller: str, path: str, key: str) -> StoredAnswer | None: ...
+
+    def insert_events(
+        self, stored_events: Sequence[Any], *, idempotency: IdempotencyRecord | None = None
+    ) -> Sequence[int]: ...
+
+
+def fingerprint(body: bytes) -> str:
+    """SHA-256 of the body in canonical JSON, so key order and spacing do not matter."""
+    try:
+        canonical = json.dumps(
+            json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer as it is stored and replayed: X-Position is added from the store's position."""
+
+    status: int
+    headers: dict[str, str] = field(hash=False)
+    body: bytes
+
+    def response(self, position: int | None) -> Response:
+        headers = dict(self.headers)
+        if position is not None:
+            headers["X-Position"] = str(position)
+        media_type = headers.pop("content-type", None)
+        return Response(self.body, status_code=self.status, headers=headers, media_type=media_type)
+
+
+class Idempotency:
+    """One request's key: look the answer up first, then record it with the command."""
+
+    def __init__(self, store: AnswerStore, caller: str, path: str, key: str, body: bytes) -> None:
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+            raise InvalidFieldsError("Idempotency-Key", f"1 to {MAX_KEY_LENGTH} printable chars")
+        self.store = store
+        self.caller = caller
+        self.path = path
+        self.key = key
+        self.fingerprint = fingerprint(body)
+
+    def stored(self) -> StoredAnswer | None:
+        """The first answer under this key; 409 if it was given to another body."""
+        found = self.store.find_idempotency(self.caller, self.path, self.key)
+        if found is not None and found.fingerprint != self.fingerprint:
+            raise IdempotencyKeyReusedError(
+                "this Idempotency-Key was used with another body on this path"
+            )
+        return found
+
+    def replay(self) -> Response | None:
+        found = self.stored()
+        if found is None:
+            return None
+        return Answer(found.status, dict(found.headers), found.body).response(found.position)
+
+    def replay_after_race(self) -> Response:
+        """A concurrent twin stored its answer first: wait until it can be read, and replay it."""
+        for _ in range(50):
+            replayed = self.replay()
+            if replayed is not None:
+                return replayed
+            time.sleep(0.01)
+        raise IdempotencyKeyReusedError("this Idempotency-Key is being used by another request")
+
+    def record_for(self, answer: Answer) -> dict[str, Any]:
+        """The save keyword that stores `answer` with the command's events."""
+        return {
+            "idempotency": IdempotencyRecord(
+                key=self.key,
+                caller=self.caller,
+                path=self.path,
+                fingerprint=self.fingerprint,
+                status=answer.status,
+                headers=dict(answer.headers),
+                body=answer.body,
+            )
+        }
+
+    def marker(self) -> dict[str, Any]:
+        """A body-less record: the key was used, and its answer (a token) is never replayed."""
+        return self.record_for(Answer(status=201, headers={}, body=b""))
+
+    def record_alone(self, record: dict[str, Any]) -> None:
+        """Store a record by itself, after a command whose use case takes no `record_with`."""
+        # A concurrent twin may have recorded it: its answer is the one retries get.
+        with contextlib.suppress(IdempotencyKeyExistsError):
+            self.store.insert_events([], **record)
+
+
+def run_once(idempotency: Idempotency | None, command: Callable[[], Answer]) -> Response:
+    """A write of reference data under an optional key: replayed if answered before.
+
+    Reference data is rare, admin-only, and unique by code, so its record follows the
+    command in a second transaction (a retry after a crash between the two gets a 409).
+    """
+    if idempotency is None:
+        return command().response(None)
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
+    answer = command()
+    idempotency.record_alone(idempotency.record_for(answer))
+    return answer.response(None)
+
+
+def never_replay(idempotency: Idempotency | None) -> None:
+    """A key already used for an answer that carried a token: 409, the token is never stored."""
+    if idempotency is not None and idempotency.store.find_idempotency(
+        idempotency.caller, idempotency.path, idempotency.key
+    ):
+        raise IdempotencyKeyReusedError(
+            "this Idempotency-Key was used already; a token is never replayed: list the users"
+        )
+
+
+def supports_idempotency(store: object) -> bool:
+    return callable(getattr(store, "find_idempotency", None))

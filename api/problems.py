@@ -1,0 +1,277 @@
+"""Every error, mapped once to its status and an RFC 9457 problem document.
+
+Routes raise the domain's and application's errors and never catch them; this module is the
+one place that says what each kind means over HTTP.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+import structlog
+from eventsourcing import persistence
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from api.encoding import dumps
+from api.schemas.common import Problem
+from application.errors import BusyError, VersionMismatchError
+from domain.errors import (
+    DomainError,
+    DuplicateCodeError,
+    InvalidCommandError,
+    LifecycleError,
+    NotAllowedError,
+    NotFoundError,
+    TokenInvalidError,
+)
+
+PROBLEM_TYPES = "https://tongjie.invalid/problems/"
+RETRY_AFTER_SECONDS = 1
+
+log = structlog.get_logger("tongjie.api")
+
+
+class ApiError(Exception):
+    """An error of the HTTP layer itself (a reused key, a body too large, a flood of guesses)."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class BodyNotJsonError(ApiError):
+    status, slug, title = 400, "body-not-json", "The body is not JSON"
+
+
+class BodyTooLargeError(ApiError):
+    status, slug, title = 413, "body-too-large", "The body is too large"
+
+
+class IdempotencyKeyReusedError(ApiError):
+    status, slug, title = 409, "idempotency-key-reused", "Idempotency-Key reused"
+
+
+class PreconditionFailedError(ApiError):
+    status, slug, title = 412, "version-mismatch", "The case has moved on"
+
+
+class TooManyFailuresError(ApiError):
+    status, slug, title = 429, "too-many-failed-authentications", "Too many failures"
+
+
+class NotAuthenticatedError(ApiError):
+    status, slug, title = 401, "not-authenticated", "Not authenticated"
+
+
+class ForbiddenError(ApiError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class InvalidFieldsError(ApiError):
+    """A 422 raised by the API itself, naming the field."""
+
+    status, slug, title = 422, "invalid-request", "Invalid request"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    errors: Sequence[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPES + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = list(errors)
+    return Response(
+        dumps(body), status_code=status, headers=headers, media_type="application/problem+json"
+    )
+
+
+def invalid(errors: Sequence[dict[str, str]]) -> Response:
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(422, "invalid-request", "Invalid request", detail, errors=errors)
+
+
+def unavailable(detail: str) -> Response:
+    return problem(
+        503,
+        "unavailable",
+        "Service unavailable",
+        detail,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+# -- the domain's and application's errors ----------------------------------------------------
+
+# The first class an error is an instance of decides; subclasses come before their bases.
+_DOMAIN: list[tuple[type[Exception], int, str, str]] = [
+    (TokenInvalidError, 401, "not-authenticated", "Not authenticated"),
+    (NotFoundError, 404, "not-found", "Not found"),
+    (NotAllowedError, 403, "forbidden", "Forbidden"),
+    (LifecycleError, 409, "lifecycle", "The case's state forbids this"),
+    (DuplicateCodeError, 409, "duplicate", "Exists already"),
+    (VersionMismatchError, 412, "version-mismatch", "The case has moved on"),
+]
+
+
+def _domain_error(request: Request, error: Exception) -> Response:
+    if isinstance(error, InvalidCommandError):
+        return invalid([{"field": error.field, "message": error.message}])
+    if isinstance(error, BusyError):
+        return unavailable(str(error))
+    for kind, status, slug, title in _DOMAIN:
+        if isinstance(error, kind):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return problem(status, slug, title, str(error), headers=headers)
+    return problem(400, "bad-request", "Bad request", str(error))
+
+
+def _api_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    if isinstance(error, InvalidFieldsError):
+        return invalid([{"field": error.field, "message": error.message}])
+    return problem(error.status, error.slug, error.title, error.detail, headers=error.headers)
+
+
+# -- the request's shape ---------------------------------------------------------------------
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """`("body", "parties", 0, "phone")` -> `parties.0.phone`; a header keeps its name."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    # pydantic names the member of a union it tried (`function-after[...]`, `str`): drop those.
+    kept = [str(p) for p in parts if not (isinstance(p, str) and ("[" in p or p in _TYPE_TAGS))]
+    return ".".join(kept) or "body"
+
+
+_TYPE_TAGS = {"str", "int", "float", "decimal", "bool", "datetime", "none", "enum"}
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind in ("timezone_aware", "datetime_from_date_parsing"):
+        return "a time needs its UTC offset (ISO 8601, e.g. 2026-03-02T09:30:00+08:00)"
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"unknown value; expected one of {expected}"
+    return str(error.get("msg", "invalid"))
+
+
+def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    raw = list(error.errors())
+    if any(e.get("type") == "json_invalid" for e in raw):
+        return problem(400, "body-not-json", "The body is not JSON", "the body is not valid JSON")
+    seen: dict[str, str] = {}
+    for e in raw:
+        seen.setdefault(field_path(e.get("loc", ())), _message(e))
+    return invalid([{"field": field, "message": message} for field, message in seen.items()])
+
+
+def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
+    return problem(
+        error.status_code,
+        slug,
+        str(error.detail),
+        str(error.detail),
+        headers=dict(error.headers or {}),
+    )
+
+
+# -- the database ------------------------------------------------------------------------------
+
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    sqlite3.OperationalError,
+)
+try:  # the pool's timeout when no connection can be had
+    from psycopg_pool import PoolTimeout
+
+    DATABASE_DOWN = (*DATABASE_DOWN, PoolTimeout)
+except ImportError:  # pragma: no cover - psycopg[pool] is a dependency
+    pass
+
+
+def _database_down(request: Request, error: Exception) -> Response:
+    log.warning("database_unavailable", error=type(error).__name__, detail=str(error)[:200])
+    return unavailable("the database cannot be reached: try again shortly")
+
+
+def _unexpected(request: Request, error: Exception) -> Response:
+    if isinstance(error, DATABASE_DOWN):
+        return _database_down(request, error)
+    log.exception("unhandled_error", error=type(error).__name__)
+    return problem(500, "internal-error", "Internal error", "an unexpected error: it is logged")
+
+
+def install(app: FastAPI) -> None:
+    """Register the mapping on the app: the only place errors become answers."""
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(VersionMismatchError, _domain_error)
+    app.add_exception_handler(BusyError, _domain_error)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    for kind in DATABASE_DOWN:
+        app.add_exception_handler(kind, _database_down)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+_DESCRIPTIONS = {
+    400: "the body is not JSON",
+    401: "missing or unknown token",
+    403: "this role or user may not do this",
+    404: "no such case, organisation, mediator or user",
+    409: "the case's state or history forbids this, or an Idempotency-Key reused",
+    412: "If-Match names a version the case has moved on from",
+    413: "the body is over 64 KiB",
+    422: "invalid request: `errors` names each field",
+    429: "too many failed authentications from this address; see Retry-After",
+    503: "the database cannot be reached; see Retry-After",
+}
+_PROBLEM_SCHEMA = {"schema": {"$ref": "#/components/schemas/Problem"}}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The problem answers a route documents, besides the ones every route has."""
+    every = (401, 403, 422, 429, 503)
+    return {
+        status: {
+            "model": Problem,
+            "description": _DESCRIPTIONS[status],
+            "content": {"application/problem+json": _PROBLEM_SCHEMA},
+        }
+        for status in sorted({*every, *statuses})
+    }

@@ -1,0 +1,20 @@
+"""The routers the app includes, in order. Add yours here with one line.
+
+Reserved for other routers (not served here): the views (`GET /api/v1/cases`, `/stats/...`,
+`/projections`, `/events/stream`), the audit of the whole store (`/audit/...`), and the reads
+`GET /api/v1/cases/{id}/verify` and `GET /api/v1/cases/{id}/file`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import case_reads, case_writes, health, reference, users
+
+ROUTERS: list[APIRouter] = [
+    health.router,
+    case_writes.router,
+    case_reads.router,
+    reference.router,
+    users.router,
+]

@@ -1,0 +1,82 @@
+"""Reads of one case, always current: read from the event store, never from a view.
+
+`/verify` and `/file` on the same paths belong to the audit and case-file routers.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
+from starlette.responses import Response
+
+from api.deps import Auditing, CaseReader, SettingsDep, TongjieDep, reachable_case
+from api.encoding import case_json, dumps, event_json
+from api.problems import InvalidFieldsError, responses
+from api.schemas.cases import CaseOut, HistoryOut
+from api.writes import CASES_PATH
+
+router = APIRouter(prefix=CASES_PATH, tags=["case reads"])
+
+READ = responses(404)
+
+
+def _json(body: object, etag: int | None = None) -> Response:
+    headers = {"ETag": f'"{etag}"'} if etag is not None else None
+    return Response(dumps(body), headers=headers, media_type="application/json")
+
+
+@router.get(
+    "/{case_id}",
+    response_model=CaseOut,
+    responses={
+        200: {"headers": {"ETag": {"description": "the version", "schema": {"type": "string"}}}},
+        **READ,
+    },
+    summary="The case's current state",
+)
+def get_case(
+    case_id: UUID, actor: CaseReader, tongjie: TongjieDep, settings: SettingsDep
+) -> Response:
+    case = reachable_case(tongjie, actor, case_id)
+    return _json(case_json(case, settings.zone), etag=case.version)
+
+
+@router.get(
+    "/{case_id}/history",
+    response_model=HistoryOut,
+    responses=READ,
+    summary="Every event of the case in order, with its hashes",
+)
+def get_history(
+    case_id: UUID, actor: CaseReader, tongjie: TongjieDep, settings: SettingsDep
+) -> Response:
+    reachable_case(tongjie, actor, case_id)
+    events = tongjie.reads.history(case_id)
+    return _json({"events": [event_json(event, settings.zone) for event in events]})
+
+
+@router.get(
+    "/{case_id}/replay",
+    response_model=CaseOut,
+    responses=READ,
+    summary="The case as it stood at a version, or at a moment (by recorded_at)",
+)
+def replay_case(
+    case_id: UUID,
+    actor: Auditing,
+    tongjie: TongjieDep,
+    settings: SettingsDep,
+    version: Annotated[int | None, Query(ge=1, le=10**9)] = None,
+    as_of: Annotated[AwareDatetime | None, Query(description="ISO 8601 with offset")] = None,
+) -> Response:
+    if (version is None) == (as_of is None):
+        raise InvalidFieldsError("version", "give either version or as_of")
+    if version is not None:
+        case = tongjie.reads.at_version(case_id, version)
+    else:
+        assert as_of is not None
+        case = tongjie.reads.as_of(case_id, as_of)
+    return _json(case_json(case, settings.zone), etag=case.version)

@@ -1,0 +1,52 @@
+"""Operations: is the process up, can it reach the database, and its metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from api.deps import MetricsDep, TongjieDep
+from api.encoding import dumps
+from api.metrics import CONTENT_TYPE
+from api.problems import DATABASE_DOWN, unavailable
+from api.schemas.health import Health, Readiness
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", response_model=Health, summary="The process is up")
+def healthz() -> Response:
+    return Response(dumps({"status": "ok"}), media_type="application/json")
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"description": "the database cannot be reached"}},
+    summary="The database is reachable",
+)
+def readyz(tongjie: TongjieDep) -> Response:
+    try:
+        tongjie.store.recorder.max_notification_id()
+    except DATABASE_DOWN:
+        return unavailable("the database cannot be reached")
+    return Response(
+        dumps({"status": "ready", "database": "reachable"}), media_type="application/json"
+    )
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE.split(";")[0]: {"schema": {"type": "string"}}}}},
+    summary="Prometheus metrics of this process",
+)
+def metrics(tongjie: TongjieDep, metrics: MetricsDep) -> Response:
+    def position() -> int | None:
+        try:
+            found = tongjie.store.recorder.max_notification_id()
+        except DATABASE_DOWN:
+            return None
+        return int(found) if found is not None else 0
+
+    return Response(metrics.render(position), media_type=CONTENT_TYPE)

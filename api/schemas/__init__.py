@@ -1,0 +1,1 @@
+"""Request and response models: one per use, with examples, so /openapi.json documents the API."""

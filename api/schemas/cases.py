@@ -1,0 +1,277 @@
+"""Bodies of the case commands, and the answers about a case."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from api.schemas.common import (
+    BusinessTime,
+    LongText,
+    Money,
+    MoneyOut,
+    NoteText,
+    Request,
+    ShortText,
+    TimeOut,
+)
+from domain.values import (
+    AgreementForm,
+    CaseStatus,
+    Category,
+    Channel,
+    Fulfilment,
+    Method,
+    Outcome,
+    PartyRole,
+    Referral,
+    RiskLevel,
+    Role,
+    Ruling,
+)
+
+Name = ShortText
+Reason = LongText
+Note = NoteText
+
+
+class PartyIn(Request):
+    """A party to the dispute (当事人)."""
+
+    role: PartyRole
+    name: Name = Field(examples=["王小明"])
+    phone: str | None = Field(
+        default=None,
+        max_length=30,
+        pattern=r"^\+?[0-9][0-9 ()-]{2,29}$",
+        examples=["13800000000"],
+    )
+    id_number: str | None = Field(
+        default=None, max_length=32, pattern=r"^[0-9A-Za-z]{4,32}$", examples=["110101199001010011"]
+    )
+
+
+class CaseReceivedRequest(Request):
+    """Register a new dispute (受理登记)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "category": "family",
+                    "subcategory": "neighbour",
+                    "street": "东湖街道",
+                    "channel": "walk_in",
+                    "summary": "楼上漏水引发邻里纠纷",
+                    "parties": [
+                        {"role": "applicant", "name": "王小明", "phone": "13800000000"},
+                        {"role": "respondent", "name": "赵大海"},
+                    ],
+                    "claim_amount": "1200.00",
+                }
+            ]
+        },
+    )
+
+    category: Category
+    subcategory: str | None = Field(default=None, max_length=40, examples=["neighbour"])
+    street: Name = Field(examples=["东湖街道"])
+    channel: Channel
+    summary: Reason = Field(examples=["楼上漏水引发邻里纠纷"])
+    parties: list[PartyIn] = Field(min_length=2, max_length=50)
+    claim_amount: Money | None = None
+    received_at: BusinessTime = None
+
+
+class RouteRequest(Request):
+    """Assign the case to an organisation and one of its mediators (分流交办)."""
+
+    organisation: str = Field(min_length=1, max_length=64, examples=["room-1"])
+    mediator: str = Field(min_length=1, max_length=64, examples=["m1"])
+    routed_at: BusinessTime = None
+    due_at: BusinessTime = None
+    note: Note | None = Field(default=None, examples=["请尽快联系双方"])
+
+
+class SessionRequest(Request):
+    """One mediation session held (调解记录)."""
+
+    held_at: BusinessTime = None
+    method: Method
+    attendees: list[Name] = Field(
+        default_factory=list, max_length=50, examples=[["王小明", "赵大海"]]
+    )
+    notes: Reason = Field(examples=["双方同意分担维修费用"])
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60, examples=[45])
+
+
+class ExtensionRequest(Request):
+    """Extend the deadline once, by at most 30 days, with the parties' consent (延期)."""
+
+    new_due_at: AwareDatetime = Field(examples=["2026-04-15T18:00:00+08:00"])
+    reason: Reason = Field(examples=["需要等待鉴定结果"])
+    parties_consent: bool = Field(description="must be true", examples=[True])
+    extended_at: BusinessTime = None
+
+
+class RiskRequest(Request):
+    """Assess the risk that the dispute escalates (风险研判)."""
+
+    level: RiskLevel
+    reason: Reason = Field(examples=["当事人情绪激动"])
+    assessed_at: BusinessTime = None
+
+
+class CorrectionRequest(Request):
+    """Correct the registration (登记更正): name the fields that change, and why."""
+
+    reason: Reason = Field(examples=["街道登记错误"])
+    category: Category | None = None
+    subcategory: str | None = Field(default=None, max_length=40)
+    street: Name | None = Field(default=None, examples=["西山街道"])
+    channel: Channel | None = None
+    summary: Reason | None = None
+    parties: list[PartyIn] | None = Field(default=None, min_length=2, max_length=50)
+    claim_amount: Money | None = None
+    corrected_at: BusinessTime = None
+
+
+class AgreementIn(Request):
+    """The mediation agreement (调解协议)."""
+
+    form: AgreementForm
+    amount: Money | None = None
+    terms: Reason = Field(examples=["赵大海于三十日内赔偿王小明维修费1200元"])
+
+
+class ResolutionRequest(Request):
+    """Close the case (结案) with its outcome."""
+
+    outcome: Outcome
+    resolved_at: BusinessTime = None
+    agreement: AgreementIn | None = None
+    referral: Referral | None = None
+    note: Note | None = None
+
+
+class FollowUpRequest(Request):
+    """A follow-up visit on how the agreement is performed (回访)."""
+
+    visited_at: BusinessTime = None
+    fulfilment: Fulfilment
+    satisfaction: int = Field(ge=1, le=5, examples=[5])
+    note: Note | None = None
+
+
+class JudicialConfirmationRequest(Request):
+    """The application for judicial confirmation (司法确认), later the court's ruling."""
+
+    applied_at: BusinessTime = None
+    ruling: Ruling | None = None
+    ruled_at: BusinessTime = None
+
+
+# -- answers ------------------------------------------------------------------------------
+
+
+class CaseSummaryOut(BaseModel):
+    """What every write answers: the case's id, number, status and new version."""
+
+    id: UUID
+    number: str = Field(examples=["2026-000123"])
+    status: CaseStatus
+    version: int = Field(examples=[3])
+
+
+class ActorOut(BaseModel):
+    id: str
+    login: str = Field(examples=["zhang"])
+    role: Role
+
+
+class PartyOut(BaseModel):
+    role: PartyRole
+    name: str
+    phone: str | None
+    id_number: str | None
+
+
+class SessionOut(BaseModel):
+    held_at: TimeOut
+    method: Method
+    attendees: list[str]
+    notes: str
+    duration_minutes: int | None
+    mediator: str
+
+
+class AgreementOut(BaseModel):
+    form: AgreementForm
+    terms: str
+    amount: MoneyOut
+
+
+class FollowUpOut(BaseModel):
+    visited_at: TimeOut
+    fulfilment: Fulfilment
+    satisfaction: int
+    note: str | None
+
+
+class CaseOut(BaseModel):
+    """The full current state of a case, read from the event store."""
+
+    id: UUID
+    number: str = Field(examples=["2026-000123"])
+    version: int
+    status: CaseStatus
+    category: Category
+    subcategory: str | None
+    street: str
+    channel: Channel
+    summary: str
+    parties: list[PartyOut]
+    claim_amount: MoneyOut
+    received_at: TimeOut
+    received_by: ActorOut
+    organisation: str | None
+    mediator: str | None
+    routed_at: TimeOut | None
+    due_at: TimeOut | None
+    original_due_at: TimeOut | None
+    extended: bool
+    sessions: list[SessionOut]
+    first_session_at: TimeOut | None
+    risk_level: RiskLevel
+    corrections: int
+    outcome: Outcome | None
+    resolved_at: TimeOut | None
+    agreement: AgreementOut | None
+    referral: Referral | None
+    resolution_note: str | None
+    follow_ups: list[FollowUpOut]
+    judicial_applied_at: TimeOut | None
+    judicial_ruling: Ruling | None
+    judicial_ruled_at: TimeOut | None
+    overdue: bool
+    created_at: TimeOut
+    modified_at: TimeOut
+
+
+class EventOut(BaseModel):
+    """One stored event: both times, who did it, what it says, and its hashes."""
+
+    version: int
+    type: str = Field(examples=["Routed"])
+    recorded_at: TimeOut
+    actor: ActorOut | None
+    data: dict[str, Any]
+    hash: str | None
+    prev_hash: str | None
+
+
+class HistoryOut(BaseModel):
+    events: list[EventOut]

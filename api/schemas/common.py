@@ -1,0 +1,67 @@
+"""Types shared by the request and response models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+
+def _no_surrogates(text: str) -> str:
+    """JSON can carry lone surrogates ("\\ud800") that no UTF-8 store can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    return text
+
+
+ShortText = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_surrogates)]
+"""A name, a street: text any store can hold."""
+LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_no_surrogates)]
+NoteText = Annotated[str, Field(max_length=2000), AfterValidator(_no_surrogates)]
+
+
+Code = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$", examples=["room-1"])
+]
+"""A code of reference data: an organisation, a mediator."""
+
+BusinessTime = Annotated[
+    AwareDatetime | None,
+    Field(default=None, description="when it happened (ISO 8601 with offset); default now"),
+]
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2, examples=["1200.00"]),
+]
+MoneyOut = Annotated[
+    str | None, Field(pattern=r"^-?\d+\.\d{2}$", examples=["1200.00"], description="decimal string")
+]
+TimeOut = datetime
+"""Answers give times in the bureau's offset (+08:00 by default)."""
+
+
+class Request(BaseModel):
+    """Requests forbid unknown fields, so a misspelt field is a 422, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldError(BaseModel):
+    field: str = Field(examples=["parties.0.phone"])
+    message: str = Field(examples=["must be digits, spaces, '+', '-' or brackets"])
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document (`application/problem+json`)."""
+
+    type: str = Field(examples=["https://tongjie.invalid/problems/invalid-request"])
+    title: str = Field(examples=["Invalid request"])
+    status: int = Field(examples=[422])
+    detail: str = Field(examples=["parties.0.phone: must be digits, spaces, '+', '-'"])
+    errors: list[FieldError] | None = None
