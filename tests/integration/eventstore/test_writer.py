@@ -1,0 +1,178 @@
+"""The group-commit writer itself, with a write function we control."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import DataError, IntegrityError, OperationalError
+
+from infrastructure.eventstore.writer import GroupCommitter, PendingCommand
+from tests.integration.eventstore.support import StoreSpec, event, verify_store, wait_until
+
+
+def test_a_failed_commit_is_raised_in_every_caller_and_the_writer_lives_on() -> None:
+    gate = threading.Event()
+    fail = True
+
+    def write(group: list[PendingCommand]) -> list[Any]:
+        gate.wait(5)
+        if fail:
+            raise OperationalError("connection lost at COMMIT")
+        return [[n] for n, _ in enumerate(group)]
+
+    writer = GroupCommitter(write)
+    errors: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            writer.submit([event(uuid.uuid4(), 1)], None)
+        except OperationalError as error:
+            errors.append(error)
+
+    first = threading.Thread(target=submit)
+    first.start()
+    wait_until(lambda: writer.groups_written == 1)
+    others = [threading.Thread(target=submit) for _ in range(5)]
+    for thread in others:
+        thread.start()
+    wait_until(lambda: writer.pending() == 5)
+    gate.set()  # the first group fails, then the five others fail together
+    for thread in [first, *others]:
+        thread.join()
+    assert len(errors) == 6
+    assert writer.groups_written == 2
+    fail = False
+    assert writer.submit([event(uuid.uuid4(), 1)], None) == [0]
+    thread = writer._thread
+    assert thread is not None
+    assert thread.daemon
+    writer.close()
+    assert not thread.is_alive()
+
+
+def test_the_writer_cannot_wait_on_itself() -> None:
+    inner: list[BaseException] = []
+    writer: GroupCommitter
+
+    def write(group: list[PendingCommand]) -> list[Any]:
+        try:
+            writer.submit([], None)
+        except RuntimeError as error:
+            inner.append(error)
+        return [[1] for _ in group]
+
+    writer = GroupCommitter(write)
+    assert writer.submit([], None) == [1]
+    assert len(inner) == 1
+    writer.close()
+
+
+def test_housekeeping_runs_on_the_writer_thread() -> None:
+    ran = threading.Event()
+    threads: list[str] = []
+
+    def housekeeping() -> None:
+        threads.append(threading.current_thread().name)
+        ran.set()
+
+    writer = GroupCommitter(
+        lambda group: [[1] for _ in group], housekeeping=housekeeping, housekeeping_interval=0.05
+    )
+    writer.submit([], None)
+    assert ran.wait(5)
+    assert threads[0] == "tongjie-eventstore-writer"
+    writer.close()
+
+
+@pytest.mark.postgres
+def test_an_unforeseen_error_in_one_command_rolls_back_that_command_only(
+    spec: StoreSpec, recorder: Any
+) -> None:
+    """The up-front conflict check cannot see every failure; savepoints still isolate them."""
+    if spec.kind != "postgres":
+        pytest.skip("SQLite stores any text; PostgreSQL rejects a NUL in text")
+    from eventsourcing.persistence import StoredEvent
+
+    good, bad = uuid.uuid4(), uuid.uuid4()
+    outcomes: dict[str, Any] = {}
+
+    def run(name: str, events: list[StoredEvent]) -> None:
+        try:
+            outcomes[name] = recorder.insert_events(events)
+        except Exception as error:
+            outcomes[name] = error
+
+    from tests.integration.eventstore.support import hold_write_lock
+
+    groups = recorder.writer.groups_written
+    with hold_write_lock(spec):
+        blocker = threading.Thread(target=run, args=("blocker", [event(uuid.uuid4(), 1)]))
+        blocker.start()
+        wait_until(lambda: recorder.writer.groups_written == groups + 1)
+        commands = [
+            ("good1", [event(good, 1)]),
+            ("bad", [StoredEvent(bad, 1, "topic\x00with NUL", b"x")]),
+            ("good2", [event(good, 2)]),
+        ]
+        threads = [threading.Thread(target=run, args=command) for command in commands]
+        for queued, thread in enumerate(threads, start=1):
+            thread.start()
+            wait_until(lambda queued=queued: recorder.writer.pending() == queued)
+    for thread in [blocker, *threads]:
+        thread.join()
+    assert isinstance(outcomes["bad"], DataError | IntegrityError)
+    assert isinstance(outcomes["good1"], list)
+    assert isinstance(outcomes["good2"], list)
+    assert [e.originator_version for e in recorder.select_events(good)] == [1, 2]
+    verify_store(recorder)
+
+
+def test_a_lost_connection_fails_its_whole_group_and_the_next_group_succeeds(
+    spec: StoreSpec, recorder: Any
+) -> None:
+    if spec.kind != "postgres":
+        pytest.skip("needs a server connection to kill")
+    from eventsourcing.persistence import PersistenceError
+
+    from tests.integration.eventstore.support import admin_execute, hold_write_lock
+
+    schema = spec.env["POSTGRES_SCHEMA"]
+    recorder.insert_events([event(uuid.uuid4(), 1)])
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            recorder.insert_events([event(uuid.uuid4(), 1)])
+        except PersistenceError as error:
+            errors.append(error)
+
+    def writer_backends() -> list[tuple[Any, ...]]:
+        return admin_execute(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
+            (f"%LOCK TABLE%{schema}%",),
+        )
+
+    groups = recorder.writer.groups_written
+    with hold_write_lock(spec):
+        first = threading.Thread(target=run)
+        first.start()
+        wait_until(lambda: recorder.writer.groups_written == groups + 1)
+        others = [threading.Thread(target=run) for _ in range(3)]
+        for thread in others:
+            thread.start()
+        wait_until(lambda: recorder.writer.pending() == 3)
+        killed: set[Any] = set()
+        for expected_groups in (groups + 1, groups + 2):
+            wait_until(lambda g=expected_groups: recorder.writer.groups_written == g)
+            wait_until(lambda: any(row[0] not in killed for row in writer_backends()))
+            pid = next(row[0] for row in writer_backends() if row[0] not in killed)
+            admin_execute("SELECT pg_terminate_backend(%s)", (pid,))
+            killed.add(pid)
+        for thread in [first, *others]:
+            thread.join(timeout=10)
+    assert len(errors) == 4  # the first group's caller, and all three of the second group
+    assert recorder.insert_events([event(uuid.uuid4(), 1)])
+    assert len(verify_store(recorder)) == 2
