@@ -1,0 +1,99 @@
+"""What the board is asked and what it answers: filters, a mediator's reach, rows, a page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import orjson
+
+from domain.values import CaseStatus
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """The board's filters; None means "any". `to` is exclusive. `q` is a substring."""
+
+    number: str | None = None
+    status: CaseStatus | None = None
+    category: str | None = None
+    street: str | None = None
+    organisation: str | None = None
+    mediator: str | None = None
+    channel: str | None = None
+    overdue: bool | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    q: str | None = None
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A mediator's cases: routed to their mediator code, or received by them and not routed."""
+
+    mediator: str | None
+    actor_id: str
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    id: UUID
+    number: str
+    category: str
+    subcategory: str | None
+    street: str
+    channel: str
+    summary: str
+    status: str
+    organisation: str | None
+    mediator: str | None
+    received_at: datetime
+    received_by: str
+    routed_at: datetime | None
+    first_session_at: datetime | None
+    resolved_at: datetime | None
+    outcome: str | None
+    due_at: datetime | None
+    overdue: bool
+    days_open: float
+    risk_level: str
+    version: int
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    items: list[BoardRow]
+    next_cursor: str | None
+    position: int
+    """The store position the board had processed when it was read (X-Position)."""
+
+
+class InvalidCursorError(ValueError):
+    """The cursor was not one this board handed out."""
+
+    field = "cursor"
+
+
+def encode_cursor(received_at: datetime, case_id: UUID) -> str:
+    raw = orjson.dumps([received_at.isoformat(), case_id.hex])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        when, case_id = orjson.loads(raw)
+        at = datetime.fromisoformat(when)
+        if at.tzinfo is None:
+            raise ValueError(when)
+        return at, UUID(hex=case_id)
+    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
+        raise InvalidCursorError("not a cursor of this board") from None

@@ -1,0 +1,160 @@
+"""Reading the board: filters, a mediator's reach, newest receipt first, keyset pages.
+
+Every query reads the active generation's table only, through an index ending in the board's
+order (received_at, id), and one more row than asked to know whether a next page exists.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from domain.values import CaseStatus
+from projections.board.fold import TIME_COLUMNS
+from projections.board.page import (
+    MAX_LIMIT,
+    BoardFilter,
+    BoardPage,
+    BoardRow,
+    Reach,
+    decode_cursor,
+    encode_cursor,
+)
+from projections.board.schema import CASES
+from projections.engine.catalog import active, ensure_catalog
+from projections.engine.database import sqlite_time
+from projections.engine.view import Tables
+
+if TYPE_CHECKING:
+    from projections.engine.database import Connection, Database
+    from projections.engine.feed import PositionFeed
+
+VIEW = "board"
+_READ = (
+    "id",
+    "number",
+    "category",
+    "subcategory",
+    "street",
+    "channel",
+    "summary",
+    "status",
+    "organisation",
+    "mediator",
+    "received_at",
+    "received_by",
+    "routed_at",
+    "first_session_at",
+    "resolved_at",
+    "outcome",
+    "due_at",
+    "risk_level",
+    "version",
+)
+_EQUALS = ("number", "category", "street", "organisation", "mediator", "channel")
+RESOLVED = CaseStatus.RESOLVED.value
+
+
+class BoardQuery:
+    def __init__(self, db: Database, feed: PositionFeed | None = None) -> None:
+        self.db = db
+        self.feed = feed
+        self._catalog_ready = False
+
+    def page(
+        self, filters: BoardFilter, reach: Reach | None = None, now: datetime | None = None
+    ) -> BoardPage:
+        """One page of the board; `reach` limits it to a mediator's cases."""
+        now = now or datetime.now(UTC)
+        limit = max(1, min(filters.limit, MAX_LIMIT))
+        with self.db.connection() as conn:
+            if not self._catalog_ready:
+                ensure_catalog(conn)
+                self._catalog_ready = True
+            generation = active(conn, VIEW)
+            if generation is None:
+                return BoardPage(items=[], next_cursor=None, position=0)
+            table = Tables(VIEW, generation.generation).name(CASES)
+            where, params = _where(conn, filters, reach, now)
+            rows = conn.execute(
+                f"SELECT {', '.join(_READ)} FROM {table} WHERE {where} "
+                "ORDER BY received_at DESC, id DESC LIMIT %s",
+                [*params, limit + 1],
+            )
+        items = [self._row(values, now) for values in rows[:limit]]
+        last = items[-1] if len(rows) > limit else None
+        return BoardPage(
+            items=items,
+            next_cursor=encode_cursor(last.received_at, last.id) if last else None,
+            position=generation.position,
+        )
+
+    def _row(self, values: tuple[Any, ...], now: datetime) -> BoardRow:
+        data = dict(zip(_READ, values, strict=True))
+        data["id"] = self.db.read_uuid(data["id"])
+        for column in TIME_COLUMNS:
+            data[column] = self.db.read_time(data[column])
+        open_until = data["resolved_at"] or now
+        due = data["due_at"]
+        return BoardRow(
+            **data,
+            overdue=data["status"] != RESOLVED and due is not None and due < now,
+            days_open=round((open_until - data["received_at"]).total_seconds() / 86400, 2),
+        )
+
+
+def _where(
+    conn: Connection, filters: BoardFilter, reach: Reach | None, now: datetime
+) -> tuple[str, list[Any]]:
+    postgres = conn.dialect == "postgres"
+
+    def time(value: datetime) -> Any:
+        return value if postgres else sqlite_time(value)
+
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column in _EQUALS:
+        value = getattr(filters, column)
+        if value is not None:
+            clauses.append(f"{column} = %s")
+            params.append(value)
+    if filters.status is not None:
+        clauses.append("status = %s")
+        params.append(filters.status.value)
+    if filters.overdue is True:
+        clauses.append("status <> %s AND due_at < %s")
+        params += [RESOLVED, time(now)]
+    elif filters.overdue is False:
+        clauses.append("(status = %s OR due_at IS NULL OR due_at >= %s)")
+        params += [RESOLVED, time(now)]
+    if filters.received_from is not None:
+        clauses.append("received_at >= %s")
+        params.append(time(filters.received_from))
+    if filters.received_to is not None:
+        clauses.append("received_at < %s")
+        params.append(time(filters.received_to))
+    if filters.q:
+        if postgres:
+            pattern = "%" + _escape_like(filters.q) + "%"
+            clauses.append("(number LIKE %s ESCAPE '\\' OR summary LIKE %s ESCAPE '\\')")
+        else:
+            pattern = filters.q
+            clauses.append("(instr(number, %s) > 0 OR instr(summary, %s) > 0)")
+        params += [pattern, pattern]
+    if reach is not None:
+        clauses.append("(mediator = %s OR (mediator IS NULL AND received_by = %s))")
+        params += [reach.mediator or "", reach.actor_id]
+    if filters.cursor:
+        received_at, case_id = decode_cursor(filters.cursor)
+        key = case_id if postgres else str(case_id)
+        if postgres:
+            clauses.append("(received_at, id) < (%s, %s)")
+            params += [received_at, key]
+        else:
+            clauses.append("(received_at < %s OR (received_at = %s AND id < %s))")
+            params += [time(received_at), time(received_at), key]
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,104 @@
+"""The board's table and indexes, for SQLite and PostgreSQL.
+
+Every index ends in (received_at, id), the board's order, so a filtered page is an index range
+read backwards and a cursor continues it. `q` on PostgreSQL uses trigram GIN indexes on the
+number and the summary when the pg_trgm extension can be created (Chinese included: trigrams
+of any characters), and a plain LIKE otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import psycopg
+
+from projections.board.fold import TIME_COLUMNS
+
+if TYPE_CHECKING:
+    from projections.engine.database import Connection
+
+CASES = "cases"
+
+_TYPES_POSTGRES = {
+    "id": "uuid PRIMARY KEY",
+    "version": "integer NOT NULL",
+    "event_count": "integer NOT NULL",
+}
+_TYPES_SQLITE = {
+    "id": "TEXT PRIMARY KEY",
+    "version": "INTEGER NOT NULL",
+    "event_count": "INTEGER NOT NULL",
+}
+_REQUIRED = frozenset(
+    {
+        "number",
+        "category",
+        "street",
+        "channel",
+        "summary",
+        "status",
+        "received_at",
+        "risk_level",
+        "received_by",
+    }
+)
+FILTERED = ("status", "category", "street", "organisation", "mediator", "channel", "received_by")
+
+
+def create_table(conn: Connection, table: str, columns: tuple[str, ...]) -> None:
+    postgres = conn.dialect == "postgres"
+    fixed = _TYPES_POSTGRES if postgres else _TYPES_SQLITE
+    parts = []
+    for column in columns:
+        if column in fixed:
+            parts.append(f"{column} {fixed[column]}")
+            continue
+        kind = ("timestamptz" if postgres else "TEXT") if column in TIME_COLUMNS else "text"
+        parts.append(f"{column} {kind}" + (" NOT NULL" if column in _REQUIRED else ""))
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(parts)})")
+
+
+def create_indexes(conn: Connection, table: str) -> None:
+    order = "received_at DESC, id DESC"
+    statements = [
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_number ON {table} (number)",
+        f"CREATE INDEX IF NOT EXISTS {table}_received ON {table} ({order})",
+        f"CREATE INDEX IF NOT EXISTS {table}_open ON {table} ({order}) WHERE status <> 'resolved'",
+        f"CREATE INDEX IF NOT EXISTS {table}_due ON {table} (due_at) WHERE status <> 'resolved'",
+    ]
+    statements += [
+        f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column}, {order})"
+        for column in FILTERED
+    ]
+    for statement in statements:
+        conn.execute(statement)
+    if conn.dialect == "postgres":
+        _trigram_indexes(conn, table)
+
+
+def _trigram_indexes(conn: Connection, table: str) -> None:
+    schema = _trigram_schema(conn)
+    if schema is None:
+        return
+    for column in ("number", "summary"):
+        conn.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_{column}_trgm ON {table} "
+            f'USING gin ({column} "{schema}".gin_trgm_ops)'
+        )
+
+
+def _trigram_schema(conn: Connection) -> str | None:
+    """Where pg_trgm lives, creating it if this role may; None if it cannot be had."""
+    query = (
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'pg_trgm'"
+    )
+    rows = conn.execute(query)
+    if not rows:
+        try:
+            with conn.transaction():  # a savepoint: a refusal must not spoil the batch
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except psycopg.Error:
+            return None
+        rows = conn.execute(query)
+    return str(rows[0][0]) if rows else None

@@ -1,0 +1,42 @@
+"""One batch, one transaction: the view's rows and its position commit together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from projections.engine.catalog import Generation, advance
+from projections.engine.view import Tables, View, ViewEvent
+
+if TYPE_CHECKING:
+    from projections.engine.database import Connection
+
+VIEWS_CHANNEL = "tongjie_views"
+"""PostgreSQL channel on which a committed batch announces `view:position` to other processes."""
+
+FaultHook = Callable[[str, int], None]
+"""Called as `hook(stage, position)` at `"before_commit"`: tests raise or kill there."""
+
+
+def commit_batch(
+    conn: Connection,
+    view: View,
+    generation: Generation,
+    events: Sequence[ViewEvent],
+    position: int,
+    fault: FaultHook | None = None,
+) -> Generation:
+    """Apply `events` and move the position to `position` (the last notification read).
+
+    Raises PositionMovedError, rolling back, if another writer moved the position first.
+    """
+    with conn.transaction():
+        advance(conn, generation, position)
+        if events:
+            view.apply_batch(conn, Tables(view.name, generation.generation), events)
+        if conn.dialect == "postgres":
+            conn.execute("SELECT pg_notify(%s, %s)", (VIEWS_CHANNEL, f"{view.name}:{position}"))
+        if fault is not None:
+            fault("before_commit", position)
+    return replace(generation, position=position)

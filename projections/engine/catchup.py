@@ -1,0 +1,118 @@
+"""Feeding one generation of one view from the store, batch after batch."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from projections.engine.batch import FaultHook, commit_batch
+from projections.engine.catalog import (
+    ACTIVE,
+    BUILDING,
+    RETIRED,
+    Generation,
+    create_generation,
+    create_indexes,
+    drop_generations,
+    switch,
+)
+from projections.engine.reader import PageReader
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import ApplicationRecorder
+
+    from projections.engine.database import Connection
+    from projections.engine.decoding import Decoder
+    from projections.engine.view import View
+
+Progress = Callable[[int, int], None]
+"""Called after each batch with (position, events in the batch)."""
+
+
+@dataclass
+class Feeder:
+    """Everything needed to move one view forward: where to read, how to decode, how big."""
+
+    view: View
+    recorder: ApplicationRecorder
+    decoder: Decoder
+    page_size: int = 2000
+    fault: FaultHook | None = None
+
+    def reader(self) -> PageReader:
+        return PageReader(self.recorder, self.page_size, self.view.name)
+
+    def step(
+        self, conn: Connection, reader: PageReader, generation: Generation
+    ) -> tuple[Generation, int]:
+        """Apply the next page, if any: the new generation state and how many were read."""
+        page = reader.read(generation.position)
+        if not page:
+            return generation, 0
+        events = self.decoder.decode(page, self.view.topics)
+        generation = commit_batch(conn, self.view, generation, events, page[-1].id, self.fault)
+        return generation, len(page)
+
+    def catch_up(
+        self,
+        conn: Connection,
+        generation: Generation,
+        stopping: threading.Event | None = None,
+        progress: Progress | None = None,
+    ) -> Generation:
+        """Apply batches until a page comes back short (caught up at that moment)."""
+        reader = self.reader()
+        try:
+            while stopping is None or not stopping.is_set():
+                generation, count = self.step(conn, reader, generation)
+                if progress is not None and count:
+                    progress(generation.position, count)
+                if count < self.page_size:
+                    return self.indexed(conn, generation)
+        finally:
+            reader.close()
+        return generation
+
+    def indexed(self, conn: Connection, generation: Generation) -> Generation:
+        """The generation with its indexes: made now if it has none yet."""
+        if generation.indexed:
+            return generation
+        return create_indexes(conn, self.view, generation)
+
+    def rebuild(
+        self,
+        conn: Connection,
+        stopping: threading.Event | None = None,
+        progress: Progress | None = None,
+    ) -> Generation | None:
+        """Build a new generation beside the active one and switch it in when caught up.
+
+        Returns the new active generation, or None when stopped before the switch (the
+        half-built generation is dropped at the next rebuild). Drops retired generations first.
+        """
+        with _rebuild_lock(conn, self.view.name):
+            drop_generations(conn, self.view, (RETIRED, BUILDING))
+            building = create_generation(conn, self.view, BUILDING)
+            while stopping is None or not stopping.is_set():
+                building = self.catch_up(conn, building, stopping, progress)
+                with conn.transaction():
+                    if switch(conn, building):
+                        return replace(building, status=ACTIVE)
+            return None
+
+
+@contextmanager
+def _rebuild_lock(conn: Connection, view: str) -> Iterator[None]:
+    """One rebuild of a view at a time (PostgreSQL; SQLite serialises its writers anyway)."""
+    if conn.dialect != "postgres":
+        yield
+        return
+    key = "hashtextextended(current_schema() || ':rebuild:' || %s, 0)"
+    conn.execute(f"SELECT pg_advisory_lock({key})", (view,))
+    try:
+        yield
+    finally:
+        conn.execute(f"SELECT pg_advisory_unlock({key})", (view,))

@@ -1,0 +1,221 @@
+"""The views' own connections to the store's database: one small interface, two dialects.
+
+Views live in the event store's database (the SQLite file, or the PostgreSQL schema), in tables
+of their own, so a batch of view rows and the view's tracking position commit together. SQL is
+written once with `%s` placeholders; on SQLite they become `?`. Nothing connects at import.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, Literal, Protocol
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+Dialect = Literal["sqlite", "postgres"]
+Row = tuple[Any, ...]
+
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+"""Times on SQLite: UTC, fixed width, so text order is time order."""
+
+
+def sqlite_time(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).strftime(SQLITE_TIME)
+
+
+def read_sqlite_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.strptime(value, SQLITE_TIME).replace(tzinfo=UTC)
+
+
+class Connection(Protocol):
+    """One connection, in autocommit mode outside `transaction()`."""
+
+    dialect: Dialect
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def rowcount(self, statement: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement and say how many rows it changed."""
+        ...
+
+    def transaction(self) -> Any:
+        """A context manager: BEGIN ... COMMIT, or ROLLBACK when its block raises."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@lru_cache(maxsize=512)
+def _qmarks(statement: str) -> str:
+    return statement.replace("%s", "?")
+
+
+class SQLiteConnection:
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, path: str, *, busy_timeout: float = 30.0) -> None:
+        self.raw = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=busy_timeout
+        )
+        self.raw.execute("PRAGMA journal_mode=WAL")
+        self.raw.execute("PRAGMA synchronous=NORMAL")
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self.raw.execute(_qmarks(statement), tuple(params)).fetchall()
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.raw.executemany(_qmarks(statement), rows)
+
+    def rowcount(self, statement: str, params: Sequence[Any] = ()) -> int:
+        return self.raw.execute(_qmarks(statement), tuple(params)).rowcount
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.raw.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        self.raw.execute("COMMIT")
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class PostgresConnection:
+    dialect: Dialect = "postgres"
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.raw.cursor() as cursor:
+            cursor.execute(statement, params, prepare=True)
+            return cursor.fetchall() if cursor.description is not None else []
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            with self.raw.cursor() as cursor:
+                cursor.executemany(statement, rows)
+
+    def rowcount(self, statement: str, params: Sequence[Any] = ()) -> int:
+        with self.raw.cursor() as cursor:
+            cursor.execute(statement, params, prepare=True)
+            return cursor.rowcount
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.raw.transaction():
+            yield
+
+    @property
+    def backend_pid(self) -> int:
+        return int(self.raw.info.backend_pid)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class Database:
+    """Where the views live: opens dedicated connections and lends pooled ones to queries."""
+
+    def __init__(
+        self,
+        dialect: Dialect,
+        *,
+        sqlite_path: str = "",
+        conninfo: str = "",
+        schema: str = "public",
+        pool_size: int = 4,
+    ) -> None:
+        self.dialect: Dialect = dialect
+        self.sqlite_path = sqlite_path
+        self.conninfo = conninfo
+        self.schema = schema
+        self._pool_size = pool_size
+        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        self._pool_lock = threading.Lock()
+        self._local = threading.local()
+        self._sqlite_connections: list[SQLiteConnection] = []
+
+    # -- values as each dialect stores them ------------------------------------------------
+
+    def time(self, value: datetime | None) -> Any:
+        return value if self.dialect == "postgres" else sqlite_time(value)
+
+    def read_time(self, value: Any) -> datetime | None:
+        return value if value is None or isinstance(value, datetime) else read_sqlite_time(value)
+
+    def uuid(self, value: UUID) -> Any:
+        return value if self.dialect == "postgres" else str(value)
+
+    def read_uuid(self, value: Any) -> UUID:
+        return value if isinstance(value, UUID) else UUID(str(value))
+
+    def any_of(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """`column` equal to one of `values`, as SQL and parameters."""
+        if self.dialect == "postgres":
+            return f"{column} = ANY(%s)", [list(values)]
+        return f"{column} IN ({','.join('%s' for _ in values)})", list(values)
+
+    # -- connections -------------------------------------------------------------------------
+
+    def connect(self, *, autocommit: bool = True) -> Connection:
+        """A new connection of its own (a worker's, a listener's), closed by the caller."""
+        if self.dialect == "sqlite":
+            return SQLiteConnection(self.sqlite_path)
+        raw = psycopg.connect(self.conninfo, autocommit=autocommit, connect_timeout=5)
+        self._set_search_path(raw)
+        return PostgresConnection(raw)
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A pooled connection for short queries (one per thread on SQLite)."""
+        if self.dialect == "sqlite":
+            conn: SQLiteConnection | None = getattr(self._local, "conn", None)
+            if conn is None:
+                conn = SQLiteConnection(self.sqlite_path)
+                self._local.conn = conn
+                self._sqlite_connections.append(conn)
+            yield conn
+            return
+        with self._postgres_pool().connection() as raw:
+            yield PostgresConnection(raw)
+
+    def _postgres_pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ConnectionPool(
+                    self.conninfo,
+                    min_size=1,
+                    max_size=self._pool_size,
+                    kwargs={"autocommit": True, "connect_timeout": 5},
+                    configure=self._set_search_path,
+                    check=ConnectionPool.check_connection,
+                    open=True,
+                    name="tongjie-views",
+                )
+            return self._pool
+
+    def _set_search_path(self, raw: psycopg.Connection[Any]) -> None:
+        raw.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(self.schema)))
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+        for conn in self._sqlite_connections:
+            conn.close()
+        self._sqlite_connections.clear()

@@ -1,0 +1,53 @@
+"""Turning the store's notifications into ViewEvents: decrypt, decompress, parse JSON.
+
+It follows the application's mapper (`to_domain_event`) up to the JSON object and stops
+there: no topic resolution, no transcoding into domain objects, no upcasting. Events whose
+topic no view reads are never decoded. A view whose events need upcasting would decode them
+with the mapper itself; none does yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import orjson
+
+from projections.engine.view import ViewEvent
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import Mapper, Notification
+
+
+class Decoder:
+    def __init__(self, mapper: Mapper[Any] | None = None) -> None:
+        steps: list[Callable[[bytes], bytes]] = []
+        if mapper is not None and mapper.cipher is not None:
+            steps.append(mapper.cipher.decrypt)
+        if mapper is not None and mapper.compressor is not None:
+            steps.append(mapper.compressor.decompress)
+        self._steps = steps
+
+    def state(self, state: bytes) -> dict[str, Any]:
+        for step in self._steps:
+            state = step(state)
+        data: dict[str, Any] = orjson.loads(state)
+        return data
+
+    def decode(
+        self, notifications: Sequence[Notification], topics: Collection[str]
+    ) -> list[ViewEvent]:
+        """The notifications whose topic is in `topics`, decoded, in store order."""
+        state = self.state
+        return [
+            ViewEvent(
+                n.id,
+                n.originator_id if type(n.originator_id) is UUID else UUID(str(n.originator_id)),
+                n.originator_version,
+                n.topic,
+                state(n.state),
+            )
+            for n in notifications
+            if n.topic in topics
+        ]
