@@ -232,7 +232,7 @@ def _database_down(request: Request, error: Exception) -> Response:
 def _unexpected(request: Request, error: Exception) -> Response:
     if isinstance(error, DATABASE_DOWN):
         return _database_down(request, error)
-    log.exception("unhandled_error", error=type(error).__name__)
+    log.error("unhandled_error", error=type(error).__name__, exc_info=error)
     return problem(500, "internal-error", "Internal error", "an unexpected error: it is logged")
 
 

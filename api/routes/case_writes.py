@@ -199,9 +199,6 @@ def assess_risk(
     )
 
 
-CORRECTABLE = ("category", "subcategory", "street", "channel", "summary", "parties", "claim_amount")
-
-
 @router.post(
     "/{case_id}/corrections",
     response_model=CaseSummaryOut,
@@ -215,9 +212,7 @@ def correct_registration(
     tongjie: TongjieDep,
     write: CaseWriteDep,
 ) -> Response:
-    changes: dict[str, Any] = {
-        name: getattr(body, name) for name in CORRECTABLE if name in body.model_fields_set
-    }
+    changes = body.changes()
     if "parties" in changes:
         changes["parties"] = _parties(changes["parties"] or [])
     return write.run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import (
     BusinessTime,
@@ -137,6 +137,21 @@ class CorrectionRequest(Request):
     parties: list[PartyIn] | None = Field(default=None, min_length=2, max_length=50)
     claim_amount: Money | None = None
     corrected_at: BusinessTime = None
+
+    @field_validator("category", "street", "channel", "summary", "parties")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """Omit a field to keep it; only subcategory and claim_amount may be cleared (null)."""
+        if value is None:
+            raise ValueError("must not be null: omit the field to keep its value")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The registration fields this correction names."""
+        return {name: getattr(self, name) for name in CORRECTABLE if name in self.model_fields_set}
+
+
+CORRECTABLE = ("category", "subcategory", "street", "channel", "summary", "parties", "claim_amount")
 
 
 class AgreementIn(Request):

@@ -66,13 +66,22 @@ NEW_CASE: dict[str, Any] = {
     "channel": "walk_in",
     "summary": "楼上漏水引发邻里纠纷",
     "parties": [
-        {"role": "applicant", "name": "王小明", "phone": "13800000000", "id_number": "110101199001010011"},
+        {
+            "role": "applicant",
+            "name": "王小明",
+            "phone": "13800000000",
+            "id_number": "110101199001010011",
+        },
         {"role": "respondent", "name": "赵大海"},
     ],
     "claim_amount": "1200.00",
 }
 ROUTE = {"organisation": "room-1", "mediator": "m1"}
-SESSION = {"method": "in_person", "attendees": ["王小明", "赵大海"], "notes": "双方同意分担维修费用"}
+SESSION = {
+    "method": "in_person",
+    "attendees": ["王小明", "赵大海"],
+    "notes": "双方同意分担维修费用",
+}
 AGREEMENT = {
     "outcome": "agreement",
     "agreement": {"form": "written", "amount": "800", "terms": "赵大海赔偿维修费800元"},

@@ -9,7 +9,8 @@ def test_a_case_from_intake_to_follow_up(api: Api) -> None:
     created = api.post("/api/v1/cases", "zhang", NEW_CASE)
     assert created.status_code == 201, created.text
     case = created.json()
-    assert case["status"] == "received" and case["version"] == 1
+    assert case["status"] == "received"
+    assert case["version"] == 1
     assert created.headers["ETag"] == '"1"'
     assert created.headers["Location"] == f"/api/v1/cases/{case['id']}"
     assert int(created.headers["X-Position"]) > 0
@@ -69,7 +70,8 @@ def test_replay_shows_the_case_as_it_stood(api: Api) -> None:
     path = f"/api/v1/cases/{case_id}"
     at_two = api.get(f"{path}/replay", "audit", version=2)
     assert at_two.status_code == 200, at_two.text
-    assert at_two.json()["status"] == "routed" and at_two.json()["version"] == 2
+    assert at_two.json()["status"] == "routed"
+    assert at_two.json()["version"] == 2
     history = api.get(f"{path}/history", "audit").json()["events"]
     as_of = api.get(f"{path}/replay", "boss", as_of=history[2]["recorded_at"])
     assert as_of.json()["status"] == "in_mediation"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -41,7 +41,7 @@ class Endpoint:
 
 
 def _later(days: int) -> str:
-    return (datetime.now(timezone.utc) + timedelta(days=days)).isoformat()
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
 ENDPOINTS = [
@@ -97,12 +97,19 @@ ENDPOINTS = [
     Endpoint(
         "GET", "/api/v1/cases/{id}/history", {"zhang": 200, "boss": 200, "audit": 200}, None, routed
     ),
-    Endpoint("GET", "/api/v1/cases/{id}/replay?version=1", {"boss": 200, "audit": 200}, None, routed),
+    Endpoint(
+        "GET", "/api/v1/cases/{id}/replay?version=1", {"boss": 200, "audit": 200}, None, routed
+    ),
     Endpoint(
         "POST",
         "/api/v1/organisations",
         {"admin": 201},
-        {"code": "org-{n}", "name": "南湖企业调解委员会", "kind": "enterprise", "street": "南湖街道"},
+        {
+            "code": "org-{n}",
+            "name": "南湖企业调解委员会",
+            "kind": "enterprise",
+            "street": "南湖街道",
+        },
     ),
     Endpoint("GET", "/api/v1/organisations", {"admin": 200, "boss": 200, "audit": 200}),
     Endpoint(
@@ -114,9 +121,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/mediators", {"admin": 200, "boss": 200, "audit": 200}),
     Endpoint("POST", "/api/v1/mediators/m2/deactivate", {"admin": 200}, {}),
     Endpoint("GET", "/api/v1/streets", dict.fromkeys(LOGINS, 200)),
-    Endpoint(
-        "POST", "/api/v1/users", {"admin": 201}, {"login": "user-{n}", "role": "auditor"}
-    ),
+    Endpoint("POST", "/api/v1/users", {"admin": 201}, {"login": "user-{n}", "role": "auditor"}),
     Endpoint("GET", "/api/v1/users", {"admin": 200}),
     Endpoint("POST", "/api/v1/users/{user}/token", {"admin": 200}, {}),
     Endpoint("DELETE", "/api/v1/users/{user}", {"admin": 204}),
