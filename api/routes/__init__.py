@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api.dashboard import router as dashboard_router
 from api.routes import case_reads, case_writes, health, reference, users
 
 ROUTERS: list[APIRouter] = [
@@ -17,4 +18,5 @@ ROUTERS: list[APIRouter] = [
     case_reads.router,
     reference.router,
     users.router,
+    dashboard_router,
 ]

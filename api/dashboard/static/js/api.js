@@ -1,0 +1,51 @@
+// The API as the page calls it: the token on every request, X-Position read from every answer.
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params || {})) {
+    if (value !== null && value !== undefined && value !== "") search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+export function createApi(token) {
+  const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+
+  async function get(path, params, options = {}) {
+    const response = await fetch(`/api/v1/${path}${query(params)}`, {
+      headers,
+      cache: "no-store",
+      signal: options.signal,
+    });
+    if (response.status === 504 && params?.min_position != null) {
+      // The view has not reached that position within the wait: show what it has.
+      return get(path, { ...params, min_position: null }, options);
+    }
+    if (!response.ok) {
+      const problem = await response.json().catch(() => null);
+      throw new ApiError(response.status, problem);
+    }
+    const position = response.headers.get("X-Position");
+    return { body: await response.json(), position: position === null ? null : Number(position) };
+  }
+
+  return { get, token };
+}
+
+/** A list answer's items, whatever envelope the endpoint uses (`[...]`, `{items}`, `{rows}`). */
+export function itemsOf(body, ...names) {
+  if (Array.isArray(body)) return body;
+  for (const name of [...names, "items", "rows"]) {
+    if (Array.isArray(body?.[name])) return body[name];
+  }
+  return [];
+}

@@ -1,0 +1,96 @@
+// Per category and per street: a chart of received and resolved, and the table of figures.
+import { barChart, lineChart } from "./charts.js";
+import { h, replace } from "./dom.js";
+import { count, percent } from "./format.js";
+import { t } from "./i18n.js";
+import { table } from "./tables.js";
+
+export const SERIES = () => [
+  { name: t("legendReceived"), css: "received" },
+  { name: t("legendResolved"), css: "resolved" },
+];
+
+function figureColumns() {
+  return [
+    { label: t("col.received"), value: (r) => count(r.received), numeric: true },
+    { label: t("col.resolved"), value: (r) => count(r.resolved), numeric: true },
+    { label: t("col.agreements"), value: (r) => count(r.agreements), numeric: true },
+    { label: t("col.success_rate"), value: (r) => percent(r.success_rate), numeric: true },
+    { label: t("col.settlement_rate"), value: (r) => percent(r.settlement_rate), numeric: true },
+    { label: t("col.open"), value: (r) => count(r.open), numeric: true },
+    { label: t("col.overdue"), value: (r) => count(r.overdue), numeric: true },
+  ];
+}
+
+/** rows: the API's `{rows}`; labelOf(key) names a key for the reader. */
+export function renderBreakdown(container, { title, rows, labelOf, periodText, keyLabel }) {
+  const named = rows.map((row) => ({ ...row, label: labelOf(row.key) }));
+  const chart = named.length
+    ? barChart({
+        label: t("chartLabel", { title }),
+        rows: named.map((row) => ({ label: row.label, values: [row.received ?? 0, row.resolved ?? 0] })),
+        series: SERIES(),
+      })
+    : null;
+  replace(
+    container,
+    h(
+      "div",
+      { class: "breakdown" },
+      chart,
+      table({
+      caption: t("breakdownCaption", { dimension: title, period: periodText }),
+      columns: [{ label: keyLabel, value: (r) => r.label }, ...figureColumns()],
+        rows: named,
+      }),
+    ),
+  );
+}
+
+function monthsBetween(first, last) {
+  const months = [];
+  let [year, month] = first.split("-").map(Number);
+  const [endYear, endMonth] = last.split("-").map(Number);
+  while (year < endYear || (year === endYear && month <= endMonth)) {
+    months.push(`${year}-${String(month).padStart(2, "0")}`);
+    month += 1;
+    if (month > 12) [year, month] = [year + 1, 1];
+  }
+  return months;
+}
+
+/** The monthly trend; months without a case between the first and the last show as zero. */
+export function renderTrend(container, rows) {
+  const byMonth = new Map(rows.map((row) => [row.key, row]));
+  const keys = [...byMonth.keys()].sort();
+  const months = keys.length ? monthsBetween(keys[0], keys[keys.length - 1]) : [];
+  const filled = months.map((key) => byMonth.get(key) ?? { key, received: 0, resolved: 0 });
+  replace(
+    container,
+    filled.length
+      ? lineChart({
+          label: t("trendLabel"),
+          labels: months,
+          series: SERIES().map((s, i) => ({
+            ...s,
+            values: filled.map((row) => (i === 0 ? row.received : row.resolved) ?? 0),
+          })),
+        })
+      : null,
+    h(
+      "details",
+      { class: "data-table" },
+      h("summary", { text: t("trendCaption") }),
+      table({
+        caption: t("trendCaption"),
+        columns: [
+          { label: t("col.month"), value: (r) => r.key },
+          { label: t("col.received"), value: (r) => count(r.received), numeric: true },
+          { label: t("col.resolved"), value: (r) => count(r.resolved), numeric: true },
+          { label: t("col.agreements"), value: (r) => count(r.agreements ?? 0), numeric: true },
+        ],
+        rows: filled,
+      }),
+    ),
+  );
+}

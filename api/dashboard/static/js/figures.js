@@ -1,0 +1,81 @@
+// The headline figures. Each value element carries data-figure and data-value (the API's value)
+// and shows it formatted: the page's test contract (api.md, "Operations").
+import { h, replace } from "./dom.js";
+import { count, days, money, percent, raw } from "./format.js";
+import { t } from "./i18n.js";
+
+const PERIOD_FIGURES = [
+  ["received", count],
+  ["resolved", count],
+  ["agreements", count],
+  ["success_rate", percent, "received"],
+  ["settlement_rate", percent, "resolved"],
+  ["days_to_resolve_median", days],
+  ["agreement_amount", money],
+];
+const BACKLOG_FIGURES = ["open", "overdue", "due_soon"];
+const ESCALATIONS = ["escalated_yellow", "escalated_orange", "escalated_red"];
+
+function card(name, value, format, extra = [], css = "") {
+  const labelId = `figure-${name}`;
+  return h(
+    "div",
+    { class: `card ${css}`.trim() },
+    h("dt", { id: labelId, text: t(`figure.${name}`) }),
+    h("dd", {
+      class: "value",
+      "data-figure": name,
+      "data-value": raw(value),
+      "aria-describedby": labelId,
+      text: format(value),
+    }),
+    extra,
+  );
+}
+
+function rateCard(summary, name, divisor) {
+  return card(name, summary[name], percent, [
+    h("dd", { class: "formula", text: t(`formula.${name}`) }),
+    h("dd", {
+      class: "fraction",
+      text: t("fraction", { a: count(summary.agreements), b: count(summary[divisor]) }),
+    }),
+  ]);
+}
+
+export function renderFigures(container, summary) {
+  const previous = new Map(
+    [...container.querySelectorAll("[data-figure]")].map((el) => [el.dataset.figure, el.dataset.value]),
+  );
+  const period = PERIOD_FIGURES.map(([name, format, divisor]) =>
+    divisor ? rateCard(summary, name, divisor) : card(name, summary[name], format),
+  );
+  const backlog = BACKLOG_FIGURES.map((name) =>
+    card(name, summary[name], count, [], name === "overdue" && summary[name] > 0 ? "alert" : ""),
+  );
+  const group = (id, label, cards) =>
+    h(
+      "div",
+      { class: "figure-group", role: "group", "aria-labelledby": id },
+      h("p", { id, class: "group-label", text: label }),
+      h("dl", {}, cards),
+    );
+  const escalations = ESCALATIONS.map((name) =>
+    card(name, summary[name], count, [], `level ${name.split("_")[1]}`),
+  );
+  replace(
+    container,
+    h("dl", { class: "figure-row" }, period),
+    h(
+      "div",
+      { class: "figure-row" },
+      group("backlog-label", t("backlog"), backlog),
+      group("escalation-label", t("escalation"), escalations),
+    ),
+    h("p", { class: "note", text: t("backlogNote") }),
+  );
+  for (const element of container.querySelectorAll("[data-figure]")) {
+    const before = previous.get(element.dataset.figure);
+    if (before !== undefined && before !== element.dataset.value) element.classList.add("changed");
+  }
+}

@@ -1,0 +1,52 @@
+// Numbers and times as the bureau reads them.
+import { locale } from "./i18n.js";
+
+const DASH = "—";
+
+/** A ratio as a percentage with two decimals, rounded half up (0.9978706 -> "99.79%"). */
+export function percent(ratio) {
+  if (ratio === null || ratio === undefined) return DASH;
+  // toPrecision drops the binary noise of ratio * 10000 before rounding at the half.
+  const basisPoints = Math.floor(Number((ratio * 10000).toPrecision(12)) + 0.5);
+  const whole = Math.floor(basisPoints / 100);
+  const cents = String(basisPoints % 100).padStart(2, "0");
+  return `${whole}.${cents}%`;
+}
+
+export function count(value) {
+  if (value === null || value === undefined) return DASH;
+  return new Intl.NumberFormat(locale()).format(value);
+}
+
+export function days(value) {
+  if (value === null || value === undefined) return DASH;
+  return new Intl.NumberFormat(locale(), {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(value);
+}
+
+/** A decimal string ("12345.60") with grouped thousands, kept exact (no float). */
+export function money(value) {
+  if (value === null || value === undefined) return DASH;
+  const [whole, fraction = "00"] = String(value).split(".");
+  const negative = whole.startsWith("-");
+  const digits = negative ? whole.slice(1) : whole;
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}${grouped}.${fraction.padEnd(2, "0")}`;
+}
+
+/** A time as the API gives it (the bureau's offset), shown in the bureau's wall time. */
+export function dateTime(iso) {
+  if (!iso) return DASH;
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+export function clock(date = new Date()) {
+  return date.toLocaleTimeString(locale(), { hour12: false });
+}
+
+/** The figure as the API gave it, for data-value: numbers and strings as they are, "null". */
+export function raw(value) {
+  return value === null || value === undefined ? "null" : String(value);
+}

@@ -1,0 +1,189 @@
+// The dashboard's glue: sign-in, routing (#/cases/{id}), filters in the URL, live refreshes.
+import { ApiError, createApi, itemsOf } from "./api.js";
+import { renderCase } from "./case-page.js";
+import { formFilters, showFilters } from "./controls.js";
+import { filtersQuery, readFilters } from "./filters.js";
+import { count } from "./format.js";
+import { setConnection, showFreshness } from "./freshness.js";
+import { language, preferredLanguage, setLanguage, t } from "./i18n.js";
+import { loadOverview } from "./overview.js";
+import { forget, storedToken, wireSignIn } from "./session.js";
+import { follow } from "./stream.js";
+
+const $ = (id) => document.getElementById(id);
+const ANNOUNCE_EVERY_MS = 15000;
+
+const state = {
+  api: null,
+  stopStream: null,
+  names: { streets: [], organisations: new Map(), mediators: new Map() },
+  filters: readFilters(),
+  refreshing: false,
+  again: null,
+  lastAnnounced: 0,
+  caseShown: null,
+  connection: "",
+};
+
+function caseId() {
+  const match = window.location.hash.match(/^#\/cases\/([^/]+)$/);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+async function loadNames() {
+  const [streets, organisations, mediators] = await Promise.allSettled([
+    state.api.get("streets"),
+    state.api.get("organisations"),
+    state.api.get("mediators"),
+  ]);
+  const list = (answer) => (answer.status === "fulfilled" ? itemsOf(answer.value.body) : []);
+  state.names.streets = list(streets).map((s) => (typeof s === "string" ? s : s.name));
+  state.names.organisations = new Map(list(organisations).map((o) => [o.code, o]));
+  state.names.mediators = new Map(list(mediators).map((m) => [m.code, m]));
+}
+
+function announce(summary, live) {
+  const now = Date.now();
+  if (!live || !summary || now - state.lastAnnounced < ANNOUNCE_EVERY_MS) return;
+  state.lastAnnounced = now;
+  $("announcer").textContent =
+    `${t("updated")}: ${t("figure.received")} ${count(summary.received)}, ` +
+    `${t("figure.resolved")} ${count(summary.resolved)}, ${t("figure.overdue")} ${count(summary.overdue)}`;
+}
+
+async function draw(minPosition, live) {
+  const id = caseId();
+  $("overview").hidden = Boolean(id);
+  $("case-page").hidden = !id;
+  if (id) {
+    const focus = state.caseShown !== id;
+    state.caseShown = id;
+    await renderCase($("case-page"), {
+      api: state.api, id, names: state.names, backHref: `${filtersQuery(state.filters) || "?"}#/`, focus,
+    });
+    showFreshness($("freshness"), { projections: null, position: minPosition ?? null });
+    return;
+  }
+  const returning = state.caseShown !== null;
+  state.caseShown = null;
+  const result = await loadOverview({ api: state.api, filters: state.filters, names: state.names, minPosition });
+  showFreshness($("freshness"), result);
+  announce(result.summary, live);
+  if (returning) $("main").focus();
+}
+
+/** One refresh at a time; a request made meanwhile runs once after it, with the newest position. */
+async function refresh(minPosition = null, live = false) {
+  if (state.refreshing) {
+    state.again = { minPosition: Math.max(minPosition ?? 0, state.again?.minPosition ?? 0) || null, live };
+    return;
+  }
+  state.refreshing = true;
+  try {
+    await draw(minPosition, live);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) signOut();
+    else console.error(error);
+  } finally {
+    state.refreshing = false;
+    document.body.dataset.refreshed = String(Date.now());
+    if (state.again && state.api) {
+      const next = state.again;
+      state.again = null;
+      refresh(next.minPosition, next.live);
+    }
+  }
+}
+
+function onStreamEvent(event) {
+  if (event.type !== "update") return;
+  let position = null;
+  try {
+    position = JSON.parse(event.data).position ?? null;
+  } catch {
+    position = null;
+  }
+  refresh(position, true);
+}
+
+function onStreamState(connection, status) {
+  const wasDown = state.connection === "reconnecting";
+  state.connection = connection;
+  setConnection(connection);
+  if (connection === "denied" && status === 401) signOut();
+  else if (connection === "live" && wasDown) refresh(); // catch up on what the gap missed
+  else if (connection === "reconnecting") showFreshness($("freshness"), { projections: null, position: null });
+}
+
+async function start(token) {
+  state.api = createApi(token);
+  $("sign-in").hidden = true;
+  $("sign-out").hidden = false;
+  await loadNames();
+  showFilters($("filters"), state.filters, state.names);
+  await refresh();
+  state.stopStream = follow(token, { onEvent: onStreamEvent, onState: onStreamState });
+}
+
+function signOut() {
+  forget();
+  state.stopStream?.();
+  state.stopStream = null;
+  state.api = null;
+  for (const id of ["figures", "by-category", "by-street", "trend", "workload", "overdue-list", "escalated-list", "case-page"]) {
+    $(id).replaceChildren();
+  }
+  $("overview").hidden = true;
+  $("case-page").hidden = true;
+  $("sign-out").hidden = true;
+  $("freshness").textContent = "";
+  $("sign-in").hidden = false;
+  $("token").focus();
+}
+
+function applyFilters(filters, push = true) {
+  state.filters = filters;
+  if (push) {
+    const url = `${window.location.pathname}${filtersQuery(filters)}${window.location.hash}`;
+    window.history.pushState(null, "", url);
+  }
+  showFilters($("filters"), filters, state.names);
+  refresh();
+}
+
+function showLanguageButton() {
+  const button = $("language");
+  button.textContent = t("switchTo");
+  button.lang = language() === "zh" ? "en" : "zh-Hans";
+  button.setAttribute("aria-label", t("switchToLabel"));
+}
+
+function wire() {
+  wireSignIn($("sign-in-form"), start);
+  $("sign-out").addEventListener("click", signOut);
+  $("language").addEventListener("click", () => {
+    setLanguage(language() === "zh" ? "en" : "zh", true);
+    showLanguageButton();
+    if (state.api) {
+      showFilters($("filters"), state.filters, state.names);
+      refresh();
+    }
+  });
+  $("filters").addEventListener("change", () => applyFilters(formFilters($("filters"))));
+  $("filters").addEventListener("submit", (event) => event.preventDefault());
+  $("reset-filters").addEventListener("click", () => applyFilters(readFilters("")));
+  window.addEventListener("popstate", () => {
+    const filters = readFilters();
+    if (filtersQuery(filters) !== filtersQuery(state.filters)) applyFilters(filters, false);
+  });
+  window.addEventListener("hashchange", () => state.api && refresh());
+}
+
+setLanguage(preferredLanguage());
+showLanguageButton();
+wire();
+const token = storedToken();
+if (token) start(token);
+else {
+  $("sign-in").hidden = false;
+}

@@ -1,0 +1,107 @@
+// The overview: every request of one refresh, then each part drawn from its own answer.
+import { itemsOf } from "./api.js";
+import { renderBreakdown, renderTrend } from "./breakdown.js";
+import { renderCaseList } from "./caselists.js";
+import { h, replace } from "./dom.js";
+import { renderFigures } from "./figures.js";
+import { boardParams, periodRange, statsParams } from "./filters.js";
+import { t, term } from "./i18n.js";
+import { renderWorkload } from "./workload.js";
+
+const LIST_LIMIT = 20;
+const CATEGORIES = ["family", "commercial", "property_management"];
+
+function part(id) {
+  return document.getElementById(id);
+}
+
+function shiftDay(iso, days) {
+  const [y, m, d] = iso.split("-").map(Number);
+  const date = new Date(y, m - 1, d + days);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+export function periodText(filters) {
+  const { from, to, toDate } = periodRange(filters);
+  const last = toDate && to ? shiftDay(to, -1) : t("today");
+  return t("periodLabel", { from: from || "…", to: last });
+}
+
+function unavailable(container, error) {
+  replace(container, h("p", { class: "note", text: t("unavailable", { status: error?.status ?? "?" }) }));
+}
+
+/** Answers of one refresh; each may be {error}. A 401 anywhere is thrown to sign out. */
+async function fetchAll(api, filters, minPosition) {
+  const stats = { ...statsParams(filters), min_position: minPosition };
+  const board = { ...boardParams(filters), min_position: minPosition, limit: LIST_LIMIT };
+  const requests = {
+    summary: api.get("stats/summary", stats),
+    category: api.get("stats/category", stats),
+    street: api.get("stats/street", stats),
+    month: api.get("stats/month", stats),
+    mediator: api.get("stats/mediator", stats),
+    overdue: api.get("cases", { ...board, overdue: "true" }),
+    escalated: api.get("cases", { ...board, escalated: "true" }),
+    projections: api.get("projections"),
+  };
+  const names = Object.keys(requests);
+  const settled = await Promise.allSettled(Object.values(requests));
+  const answers = {};
+  settled.forEach((result, i) => {
+    if (result.status === "rejected" && result.reason?.status === 401) throw result.reason;
+    answers[names[i]] = result.status === "fulfilled" ? result.value : { error: result.reason };
+  });
+  return answers;
+}
+
+function byCategoryOrder(rows) {
+  return [...rows].sort((a, b) => CATEGORIES.indexOf(a.key) - CATEGORIES.indexOf(b.key));
+}
+
+function byName(rows) {
+  return [...rows].sort((a, b) => String(a.key).localeCompare(String(b.key), "zh-Hans-CN"));
+}
+
+/** Fetches and draws the whole overview; answers the summary and the positions seen. */
+export async function loadOverview({ api, filters, names, minPosition }) {
+  const a = await fetchAll(api, filters, minPosition);
+  const period = periodText(filters);
+  part("period-label").textContent = period;
+  if (a.summary.error) unavailable(part("figures"), a.summary.error);
+  else renderFigures(part("figures"), a.summary.body);
+
+  const breakdowns = [
+    ["category", "by-category", t("byCategory"), t("category"), (key) => term("category", key), byCategoryOrder],
+    ["street", "by-street", t("byStreet"), t("street"), (key) => key, byName],
+  ];
+  for (const [name, id, title, keyLabel, labelOf, order] of breakdowns) {
+    if (a[name].error) unavailable(part(id), a[name].error);
+    else renderBreakdown(part(id), { title, keyLabel, labelOf, periodText: period, rows: order(itemsOf(a[name].body)) });
+  }
+  if (a.month.error) unavailable(part("trend"), a.month.error);
+  else renderTrend(part("trend"), itemsOf(a.month.body));
+  if (a.mediator.error) unavailable(part("workload"), a.mediator.error);
+  else renderWorkload(part("workload"), { rows: itemsOf(a.mediator.body), names });
+
+  const lists = [
+    ["overdue", "overdue-list", t("overdueCaption"), false],
+    ["escalated", "escalated-list", t("escalatedCaption"), true],
+  ];
+  for (const [name, id, caption, withRisk] of lists) {
+    if (a[name].error) unavailable(part(id), a[name].error);
+    else {
+      const body = a[name].body;
+      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk });
+    }
+  }
+  const positions = Object.values(a)
+    .map((answer) => answer.position)
+    .filter((position) => typeof position === "number");
+  return {
+    summary: a.summary.error ? null : a.summary.body,
+    position: positions.length ? Math.min(...positions) : null,
+    projections: a.projections.error ? null : a.projections.body,
+  };
+}
