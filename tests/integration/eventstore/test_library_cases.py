@@ -8,6 +8,7 @@ the library because its SQLite recorder cannot subscribe, is run here too).
 from __future__ import annotations
 
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,15 @@ from tests.integration.eventstore.support import (
 )
 
 
+def join_test_threads() -> None:
+    """Some library tests leave reader threads running after they return (they set a stop
+    flag but do not join). Closing SQLite connections under a running reader is undefined
+    behaviour in sqlite3 (it can crash the interpreter), so wait for them first."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join(timeout=10)
+
+
 class SQLiteStore:
     """Mixin: a fresh SQLite file per test."""
 
@@ -41,6 +51,7 @@ class SQLiteStore:
 
     def tearDown(self) -> None:
         super().tearDown()  # type: ignore[misc]
+        join_test_threads()
         self.spec.close()
         self._tmp.cleanup()
 
@@ -61,6 +72,7 @@ class PostgresStore:
 
     def tearDown(self) -> None:
         super().tearDown()  # type: ignore[misc]
+        join_test_threads()
         self.spec.close()
         admin_execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
 
