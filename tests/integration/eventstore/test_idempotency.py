@@ -104,3 +104,14 @@ def test_purge_keeps_young_records_and_deletes_old_ones(recorder: Any) -> None:
     time.sleep(0.05)
     assert recorder.purge_idempotency(timedelta(milliseconds=10)) == 1
     assert recorder.find_idempotency("mediator:7", "/api/v1/cases/abc/steps", "k-1") is None
+
+
+def test_a_record_can_be_stored_without_events(recorder: Any) -> None:
+    """For commands that write elsewhere (reference data): the record alone, no position."""
+    assert recorder.insert_events([], idempotency=record("alone")) == []
+    answer = recorder.find_idempotency("mediator:7", "/api/v1/cases/abc/steps", "alone")
+    assert answer is not None
+    assert answer.position is None
+    with pytest.raises(IdempotencyKeyExistsError):
+        recorder.insert_events([], idempotency=record("alone"))
+    assert recorder.max_notification_id() is None
