@@ -35,7 +35,13 @@ export function createApi(token) {
       throw new ApiError(response.status, problem);
     }
     const position = response.headers.get("X-Position");
-    return { body: await response.json(), position: position === null ? null : Number(position) };
+    const sources = {};
+    const body = JSON.parse(await response.text(), function keepSource(key, value, context) {
+      // The number's own text ("1.0" stays "1.0"), where the browser gives it, for data-value.
+      if (typeof value === "number" && context?.source !== undefined) sources[key] = context.source;
+      return value;
+    });
+    return { body, sources, position: position === null ? null : Number(position) };
   }
 
   return { get, token };

@@ -1,5 +1,5 @@
-// The headline figures. Each value element carries data-figure and data-value (the API's value)
-// and shows it formatted: the page's test contract (api.md, "Operations").
+// The headline figures. Each value element carries data-figure and data-value (the API's value,
+// as the API wrote it) and shows it formatted: the page's test contract (api.md, "Operations").
 import { h, replace } from "./dom.js";
 import { count, days, money, percent, raw } from "./format.js";
 import { t } from "./i18n.js";
@@ -16,7 +16,9 @@ const PERIOD_FIGURES = [
 const BACKLOG_FIGURES = ["open", "overdue", "due_soon"];
 const ESCALATIONS = ["escalated_yellow", "escalated_orange", "escalated_red"];
 
-function card(name, value, format, extra = [], css = "") {
+/** figures: {summary, sources}; sources holds each number's text as the API wrote it. */
+function card(figures, name, format, extra = [], css = "") {
+  const value = figures.summary[name];
   const labelId = `figure-${name}`;
   return h(
     "div",
@@ -25,7 +27,7 @@ function card(name, value, format, extra = [], css = "") {
     h("dd", {
       class: "value",
       "data-figure": name,
-      "data-value": raw(value),
+      "data-value": figures.sources[name] ?? raw(value),
       "aria-describedby": labelId,
       text: format(value),
     }),
@@ -33,8 +35,9 @@ function card(name, value, format, extra = [], css = "") {
   );
 }
 
-function rateCard(summary, name, divisor) {
-  return card(name, summary[name], percent, [
+function rateCard(figures, name, divisor) {
+  const { summary } = figures;
+  return card(figures, name, percent, [
     h("dd", { class: "formula", text: t(`formula.${name}`) }),
     h("dd", {
       class: "fraction",
@@ -43,25 +46,28 @@ function rateCard(summary, name, divisor) {
   ]);
 }
 
-export function renderFigures(container, summary) {
+function group(id, label, cards) {
+  return h(
+    "div",
+    { class: "figure-group", role: "group", "aria-labelledby": id },
+    h("p", { id, class: "group-label", text: label }),
+    h("dl", {}, cards),
+  );
+}
+
+export function renderFigures(container, summary, sources = {}) {
+  const figures = { summary, sources };
   const previous = new Map(
     [...container.querySelectorAll("[data-figure]")].map((el) => [el.dataset.figure, el.dataset.value]),
   );
   const period = PERIOD_FIGURES.map(([name, format, divisor]) =>
-    divisor ? rateCard(summary, name, divisor) : card(name, summary[name], format),
+    divisor ? rateCard(figures, name, divisor) : card(figures, name, format),
   );
   const backlog = BACKLOG_FIGURES.map((name) =>
-    card(name, summary[name], count, [], name === "overdue" && summary[name] > 0 ? "alert" : ""),
+    card(figures, name, count, [], name === "overdue" && summary[name] > 0 ? "alert" : ""),
   );
-  const group = (id, label, cards) =>
-    h(
-      "div",
-      { class: "figure-group", role: "group", "aria-labelledby": id },
-      h("p", { id, class: "group-label", text: label }),
-      h("dl", {}, cards),
-    );
   const escalations = ESCALATIONS.map((name) =>
-    card(name, summary[name], count, [], `level ${name.split("_")[1]}`),
+    card(figures, name, count, [], `level ${name.split("_")[1]}`),
   );
   replace(
     container,

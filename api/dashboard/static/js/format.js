@@ -46,7 +46,7 @@ export function clock(date = new Date()) {
   return date.toLocaleTimeString(locale(), { hour12: false });
 }
 
-/** The figure as the API gave it, for data-value: numbers and strings as they are, "null". */
+/** A figure for data-value when its source text is unknown: as JSON writes it, strings bare. */
 export function raw(value) {
   return value === null || value === undefined ? "null" : String(value);
 }

@@ -10,6 +10,7 @@ import { renderWorkload } from "./workload.js";
 
 const LIST_LIMIT = 20;
 const CATEGORIES = ["family", "commercial", "property_management"];
+const LEVELS = ["red", "orange", "yellow"];
 
 function part(id) {
   return document.getElementById(id);
@@ -32,6 +33,21 @@ function unavailable(container, error) {
   replace(container, h("p", { class: "note", text: t("unavailable", { status: error?.status ?? "?" }) }));
 }
 
+/**
+ * Open cases whose latest risk level is red, orange or yellow, the most severe first: one board
+ * query per level (`risk_level=`), rows kept only if they say so themselves.
+ */
+async function escalatedCases(api, board) {
+  const answers = await Promise.all(LEVELS.map((level) => api.get("cases", { ...board, risk_level: level })));
+  const items = answers.flatMap((answer, i) =>
+    itemsOf(answer.body).filter((row) => row.risk_level === LEVELS[i] && row.status !== "resolved"),
+  );
+  return {
+    body: { items: items.slice(0, LIST_LIMIT), next_cursor: answers.some((a) => a.body.next_cursor) || items.length > LIST_LIMIT },
+    position: answers.every((a) => a.position !== null) ? Math.min(...answers.map((a) => a.position)) : null,
+  };
+}
+
 /** Answers of one refresh; each may be {error}. A 401 anywhere is thrown to sign out. */
 async function fetchAll(api, filters, minPosition) {
   const stats = { ...statsParams(filters), min_position: minPosition };
@@ -43,7 +59,7 @@ async function fetchAll(api, filters, minPosition) {
     month: api.get("stats/month", stats),
     mediator: api.get("stats/mediator", stats),
     overdue: api.get("cases", { ...board, overdue: "true" }),
-    escalated: api.get("cases", { ...board, escalated: "true" }),
+    escalated: escalatedCases(api, board),
     projections: api.get("projections"),
   };
   const names = Object.keys(requests);
@@ -70,7 +86,7 @@ export async function loadOverview({ api, filters, names, minPosition }) {
   const period = periodText(filters);
   part("period-label").textContent = period;
   if (a.summary.error) unavailable(part("figures"), a.summary.error);
-  else renderFigures(part("figures"), a.summary.body);
+  else renderFigures(part("figures"), a.summary.body, a.summary.sources);
 
   const breakdowns = [
     ["category", "by-category", t("byCategory"), t("category"), (key) => term("category", key), byCategoryOrder],

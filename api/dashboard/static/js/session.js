@@ -15,6 +15,7 @@ export function forget() {
 function message(error) {
   if (error instanceof ApiError && error.status === 401) return t("tokenInvalid");
   if (error instanceof ApiError && error.status === 403) return t("roleForbidden");
+  if (error instanceof ApiError) return t("unavailable", { status: error.status });
   return t("unreachable");
 }
 
