@@ -8,9 +8,11 @@ ids never pass a gap that a slower transaction fills in later.
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
@@ -39,8 +41,10 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
         events_table_name: str = "stored_events",
         idempotency_table_name: str = "idempotency_records",
         max_group_size: int = 256,
+        write_attempts: int = 2,
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self.write_attempts = max(1, write_attempts)
         self.check_identifier_length(idempotency_table_name)
         self.idempotency_table_name = idempotency_table_name
         names = {
@@ -85,9 +89,26 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
     # Write path.
 
     def _write_group(self, commands: list[PendingCommand]) -> list[Outcome]:
-        with self.datastore.get_connection() as conn, conn.transaction():
-            session = PostgresWriteSession(conn, self._statements, self._preamble)
-            return write_group(session, commands)  # answered after COMMIT, at the block's exit
+        """One transaction; retried once on a lost connection, unless COMMIT was sent.
+
+        A pooled connection may be stale (a server restart): retrying before COMMIT is safe
+        because nothing was committed. A failure at COMMIT has an unknown outcome, so it is
+        raised to every caller of the group, never retried.
+        """
+        for attempt in range(1, self.write_attempts + 1):
+            committing = False
+            try:
+                with self.datastore.get_connection() as conn, conn.transaction():
+                    session = PostgresWriteSession(conn, self._statements, self._preamble)
+                    outcomes = write_group(session, commands)
+                    committing = True  # leaving the block sends COMMIT
+            except (OperationalError, InterfaceError):
+                if committing or attempt == self.write_attempts:
+                    raise
+                time.sleep(0.05 * attempt)
+            else:
+                return outcomes
+        raise AssertionError  # unreachable
 
     # Idempotency.
 

@@ -155,6 +155,18 @@ def test_a_lost_connection_fails_its_whole_group_and_the_next_group_succeeds(
             (f"%LOCK TABLE%{schema}%",),
         )
 
+    stop_killing = threading.Event()
+    killed: list[Any] = []
+
+    def kill_writers() -> None:  # every connection the writer opens dies while it waits
+        while not stop_killing.is_set():
+            for (pid,) in writer_backends():
+                if pid not in killed:
+                    admin_execute("SELECT pg_terminate_backend(%s)", (pid,))
+                    killed.append(pid)
+            stop_killing.wait(0.01)
+
+    killer = threading.Thread(target=kill_writers)
     groups = recorder.writer.groups_written
     with hold_write_lock(spec):
         first = threading.Thread(target=run)
@@ -164,15 +176,39 @@ def test_a_lost_connection_fails_its_whole_group_and_the_next_group_succeeds(
         for thread in others:
             thread.start()
         wait_until(lambda: recorder.writer.pending() == 3)
-        killed: set[Any] = set()
-        for expected_groups in (groups + 1, groups + 2):
-            wait_until(lambda g=expected_groups: recorder.writer.groups_written == g)
-            wait_until(lambda: any(row[0] not in killed for row in writer_backends()))
-            pid = next(row[0] for row in writer_backends() if row[0] not in killed)
-            admin_execute("SELECT pg_terminate_backend(%s)", (pid,))
-            killed.add(pid)
+        killer.start()
         for thread in [first, *others]:
-            thread.join(timeout=10)
+            thread.join(timeout=20)
+        stop_killing.set()
+        killer.join()
+    assert recorder.writer.groups_written == groups + 2  # [first], then the three together
+    assert len(killed) == 2 * recorder.write_attempts  # each group tried again once
     assert len(errors) == 4  # the first group's caller, and all three of the second group
     assert recorder.insert_events([event(uuid.uuid4(), 1)])
     assert len(verify_store(recorder)) == 2
+
+
+def test_a_connection_lost_before_commit_is_retried_once(spec: StoreSpec, recorder: Any) -> None:
+    if spec.kind != "postgres":
+        pytest.skip("needs a server connection to kill")
+    from tests.integration.eventstore.support import admin_execute, hold_write_lock
+
+    schema = spec.env["POSTGRES_SCHEMA"]
+    case_id = uuid.uuid4()
+    outcome: list[Any] = []
+    thread = threading.Thread(
+        target=lambda: outcome.append(recorder.insert_events([event(case_id, 1)]))
+    )
+    query = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s"
+    with hold_write_lock(spec):
+        thread.start()
+        wait_until(lambda: len(admin_execute(query, (f"%LOCK TABLE%{schema}%",))) == 1)
+        (pid,) = admin_execute(query, (f"%LOCK TABLE%{schema}%",))[0]
+        admin_execute("SELECT pg_terminate_backend(%s)", (pid,))
+        wait_until(
+            lambda: any(row[0] != pid for row in admin_execute(query, (f"%LOCK TABLE%{schema}%",)))
+        )  # the retry waits for the lock on a new connection
+    thread.join(timeout=10)
+    assert len(outcome) == 1
+    assert [e.originator_version for e in recorder.select_events(case_id)] == [1]
+    verify_store(recorder)
