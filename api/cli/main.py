@@ -46,3 +46,7 @@ def main() -> None:
         typer.echo(f"tongjie: error: {error}", err=True)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

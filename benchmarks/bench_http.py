@@ -1,0 +1,150 @@
+"""Command throughput over HTTP on PostgreSQL, against a no-op endpoint measured the same way.
+
+A real `tongjie serve` runs in a subprocess; `wrk` (Debian's package) drives it with 32
+connections: first `GET /healthz` (the no-op baseline), then `POST /api/v1/cases/{id}/sessions`
+spread over 1,000 routed cases. The bar (performance.md): >= 1,000 commands/s and >= 0.5 x the
+no-op rate, p99 <= 100 ms, no errors.
+
+    python benchmarks/bench_http.py [--seconds 60] [--workers 1] [--connections 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.bootstrap import build_application
+from infrastructure.settings import Settings
+from tests.world import make_world, registration
+
+URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+LUA = """
+local ids = {}
+for line in io.lines("%(ids)s") do ids[#ids + 1] = line end
+local counter = 0
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"method": "phone", "attendees": ["甲", "乙"], "notes": "电话调解，双方陈述意见"}'
+request = function()
+  counter = counter + 1
+  local id = ids[(counter * 7919 + math.random(1, #ids)) %% #ids + 1]
+  return wrk.format(nil, "/api/v1/cases/" .. id .. "/sessions")
+end
+"""
+
+
+def line(name: str, value: float, unit: str, baseline: float | None = None, base: str = "") -> None:
+    ratio = f"{value / baseline:6.2f}x {base}" if baseline else ""
+    shown = f"{baseline:,.1f}" if baseline else "-"
+    print(f"{name:<44} {value:>11,.1f} {unit:<9} baseline {shown:>10}  {ratio}", flush=True)
+
+
+def wrk(url: str, seconds: float, connections: int, script: str | None = None) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", url]
+    if script:
+        cmd[1:1] = ["-s", script]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99_match = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    p99 = float(p99_match.group(1)) * scale[p99_match.group(2)] if p99_match else float("nan")
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rate": rate,
+        "p99": p99,
+        "errors": float(errors.group(1)) if errors else 0.0,
+        "socket_errors": 1.0 if socket_errors else 0.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=18765)
+    args = parser.parse_args()
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    database_url = f"{URL}?schema={schema}"
+    server = None
+    try:
+        app = build_application(Settings(database_url=database_url))
+        world = make_world(app)
+        ids = []
+        for _ in range(args.cases):
+            case = app.cases.receive(actor=world.mediator, registration=registration())
+            app.cases.route(case.id, actor=world.supervisor, organisation="room-1", mediator="m1")
+            ids.append(str(case.id))
+        app.close()
+        workdir = Path(tempfile.mkdtemp())
+        (workdir / "ids.txt").write_text("\n".join(ids) + "\n")
+        script = workdir / "sessions.lua"
+        script.write_text(LUA % {"ids": workdir / "ids.txt", "token": world.tokens["zhang"]})
+        env = {**os.environ, "TONGJIE_DATABASE_URL": database_url, "TONGJIE_LOG_LEVEL": "warning"}
+        env["TONGJIE_LOG_FORMAT"] = "json"
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "api.cli.main",
+                "serve",
+                "--port",
+                str(args.port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{args.port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        print(
+            f"# bench_http {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.workers} worker(s), "
+            f"{args.connections} connections, {args.seconds:.0f} s, {args.cases} cases"
+        )
+        noop = wrk(f"{base}/healthz", args.seconds, args.connections)
+        line("no-op endpoint (GET /healthz)", noop["rate"], "req/s")
+        line("no-op p99 latency", noop["p99"], "ms")
+        cmds = wrk(base, args.seconds, args.connections, str(script))
+        line("log a session (POST .../sessions)", cmds["rate"], "cmds/s", noop["rate"], "of no-op")
+        line("  against the fixed bar", cmds["rate"], "cmds/s", 1000.0, "of 1,000 cmds/s")
+        line("command p99 latency", cmds["p99"], "ms", 100.0, "of the 100 ms bar")
+        line("non-2xx answers", cmds["errors"] + cmds["socket_errors"], "count")
+        with urllib.request.urlopen(f"{base}/healthz") as answer:
+            json.load(answer)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+        with psycopg.connect(URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+if __name__ == "__main__":
+    main()
