@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from application.audit import Verifier
 from application.tongjie import Tongjie
+from infrastructure.audit.verifier import ChainVerifier
+from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
 
 
 def build_application(settings: Settings) -> Tongjie:
-    return Tongjie(settings.persistence_env(), domain_transcodings(), settings.zone)
+    return Tongjie(
+        settings.persistence_env(),
+        domain_transcodings(),
+        settings.zone,
+        verifier_for=chain_verifier,
+    )
+
+
+def chain_verifier(recorder: object) -> Verifier | None:
+    """The audit's checks, on a store that keeps hash chains (our recorders do)."""
+    return ChainVerifier(recorder) if isinstance(recorder, GroupCommitRecorder) else None

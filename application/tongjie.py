@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import tzinfo
 
 from eventsourcing.persistence import Transcoding
 
+from application.audit import Audit, Verifier
 from application.case_reads import CaseReads
 from application.cases import CaseCommands
 from application.reference import ReferenceData
@@ -20,13 +21,18 @@ class Tongjie:
         env: Mapping[str, str],
         transcodings: Sequence[Transcoding],
         timezone: tzinfo,
+        *,
+        verifier_for: Callable[[object], Verifier | None] | None = None,
     ) -> None:
+        """`verifier_for(recorder)` gives the audit its chain checks (see api/bootstrap.py)."""
         self.store = TongjieStore(env, transcodings)
         self.timezone = timezone
         self.reference = ReferenceData(self.store)
         self.cases = CaseCommands(self.store, self.reference, timezone)
         self.reads = CaseReads(self.store)
         self.users = Users(self.store, self.reference)
+        verifier = verifier_for(self.store.recorder) if verifier_for else None
+        self.audit = Audit(self.store, verifier)
 
     def close(self) -> None:
         self.store.close()

@@ -1,0 +1,216 @@
+"""The audit's use cases: digests, verification of a case and of the store, the case file.
+
+The checks themselves read the hash columns the write path stores; they reach this module
+through the `Verifier` protocol, handed in by the composition root (api/bootstrap.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
+from uuid import UUID
+
+from application.audit_dto import (
+    CaseFile,
+    CaseVerification,
+    InvalidEvent,
+    StoreVerification,
+    VerifiedHistory,
+)
+from application.audit_events import (
+    ChainedEvent,
+    aggregate_of,
+    decode,
+    fold,
+    is_case,
+    issued_numbers,
+    number_from,
+    record,
+)
+from application.dto import CaseDetails
+from application.store import TongjieStore
+from domain.errors import CaseNotFoundError
+from domain.integrity import ChainCheck, Digest, Finding, StoreCheck, Tampering
+from domain.times import utcnow
+
+Progress = Callable[[int, int], None]
+"""Told (position reached, last position to check) as a store verification goes."""
+
+
+class Verifier(Protocol):
+    def head(self) -> Digest: ...
+
+    def check_case(
+        self, case_id: UUID, saved_head: tuple[int, str] | None = None
+    ) -> tuple[Sequence[ChainedEvent], ChainCheck]: ...
+
+    def verify_store(
+        self,
+        position: int | None = None,
+        digest: str | None = None,
+        *,
+        progress: Progress | None = None,
+        issued: Callable[[int], Iterable[tuple[UUID, str, int]]] | None = None,
+    ) -> StoreCheck: ...
+
+
+class AuditUnavailableError(RuntimeError):
+    """The application was built without the event store's hash chains."""
+
+
+class Audit:
+    def __init__(self, store: TongjieStore, verifier: Verifier | None) -> None:
+        self.store = store
+        self._verifier = verifier
+
+    @property
+    def verifier(self) -> Verifier:
+        if self._verifier is None:
+            msg = "this application was built without the event store's chains (api/bootstrap.py)"
+            raise AuditUnavailableError(msg)
+        return self._verifier
+
+    def digest(self) -> Digest:
+        """The store's last position and chain hash: save it, verify against it later."""
+        return self.verifier.head()
+
+    def verify_case(
+        self, case_id: UUID, *, version: int | None = None, head_hash: str | None = None
+    ) -> CaseVerification:
+        """The check of the case's chain; with a head saved earlier (a version and its hash,
+        from a case file), also that the case was not cut short or rewritten up to it."""
+        saved = (version, head_hash) if version is not None and head_hash is not None else None
+        rows, check = self.verifier.check_case(case_id, saved)
+        if not rows:
+            return self._removed(case_id)
+        if not is_case(rows):
+            raise CaseNotFoundError(case_id)
+        return self._case_verification(case_id, rows, check)
+
+    def verified_history(self, case_id: UUID) -> VerifiedHistory:
+        """Every event with its hashes, and the check of their chain, from one read."""
+        rows, check = self._case_chain(case_id)
+        verification = self._case_verification(case_id, rows, check)
+        events = [(row, decode(self.store, row)) for row in rows]
+        return VerifiedHistory(
+            events=tuple(record(event, row) for row, event in events if event is not None),
+            verification=verification,
+            unreadable=tuple(row.originator_version for row, event in events if event is None),
+        )
+
+    def case_file(self, case_id: UUID) -> CaseFile:
+        """The case file (卷宗), with the check of its chain and the store digest of the day."""
+        digest = self.verifier.head()
+        rows, check = self._case_chain(case_id)
+        decoded = [decode(self.store, row) for row in rows]
+        readable = []
+        for event in decoded:
+            if event is None:
+                break  # the state after a damaged event cannot be known
+            readable.append(event)
+        case = fold(readable)
+        now = utcnow()
+        return CaseFile(
+            case=CaseDetails.of(case, now) if case is not None else None,
+            events=tuple(record(e, row) for row, e in zip(rows, decoded, strict=True) if e),
+            unreadable=tuple(
+                r.originator_version for r, e in zip(rows, decoded, strict=True) if not e
+            ),
+            verification=self._case_verification(case_id, rows, check),
+            digest=digest,
+            generated_at=now,
+        )
+
+    def verify_store(
+        self,
+        position: int | None = None,
+        digest: str | None = None,
+        progress: Progress | None = None,
+    ) -> StoreVerification:
+        """Every chain of the store; with a saved digest, also that nothing up to it changed."""
+        checked = self.verifier.verify_store(
+            position,
+            digest,
+            progress=progress,
+            issued=lambda head: issued_numbers(self.store, head),
+        )
+        numbers: dict[UUID, str | None] = {}
+        return StoreVerification(
+            valid=checked.valid,
+            events_checked=checked.events_checked,
+            invalid=tuple(self._named(finding, numbers) for finding in checked.findings),
+            head=checked.head,
+            checked_against=checked.checked_against,
+        )
+
+    # -- naming ----------------------------------------------------------------------------
+
+    def _removed(self, case_id: UUID) -> CaseVerification:
+        """No event of the case is stored: it never existed, or it was removed whole."""
+        head = self.verifier.head().position
+        number = next((n for c, n, _ in issued_numbers(self.store, head) if c == case_id), None)
+        if number is None:
+            raise CaseNotFoundError(case_id)
+        missing = InvalidEvent(
+            case_id=case_id,
+            number=number,
+            version=1,
+            reason=Tampering.EVENT_MISSING,
+            position=None,
+            aggregate="Case",
+            detail=f"case {number} was numbered, but none of its events is stored",
+        )
+        return CaseVerification(
+            case_id=case_id,
+            number=number,
+            valid=False,
+            events=0,
+            first_invalid_version=1,
+            reason=Tampering.EVENT_MISSING,
+            invalid=(missing,),
+            head_hash=None,
+        )
+
+    def _case_chain(self, case_id: UUID) -> tuple[Sequence[ChainedEvent], ChainCheck]:
+        rows, check = self.verifier.check_case(case_id)
+        if not rows or not is_case(rows):
+            raise CaseNotFoundError(case_id)
+        return rows, check
+
+    def _case_verification(
+        self, case_id: UUID, rows: Sequence[ChainedEvent], check: ChainCheck
+    ) -> CaseVerification:
+        number = number_from(self.store, rows)
+        first = check.first
+        return CaseVerification(
+            case_id=case_id,
+            number=number,
+            valid=check.valid,
+            events=check.events,
+            first_invalid_version=first.version if first else None,
+            reason=first.reason if first else None,
+            invalid=tuple(_invalid(f, number) for f in check.findings),
+            head_hash=check.head_hash,
+        )
+
+    def _named(self, finding: Finding, numbers: dict[UUID, str | None]) -> InvalidEvent:
+        case_id = finding.originator_id
+        number = finding.number
+        if number is None and case_id is not None and aggregate_of(finding.topic) == "Case":
+            if case_id not in numbers:
+                rows, _ = self.verifier.check_case(case_id)
+                numbers[case_id] = number_from(self.store, rows)
+            number = numbers[case_id]
+        return _invalid(finding, number)
+
+
+def _invalid(finding: Finding, number: str | None) -> InvalidEvent:
+    return InvalidEvent(
+        case_id=finding.originator_id,
+        number=number,
+        version=finding.version,
+        reason=finding.reason,
+        position=finding.position,
+        aggregate=aggregate_of(finding.topic) or ("Case" if finding.number else None),
+        detail=finding.detail,
+    )

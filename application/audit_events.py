@@ -1,0 +1,113 @@
+"""Stored events, decoded for the audit one by one, so a damaged one does not hide the others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
+
+from application.dto import EventRecord
+from application.store import TongjieStore
+from domain.case import Case
+from domain.numbering import CaseNumberSequence
+from domain.values import Actor
+
+CASE_TOPIC = get_topic(Case) + "."
+NUMBER_ISSUED_TOPIC = get_topic(CaseNumberSequence.NumberIssued)
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+_PAGE = 1000
+
+
+class ChainedEvent(Protocol):
+    """A stored event with the hashes the write path stored beside it."""
+
+    @property
+    def notification_id(self) -> int: ...
+    @property
+    def originator_id(self) -> UUID: ...
+    @property
+    def originator_version(self) -> int: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def state(self) -> bytes: ...
+    @property
+    def prev_hash(self) -> str | None: ...
+    @property
+    def hash(self) -> str | None: ...
+
+
+def is_case(rows: Sequence[ChainedEvent]) -> bool:
+    return any(row.topic.startswith(CASE_TOPIC) for row in rows)
+
+
+def aggregate_of(topic: str | None) -> str | None:
+    """`domain.case:Case.Received` -> `Case`."""
+    if topic is None or ":" not in topic:
+        return None
+    return topic.split(":", 1)[1].split(".", 1)[0]
+
+
+def decode(store: TongjieStore, row: ChainedEvent) -> Any | None:
+    """The domain event, or None when its stored bytes cannot be decoded (or decrypted)."""
+    return decode_stored(
+        store, StoredEvent(row.originator_id, row.originator_version, row.topic, row.state)
+    )
+
+
+def decode_stored(store: TongjieStore, stored: StoredEvent) -> Any | None:
+    try:
+        return store.mapper.to_domain_event(stored)
+    except Exception:  # a damaged payload fails in the cipher, the decompressor or the JSON
+        return None
+
+
+def record(event: Any, row: ChainedEvent) -> EventRecord:
+    actor = getattr(event, "actor", None)
+    return EventRecord(
+        version=row.originator_version,
+        type=type(event).__name__,
+        recorded_at=event.timestamp,
+        actor=actor if isinstance(actor, Actor) else None,
+        data={k: v for k, v in vars(event).items() if k not in _ENVELOPE},
+        hash=row.hash,
+        prev_hash=row.prev_hash,
+    )
+
+
+def fold(events: Iterable[Any]) -> Case | None:
+    """The case the events make, applied from the first (no snapshot)."""
+    case: Aggregate | None = None
+    for event in events:
+        case = event.mutate(case)
+    return case if isinstance(case, Case) else None
+
+
+def number_from(store: TongjieStore, rows: Sequence[ChainedEvent]) -> str | None:
+    """The case's number, from its Received event if that can still be read."""
+    for row in rows:
+        if row.originator_version == 1:
+            event = decode(store, row)
+            number = getattr(event, "number", None)
+            return number if isinstance(number, str) else None
+    return None
+
+
+def issued_numbers(store: TongjieStore, head: int) -> Iterator[tuple[UUID, str, int]]:
+    """Every case number issued up to `head`: (case id, number, its position)."""
+    start = 1
+    while True:
+        page = store.recorder.select_notifications(
+            start, _PAGE, stop=head, topics=[NUMBER_ISSUED_TOPIC]
+        )
+        for notification in page:
+            event = decode_stored(store, notification)
+            if event is not None:
+                yield event.case_id, event.number, notification.id
+        if len(page) < _PAGE:
+            return
+        start = page[-1].id + 1
