@@ -5,6 +5,13 @@ import { count } from "./format.js";
 
 const WIDTH = 640;
 
+/** About how wide a label is drawn at 13px: CJK glyphs are square, Latin ones about half. */
+function textWidth(text) {
+  let width = 0;
+  for (const char of String(text)) width += char.codePointAt(0) > 0x2e80 ? 13 : 7.5;
+  return width;
+}
+
 function niceMax(value) {
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
@@ -44,7 +51,7 @@ export function legend(series) {
 
 /** Grouped horizontal bars: one group per row, one bar per series. */
 export function barChart({ label, rows, series }) {
-  const labelWidth = 150;
+  const labelWidth = Math.min(220, 12 + Math.max(40, ...rows.map((row) => textWidth(row.label))));
   const bar = 12;
   const group = series.length * bar + 14;
   const top = 22;
