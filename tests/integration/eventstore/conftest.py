@@ -46,3 +46,20 @@ def spec(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreSpec]:
 @pytest.fixture
 def recorder(spec: StoreSpec) -> Any:
     return spec.recorder()
+
+
+@pytest.fixture
+def postgres_spec() -> Iterator[StoreSpec]:
+    """For the few tests that need a server: killing its connections, rejecting a NUL."""
+    require_postgres()
+    with postgres_schema() as schema:
+        store = StoreSpec("postgres", postgres_env(schema))
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+@pytest.fixture
+def postgres_recorder(postgres_spec: StoreSpec) -> Any:
+    return postgres_spec.recorder()

@@ -89,11 +89,13 @@ def test_housekeeping_runs_on_the_writer_thread() -> None:
 
 @pytest.mark.postgres
 def test_an_unforeseen_error_in_one_command_rolls_back_that_command_only(
-    spec: StoreSpec, recorder: Any
+    postgres_spec: StoreSpec, postgres_recorder: Any
 ) -> None:
-    """The up-front conflict check cannot see every failure; savepoints still isolate them."""
-    if spec.kind != "postgres":
-        pytest.skip("SQLite stores any text; PostgreSQL rejects a NUL in text")
+    """The up-front conflict check cannot see every failure; savepoints still isolate them.
+
+    PostgreSQL rejects a NUL in text (SQLite stores it), which no up-front check foresees.
+    """
+    spec, recorder = postgres_spec, postgres_recorder
     from eventsourcing.persistence import StoredEvent
 
     good, bad = uuid.uuid4(), uuid.uuid4()
@@ -130,11 +132,11 @@ def test_an_unforeseen_error_in_one_command_rolls_back_that_command_only(
     verify_store(recorder)
 
 
+@pytest.mark.postgres
 def test_a_lost_connection_fails_its_whole_group_and_the_next_group_succeeds(
-    spec: StoreSpec, recorder: Any
+    postgres_spec: StoreSpec, postgres_recorder: Any
 ) -> None:
-    if spec.kind != "postgres":
-        pytest.skip("needs a server connection to kill")
+    spec, recorder = postgres_spec, postgres_recorder
     from eventsourcing.persistence import PersistenceError
 
     from tests.integration.eventstore.support import admin_execute, hold_write_lock
@@ -188,9 +190,11 @@ def test_a_lost_connection_fails_its_whole_group_and_the_next_group_succeeds(
     assert len(verify_store(recorder)) == 2
 
 
-def test_a_connection_lost_before_commit_is_retried_once(spec: StoreSpec, recorder: Any) -> None:
-    if spec.kind != "postgres":
-        pytest.skip("needs a server connection to kill")
+@pytest.mark.postgres
+def test_a_connection_lost_before_commit_is_retried_once(
+    postgres_spec: StoreSpec, postgres_recorder: Any
+) -> None:
+    spec, recorder = postgres_spec, postgres_recorder
     from tests.integration.eventstore.support import admin_execute, hold_write_lock
 
     schema = spec.env["POSTGRES_SCHEMA"]
