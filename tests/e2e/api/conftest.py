@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.ratelimit import FailedAuthLimiter
 from infrastructure import settings as settings_module
 from infrastructure.settings import Settings
+from tests.conftest import POSTGRES_URL, require_postgres
 from tests.world import World, make_world
 
 OUR_STORE = {
@@ -21,8 +25,7 @@ OUR_STORE = {
 }
 
 
-@pytest.fixture
-def api_settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def our_store_settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings on our own event store (idempotency records need its recorder).
 
     Until the settings point there by default, the tests point them there.
@@ -31,6 +34,30 @@ def api_settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings
         if getattr(settings_module, name).startswith("eventsourcing."):
             monkeypatch.setattr(settings_module, name, module)
     return Settings(database_url=database_url, log_format="json")
+
+
+@pytest.fixture
+def api_settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    return our_store_settings(database_url, monkeypatch)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One store per test module and kind, so the many small API tests share its setup."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('api') / 'tongjie.db'}"
+        return
+    require_postgres()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{POSTGRES_URL}?schema={schema}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 @dataclass
@@ -52,11 +79,28 @@ class Api:
 
 
 @pytest.fixture
-def api(api_settings: Settings) -> Iterator[Api]:
+def fresh_api(api_settings: Settings) -> Iterator[Api]:
+    """An app and a store of the test's own: for tests that change users or reference data."""
     app = create_app(api_settings)
     with TestClient(app, raise_server_exceptions=False) as client:
         world = make_world(app.state.tongjie)
         yield Api(client, app, world)
+
+
+@pytest.fixture(scope="module")
+def module_api(module_database_url: str) -> Iterator[Api]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        app = create_app(our_store_settings(module_database_url, monkeypatch))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            world = make_world(app.state.tongjie)
+            yield Api(client, app, world)
+
+
+@pytest.fixture
+def api(module_api: Api) -> Api:
+    """The module's app, with a clean count of failed authentications."""
+    module_api.app.state.limiter = FailedAuthLimiter()
+    return module_api
 
 
 NEW_CASE: dict[str, Any] = {
