@@ -8,6 +8,8 @@ from infrastructure.audit.verifier import ChainVerifier
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
+from projections.wiring import Views
+from projections.wiring import build_views as wire_views
 
 
 def build_application(settings: Settings) -> Tongjie:
@@ -22,3 +24,8 @@ def build_application(settings: Settings) -> Tongjie:
 def chain_verifier(recorder: object) -> Verifier | None:
     """The audit's checks, on a store that keeps hash chains (our recorders do)."""
     return ChainVerifier(recorder) if isinstance(recorder, GroupCommitRecorder) else None
+
+
+def build_views(settings: Settings, tongjie: Tongjie) -> Views:
+    """The views (the board, ...) over this application's store; the caller starts them."""
+    return wire_views(settings, tongjie)

@@ -8,7 +8,6 @@ position committed in the tracking table.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -77,6 +76,7 @@ class ViewWorker:
         self.connection: Connection | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._progressed = False
 
     def start(self) -> None:
         if self._thread is not None:
@@ -101,7 +101,7 @@ class ViewWorker:
     def _run(self) -> None:
         backoff = 0.1
         while not self._stopping.is_set():
-            started = time.monotonic()
+            self._progressed = False
             try:
                 self._session()
             except NewerViewError as error:
@@ -109,7 +109,7 @@ class ViewWorker:
                 return
             except Exception as error:  # any failure: reconnect and resume
                 self._failed(error)
-                if time.monotonic() - started > 30:
+                if self._progressed:
                     backoff = 0.1
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
@@ -163,6 +163,7 @@ class ViewWorker:
                     generation = self._prepare(conn)  # switched by a rebuild, or moved by another
                     continue
                 if count:
+                    self._progressed = True
                     self.on_advance(self.view.name, generation.position)
                 if count < reader.page_size:
                     generation = self.feeder.indexed(conn, generation)
