@@ -103,12 +103,7 @@ class Audit:
         digest = self.verifier.head()
         rows, check = self._case_chain(case_id)
         decoded = [decode(self.store, row) for row in rows]
-        readable = []
-        for event in decoded:
-            if event is None:
-                break  # the state after a damaged event cannot be known
-            readable.append(event)
-        case = fold(readable)
+        case = fold(decoded)
         now = utcnow()
         return CaseFile(
             case=CaseDetails.of(case, now) if case is not None else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -61,9 +62,12 @@ def decode(store: TongjieStore, row: ChainedEvent) -> Any | None:
 
 def decode_stored(store: TongjieStore, stored: StoredEvent) -> Any | None:
     try:
-        return store.mapper.to_domain_event(stored)
+        event = store.mapper.to_domain_event(stored)
     except Exception:  # a damaged payload fails in the cipher, the decompressor or the JSON
         return None
+    if not isinstance(getattr(event, "timestamp", None), datetime):
+        return None  # decoded, but damaged: its envelope is gone
+    return event
 
 
 def record(event: Any, row: ChainedEvent) -> EventRecord:
@@ -79,11 +83,17 @@ def record(event: Any, row: ChainedEvent) -> EventRecord:
     )
 
 
-def fold(events: Iterable[Any]) -> Case | None:
-    """The case the events make, applied from the first (no snapshot)."""
+def fold(events: Iterable[Any | None]) -> Case | None:
+    """The case the events make, applied from the first (no snapshot), up to the first one
+    that is unreadable or damaged beyond applying (the state after it cannot be known)."""
     case: Aggregate | None = None
     for event in events:
-        case = event.mutate(case)
+        if event is None:
+            break
+        try:
+            case = event.mutate(case)
+        except Exception:  # a damaged payload that still decodes, with fields gone
+            break
     return case if isinstance(case, Case) else None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.dashboard import router as dashboard_router
-from api.routes import case_reads, case_writes, health, reference, users
+from api.routes import audit, case_file, case_reads, case_writes, health, reference, users
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -18,5 +18,7 @@ ROUTERS: list[APIRouter] = [
     case_reads.router,
     reference.router,
     users.router,
+    audit.router,
+    case_file.router,
     dashboard_router,
 ]

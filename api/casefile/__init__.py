@@ -1,0 +1,1 @@
+"""The case file (卷宗) as a printable HTML page."""

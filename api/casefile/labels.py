@@ -1,0 +1,94 @@
+"""The case file's words, in Chinese and English: headings, fields and every enum value."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from domain.integrity import Tampering
+from domain.values import (
+    AgreementForm,
+    CaseStatus,
+    Category,
+    Channel,
+    Fulfilment,
+    Method,
+    Outcome,
+    PartyRole,
+    Referral,
+    RiskLevel,
+    Role,
+    Ruling,
+)
+
+VALUES: dict[Enum, tuple[str, str]] = {
+    Category.FAMILY: ("家事", "family"),
+    Category.COMMERCIAL: ("商事", "commercial"),
+    Category.PROPERTY_MANAGEMENT: ("物业事", "property management"),
+    Channel.WALK_IN: ("来访", "walk-in"),
+    Channel.HOTLINE: ("热线", "hotline"),
+    Channel.ONLINE: ("网上", "online"),
+    Channel.COURT_REFERRAL: ("法院委派", "court referral"),
+    Channel.POLICE_REFERRAL: ("公安移送", "police referral"),
+    Channel.PETITION_REFERRAL: ("信访转办", "petition referral"),
+    Channel.GRID_WORKER: ("网格员排查", "grid worker"),
+    Channel.ENTERPRISE: ("企业", "enterprise"),
+    CaseStatus.RECEIVED: ("已受理", "received"),
+    CaseStatus.ROUTED: ("已分流交办", "routed"),
+    CaseStatus.IN_MEDIATION: ("调解中", "in mediation"),
+    CaseStatus.RESOLVED: ("已结案", "resolved"),
+    Method.IN_PERSON: ("当面", "in person"),
+    Method.PHONE: ("电话", "phone"),
+    Method.VIDEO: ("视频", "video"),
+    Outcome.AGREEMENT: ("调解成功", "agreement"),
+    Outcome.NO_AGREEMENT: ("调解不成", "no agreement"),
+    Outcome.WITHDRAWN: ("撤回", "withdrawn"),
+    AgreementForm.WRITTEN: ("书面", "written"),
+    AgreementForm.ORAL: ("口头", "oral"),
+    Referral.LITIGATION: ("诉讼", "litigation"),
+    Referral.ARBITRATION: ("仲裁", "arbitration"),
+    Referral.ADMINISTRATIVE: ("行政处理", "administrative"),
+    Referral.OTHER: ("其他", "other"),
+    RiskLevel.NONE: ("无", "none"),
+    RiskLevel.YELLOW: ("黄色", "yellow"),
+    RiskLevel.ORANGE: ("橙色", "orange"),
+    RiskLevel.RED: ("红色", "red"),
+    Fulfilment.FULFILLED: ("已履行", "fulfilled"),
+    Fulfilment.PARTIAL: ("部分履行", "partly fulfilled"),
+    Fulfilment.UNFULFILLED: ("未履行", "not fulfilled"),
+    Ruling.CONFIRMED: ("确认有效", "confirmed"),
+    Ruling.REJECTED: ("驳回", "rejected"),
+    PartyRole.APPLICANT: ("申请人", "applicant"),
+    PartyRole.RESPONDENT: ("被申请人", "respondent"),
+    Role.MEDIATOR: ("调解员", "mediator"),
+    Role.SUPERVISOR: ("主管", "supervisor"),
+    Role.AUDITOR: ("审计", "auditor"),
+    Role.ADMIN: ("管理员", "admin"),
+    Tampering.CONTENT_CHANGED: ("内容被改动", "content changed"),
+    Tampering.EVENT_MISSING: ("事件缺失", "event missing"),
+    Tampering.EVENT_INSERTED: ("事件被插入", "event inserted"),
+    Tampering.ORDER_CHANGED: ("顺序被改动", "order changed"),
+    Tampering.CHAIN_BROKEN: ("哈希链断裂", "chain broken"),
+}
+
+EVENTS: dict[str, tuple[str, str]] = {
+    "Received": ("受理登记", "received"),
+    "Routed": ("分流交办", "routed"),
+    "Mediated": ("调解记录", "session held"),
+    "DeadlineExtended": ("延期", "deadline extended"),
+    "RiskAssessed": ("风险研判", "risk assessed"),
+    "RegistrationCorrected": ("登记更正", "registration corrected"),
+    "Resolved": ("结案", "resolved"),
+    "FollowUpRecorded": ("回访", "follow-up"),
+    "JudicialConfirmationRecorded": ("司法确认", "judicial confirmation"),
+}
+
+
+def value(item: Enum | None) -> tuple[str, str]:
+    """An enum value as (中文, English); an unknown one as its raw value twice."""
+    if item is None:
+        return ("—", "—")
+    return VALUES.get(item, (str(item.value), str(item.value)))
+
+
+def event(name: str) -> tuple[str, str]:
+    return EVENTS.get(name, (name, name))
