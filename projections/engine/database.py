@@ -7,6 +7,7 @@ written once with `%s` placeholders; on SQLite they become `?`. Nothing connects
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -175,7 +176,12 @@ class Database:
         """A new connection of its own (a worker's, a listener's), closed by the caller."""
         if self.dialect == "sqlite":
             return SQLiteConnection(self.sqlite_path)
-        raw = psycopg.connect(self.conninfo, autocommit=autocommit, connect_timeout=5)
+        raw = psycopg.connect(
+            self.conninfo,
+            autocommit=autocommit,
+            connect_timeout=5,
+            application_name=f"tongjie-views-{os.getpid()}",
+        )
         self._set_search_path(raw)
         return PostgresConnection(raw)
 

@@ -8,6 +8,7 @@ Either way a worker also re-reads after its timeout, so a lost wake-up costs lat
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -120,7 +121,12 @@ class ListenWaker(Waker):
             self._stopping.wait(self._retry_interval)
 
     def _listen(self) -> None:
-        with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
+        with psycopg.connect(
+            self._conninfo,
+            autocommit=True,
+            connect_timeout=5,
+            application_name=f"tongjie-listen-{os.getpid()}",
+        ) as conn:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
             self.backend_pid = conn.info.backend_pid
             self.connections += 1

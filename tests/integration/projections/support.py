@@ -144,19 +144,36 @@ def run_history(
     app: Tongjie, world: World, start: datetime, steps: list[Step], receiver: int = 0
 ) -> UUID:
     """Receive a case at `start`, then try each step in turn (a refused step records nothing)."""
-    actor = world.mediator if receiver == 0 else world.supervisor
-    summary = SUMMARIES[(receiver + len(steps)) % len(SUMMARIES)]
-    case_id = app.cases.receive(
-        actor=actor,
-        registration=registration(summary=summary, channel=list(Channel)[len(steps) % 8]),
-        received_at=start,
-    ).id
-    at = start
-    for step in steps:
-        at = min(at + timedelta(hours=step.hours), datetime.now(UTC))
-        with contextlib.suppress(DomainError):
-            _apply(app, world, case_id, step, at)
-    return case_id
+    return run_interleaved(app, world, [(start, steps, receiver)])[0]
+
+
+def run_interleaved(
+    app: Tongjie, world: World, histories: list[tuple[datetime, list[Step], int]]
+) -> list[UUID]:
+    """Receive every case, then take the histories a step at a time, round-robin, so the
+    store interleaves the cases' events as real work does."""
+    ids: list[UUID] = []
+    times: list[datetime] = []
+    for start, steps, receiver in histories:
+        actor = world.mediator if receiver == 0 else world.supervisor
+        summary = SUMMARIES[(receiver + len(steps)) % len(SUMMARIES)]
+        ids.append(
+            app.cases.receive(
+                actor=actor,
+                registration=registration(summary=summary, channel=list(Channel)[len(steps) % 8]),
+                received_at=start,
+            ).id
+        )
+        times.append(start)
+    for index in range(max((len(steps) for _, steps, _ in histories), default=0)):
+        for number, (_, steps, _) in enumerate(histories):
+            if index >= len(steps):
+                continue
+            step = steps[index]
+            times[number] = min(times[number] + timedelta(hours=step.hours), datetime.now(UTC))
+            with contextlib.suppress(DomainError):
+                _apply(app, world, ids[number], step, times[number])
+    return ids
 
 
 def _mediator_of(app: Tongjie, world: World, case_id: UUID) -> Any:

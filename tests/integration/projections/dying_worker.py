@@ -1,0 +1,36 @@
+"""A view worker process that SIGKILLs itself inside the transaction of a chosen batch.
+
+    python -m tests.integration.projections.dying_worker URL DIE_AT PAGE_SIZE
+
+The batch whose last position reaches DIE_AT has written its rows and moved its tracking
+position, uncommitted, when the process dies.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+from api.bootstrap import build_application
+from infrastructure.settings import Settings
+from projections.wiring import build_views
+
+
+def main() -> None:
+    url, die_at, page_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    settings = Settings(database_url=url)
+    app = build_application(settings)
+
+    def fault(stage: str, position: int) -> None:
+        if stage == "before_commit" and position >= die_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    views = build_views(settings, app, page_size=page_size, fault=fault)
+    views.start(workers=True)
+    time.sleep(60)
+
+
+if __name__ == "__main__":
+    main()
