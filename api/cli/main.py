@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from api.cli.audit import audit
 from api.cli.cases import cases
 from api.cli.reference import mediators, orgs
 from api.cli.serve import serve
@@ -25,6 +26,7 @@ app.add_typer(users, name="users")
 app.add_typer(orgs, name="orgs")
 app.add_typer(mediators, name="mediators")
 app.add_typer(cases, name="cases")
+app.add_typer(audit, name="audit")
 
 
 def main() -> None:
