@@ -111,7 +111,7 @@ def list_mediators(actor: ReferenceReader, tongjie: TongjieDep) -> Response:
 @router.post(
     "/mediators/{code}/deactivate",
     response_model=MediatorOut,
-    responses=responses(400, 404, 413),
+    responses=responses(400, 404, 409, 413),
     summary="Stop new routing to a mediator; their cases stay theirs",
 )
 def deactivate_mediator(
