@@ -8,9 +8,11 @@ import typer
 
 from api.cli.audit import audit
 from api.cli.cases import cases
+from api.cli.demo import demo
 from api.cli.reference import mediators, orgs
 from api.cli.serve import serve
 from api.cli.users import users
+from api.cli.views import project, rebuild
 from domain.errors import DomainError
 
 app = typer.Typer(
@@ -22,6 +24,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(serve)
+app.command()(demo)
+app.command()(project)
+app.command()(rebuild)
 app.add_typer(users, name="users")
 app.add_typer(orgs, name="orgs")
 app.add_typer(mediators, name="mediators")
