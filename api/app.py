@@ -13,7 +13,7 @@ import structlog
 from fastapi import FastAPI
 
 from api import problems
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from api.idempotency import supports_idempotency
 from api.logging import configure_logging
 from api.metrics import Metrics
@@ -21,6 +21,7 @@ from api.middleware import RequestMiddleware
 from api.ratelimit import FailedAuthLimiter
 from api.routes import ROUTERS
 from infrastructure.settings import Settings
+from projections.metrics import ViewsCollector
 
 DESCRIPTION = """\
 Tongjie (通解): dispute mediation cases from intake to resolution, event-sourced.
@@ -40,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tongjie = build_application(settings)
         app.state.tongjie = tongjie
+        views = build_views(settings, tongjie)
+        app.state.views = views
+        views.start(workers=not settings.is_postgres)  # PostgreSQL: `tongjie project` keeps them
         if not supports_idempotency(tongjie.store.recorder):
             structlog.get_logger("tongjie.api").warning(
                 "idempotency_unsupported", recorder=type(tongjie.store.recorder).__name__
@@ -47,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            views.close()
             tongjie.close()
 
     app = FastAPI(
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.metrics.registry.register(ViewsCollector(lambda: getattr(app.state, "views", None)))
     app.state.limiter = FailedAuthLimiter()
     problems.install(app)
     for router in ROUTERS:

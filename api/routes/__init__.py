@@ -10,11 +10,21 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.dashboard import router as dashboard_router
-from api.routes import audit, case_file, case_reads, case_writes, health, reference, users
+from api.routes import (
+    audit,
+    case_file,
+    case_reads,
+    case_writes,
+    health,
+    reference,
+    users,
+    views,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
     case_writes.router,
+    views.router,
     case_reads.router,
     reference.router,
     users.router,

@@ -1,0 +1,181 @@
+"""The views' endpoints: the board, the projections' status, and the stream of their advances.
+
+Views are eventually consistent: each answer carries `X-Position` (the store position the view
+has applied); `?min_position=n` waits up to 5 s for the view to reach n, else 504.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sse_starlette import EventSourceResponse
+from starlette.responses import Response
+
+from api.deps import Auditing, SettingsDep, roles
+from api.encoding import dumps, jsonable
+from api.problems import ApiError, InvalidFieldsError, responses
+from api.schemas.views import BoardOut, ProjectionsOut, moment
+from domain.values import Actor, CaseStatus, Category, Channel, Role
+from projections.board import BoardFilter, InvalidCursorError, Reach
+from projections.board.page import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
+from projections.wiring import Views
+
+router = APIRouter(prefix="/api/v1", tags=["views"])
+
+MIN_POSITION_WAIT = 5.0
+BOARD = "board"
+
+
+class ViewBehindError(ApiError):
+    status, slug, title = 504, "view-behind", "The view has not reached that position"
+
+
+def get_views(request: Request) -> Views:
+    views: Views = request.app.state.views
+    return views
+
+
+ViewsDep = Annotated[Views, Depends(get_views)]
+BoardReader = Annotated[Actor, Depends(roles(Role.MEDIATOR, Role.SUPERVISOR, Role.AUDITOR))]
+StatusReader = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN))]
+
+MinPosition = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        description="wait (at most 5 s) until the view has applied this store position, "
+        "e.g. the X-Position of your write; 504 if it has not",
+    ),
+]
+POSITION_HEADER = {
+    "X-Position": {
+        "description": "the store position the view has applied",
+        "schema": {"type": "integer"},
+    }
+}
+
+
+async def board_caught_up(views: ViewsDep, min_position: MinPosition = None) -> None:
+    if min_position is not None and not await views.feed.wait_for(
+        min_position, BOARD, MIN_POSITION_WAIT
+    ):
+        raise ViewBehindError(
+            f"the board has not reached position {min_position} within "
+            f"{MIN_POSITION_WAIT:.0f} s (it is at {views.feed.position(BOARD)})"
+        )
+
+
+def _cursor(cursor: str | None) -> str | None:
+    if cursor is not None:
+        try:
+            decode_cursor(cursor)
+        except InvalidCursorError:
+            raise InvalidFieldsError("cursor", "not a cursor this board handed out") from None
+    return cursor
+
+
+@router.get(
+    "/cases",
+    response_model=BoardOut,
+    responses={
+        200: {"headers": POSITION_HEADER},
+        **responses(422),
+        504: {"description": "view behind"},
+    },
+    summary="The intake-to-resolution board (受理到结案): one row per case, newest receipt first",
+    dependencies=[Depends(board_caught_up)],
+)
+def board(
+    actor: BoardReader,
+    views: ViewsDep,
+    settings: SettingsDep,
+    status: CaseStatus | None = None,
+    category: Category | None = None,
+    street: Annotated[str | None, Query(max_length=100)] = None,
+    organisation: Annotated[str | None, Query(max_length=64)] = None,
+    mediator: Annotated[str | None, Query(max_length=64)] = None,
+    channel: Channel | None = None,
+    overdue: Annotated[bool | None, Query(description="open and past due, as of now")] = None,
+    received_from: Annotated[
+        str | None, Query(description="a date or a time with offset; inclusive")
+    ] = None,
+    received_to: Annotated[
+        str | None, Query(description="a date or a time with offset; exclusive")
+    ] = None,
+    number: Annotated[str | None, Query(max_length=32, examples=["2026-000123"])] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="any part of the number or the summary")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    min_position: MinPosition = None,
+) -> Response:
+    """A mediator sees the cases routed to them and those they received that are not routed."""
+    zone = settings.zone
+    filters = BoardFilter(
+        number=number,
+        status=status,
+        category=category.value if category else None,
+        street=street,
+        organisation=organisation,
+        mediator=mediator,
+        channel=channel.value if channel else None,
+        overdue=overdue,
+        received_from=moment("received_from", received_from, zone),
+        received_to=moment("received_to", received_to, zone),
+        q=q or None,
+        limit=limit,
+        cursor=_cursor(cursor),
+    )
+    reach = Reach(actor.mediator, actor.id) if actor.role is Role.MEDIATOR else None
+    page = views.board.page(filters, reach)
+    body = {"items": [jsonable(row, zone) for row in page.items], "next_cursor": page.next_cursor}
+    return Response(dumps(body), media_type="application/json", headers=_position(page.position))
+
+
+@router.get(
+    "/projections",
+    response_model=ProjectionsOut,
+    responses={200: {"headers": POSITION_HEADER}},
+    summary="Where each view stands: position, the store's head, lag in events and seconds",
+)
+def projections(actor: StatusReader, views: ViewsDep) -> Response:
+    status = views.engine.status()
+    body: dict[str, Any] = {
+        "head": status.head,
+        "views": [
+            {
+                "name": view.name,
+                "position": view.position,
+                "lag_events": view.lag_events,
+                "lag_seconds": view.lag_seconds,
+                "status": view.status,
+            }
+            for view in status.views
+        ],
+    }
+    lowest = min((view.position for view in status.views), default=0)
+    return Response(dumps(body), media_type="application/json", headers=_position(lowest))
+
+
+@router.get(
+    "/events/stream",
+    response_class=EventSourceResponse,
+    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+    summary='Server-Sent Events: `event: update` with `data: {"position": n}` as views advance',
+)
+async def stream(actor: Auditing, views: ViewsDep) -> EventSourceResponse:
+    """The first event gives the current position; then one each time every view has advanced."""
+
+    async def updates() -> AsyncIterator[dict[str, str]]:
+        async for position in views.feed.advances():
+            if position is not None:
+                yield {"event": "update", "data": dumps({"position": position}).decode()}
+
+    return EventSourceResponse(updates(), ping=15, headers={"Cache-Control": "no-store"})
+
+
+def _position(position: int) -> dict[str, str]:
+    return {"X-Position": str(position)}
