@@ -10,7 +10,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from api.cli.context import fail, opened
 from application.demo import (
@@ -54,23 +61,41 @@ def demo(
 def load_and_report(app: Tongjie, options: DemoOptions, tokens_file: Path | None = None) -> None:
     """Load the demo with a progress bar (on stderr), then print what it made and the tokens."""
     started = time.perf_counter()
-    progress = Progress(
-        TextColumn("demo cases"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    with progress:
-        task = progress.add_task("cases", total=None)
-        result = load_demo(
-            app, options, lambda done, total: progress.update(task, completed=done, total=total)
-        )
+    bar = _Bar()
+    try:
+        result = load_demo(app, options, bar)
+    finally:
+        bar.close()
     seconds = time.perf_counter() - started
     if tokens_file is not None:
         _write_tokens(tokens_file, result)
     _report(result, seconds, tokens_file)
+
+
+class _Bar:
+    """A progress bar on stderr, shown from the first saved batch (a refused load shows none)."""
+
+    def __init__(self) -> None:
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._progress is None or self._task is None:
+            self._progress = Progress(
+                TextColumn("demo cases"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("cases", total=total)
+        self._progress.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def _report(result: DemoResult, seconds: float, tokens_file: Path | None) -> None:

@@ -7,8 +7,10 @@ and the cases they number land in the same transaction, as with `CaseCommands.re
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from uuid import UUID
@@ -59,9 +61,14 @@ def load_demo(
     app: Tongjie, options: DemoOptions | None = None, progress: Progress | None = None
 ) -> DemoResult:
     run = settle(options or DemoOptions(), datetime.now(app.timezone).date())
-    store = app.store
-    if not store_is_empty(store):
+    if not store_is_empty(app.store):
         raise StoreNotEmptyError
+    with _without_cycle_collection():
+        return _load(app, run, progress)
+
+
+def _load(app: Tongjie, run: DemoRun, progress: Progress | None) -> DemoResult:
+    store = app.store
     rng = DemoRandom(f"tongjie-demo:{run.seed}:district")
     district = plan_district(rng, NameMaker(rng))
     name_actors(district)
@@ -132,6 +139,19 @@ class _CaseBuilder:
                 step.mediator not in self.district.members.get(step.organisation, ())
             ):
                 raise MediatorNotInOrganisationError(step.mediator, step.organisation)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """A bulk load makes millions of objects and frees them by reference counting; the cycle
+    collector would scan them again and again for nothing (a tenth of the load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _busiest(plans: list[CasePlan]) -> list[str]:
