@@ -98,6 +98,9 @@ def board(
     mediator: Annotated[str | None, Query(max_length=64)] = None,
     channel: Channel | None = None,
     overdue: Annotated[bool | None, Query(description="open and past due, as of now")] = None,
+    escalated: Annotated[
+        bool | None, Query(description="open and its latest risk level yellow, orange or red")
+    ] = None,
     received_from: Annotated[
         str | None, Query(description="a date or a time with offset; inclusive")
     ] = None,
@@ -123,6 +126,7 @@ def board(
         mediator=mediator,
         channel=channel.value if channel else None,
         overdue=overdue,
+        escalated=escalated,
         received_from=moment("received_from", received_from, zone),
         received_to=moment("received_to", received_to, zone),
         q=q or None,

@@ -28,6 +28,8 @@ class BoardFilter:
     mediator: str | None = None
     channel: str | None = None
     overdue: bool | None = None
+    escalated: bool | None = None
+    """Open and its latest risk level yellow, orange or red (as the escalated_* figures count)."""
     received_from: datetime | None = None
     received_to: datetime | None = None
     q: str | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from domain.values import CaseStatus
+from domain.values import CaseStatus, RiskLevel
 from projections.board.fold import TIME_COLUMNS
 from projections.board.page import (
     MAX_LIMIT,
@@ -53,6 +53,7 @@ _READ = (
 )
 _EQUALS = ("number", "category", "street", "organisation", "mediator", "channel")
 RESOLVED = CaseStatus.RESOLVED.value
+ESCALATED = tuple(level.value for level in RiskLevel if level is not RiskLevel.NONE)
 
 
 class BoardQuery:
@@ -127,6 +128,15 @@ def _where(
     elif filters.overdue is False:
         clauses.append("(status = %s OR due_at IS NULL OR due_at >= %s)")
         params += [RESOLVED, time(now)]
+    if filters.escalated is not None:
+        levels = ", ".join(["%s"] * len(ESCALATED))
+        clause = (
+            "status <> %s AND risk_level IN"
+            if filters.escalated
+            else "status = %s OR risk_level NOT IN"
+        )
+        clauses.append(f"({clause} ({levels}))")
+        params += [RESOLVED, *ESCALATED]
     if filters.received_from is not None:
         clauses.append("received_at >= %s")
         params.append(time(filters.received_from))

@@ -92,6 +92,15 @@ def test_filters_pages_and_reach_select_what_the_oracle_says(
         check(BoardFilter(**{name: value}), lambda r, n=name, v=value: r[n] == v)
     check(BoardFilter(overdue=True), lambda r: r["overdue"])
     check(BoardFilter(overdue=False), lambda r: not r["overdue"])
+    escalated = ("yellow", "orange", "red")
+    check(
+        BoardFilter(escalated=True),
+        lambda r: r["status"] != "resolved" and r["risk_level"] in escalated,
+    )
+    check(
+        BoardFilter(escalated=False),
+        lambda r: r["status"] == "resolved" or r["risk_level"] not in escalated,
+    )
     start, end = now - timedelta(days=200), now - timedelta(days=30)
     check(
         BoardFilter(received_from=start, received_to=end), lambda r: start <= r["received_at"] < end
