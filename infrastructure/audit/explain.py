@@ -14,7 +14,8 @@ from uuid import UUID
 
 from domain.integrity import ChainCheck, Finding, Tampering
 from infrastructure.audit.source import Issued
-from infrastructure.audit.store_scan import Break, ScanResult
+from infrastructure.audit.store_order import Break, resolve
+from infrastructure.audit.store_scan import MAX_SEGMENTS, ScanResult
 from infrastructure.eventstore.chain import ChainRow
 
 _BREAK_DETAILS = {
@@ -22,7 +23,10 @@ _BREAK_DETAILS = {
     "and the chain goes on without it: it was slipped in",
     Tampering.CHAIN_BROKEN: "its store-chain hash follows neither the event stored before it "
     "nor lets the chain go on: it was changed, moved or slipped in",
+    Tampering.ORDER_CHANGED: "the store chain says it was stored elsewhere in the store's "
+    "order: it (and the events that follow it in the chain) was moved",
 }
+_SPECIFIC = (Tampering.EVENT_INSERTED, Tampering.ORDER_CHANGED)
 
 
 def explain(
@@ -43,8 +47,12 @@ def explain(
                     r.notification_id for r in rows if r.originator_version < (finding.version or 0)
                 ]
                 case_gaps.append((max(below, default=0), finding.position))
+
+    def flagged(row: ChainRow) -> bool:
+        return (row.originator_id, row.originator_version, None) in found
+
     losses: list[Break] = []
-    for loss in result.breaks:
+    for loss in resolve(result.segments, flagged):
         row = loss.row
         if loss.reason is Tampering.EVENT_MISSING:
             if not any(_overlap((loss.after, row.notification_id), gap) for gap in case_gaps):
@@ -61,7 +69,7 @@ def explain(
                 _BREAK_DETAILS[loss.reason],
                 row.topic,
             )
-        elif known.reason is Tampering.CHAIN_BROKEN and loss.reason is Tampering.EVENT_INSERTED:
+        elif known.reason is Tampering.CHAIN_BROKEN and loss.reason in _SPECIFIC:
             found[key] = replace(known, reason=loss.reason, detail=_BREAK_DETAILS[loss.reason])
     removed: list[str] = []
     if issued is not None and (losses or losses_seen):
@@ -90,6 +98,9 @@ def explain(
         found[None, None, loss.row.notification_id] = Finding(
             Tampering.EVENT_MISSING, None, None, loss.row.notification_id, detail
         )
+    if result.overflow:
+        detail = f"the store chain breaks in more than {MAX_SEGMENTS} places: not all are listed"
+        found[None, None, 0] = Finding(Tampering.CHAIN_BROKEN, None, None, None, detail)
     return sorted(found.values(), key=_order)
 
 
