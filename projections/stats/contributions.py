@@ -1,0 +1,75 @@
+"""What one case adds to the statistics, and where: its contributions.
+
+A case contributes up to two things: its receipt (counted at `received_at`) and either its
+resolution (counted at `resolved_at`, with the organisation and mediator it had then) or its
+place in the backlog (counted now, under its current organisation and mediator). When the
+case's facts change, the view takes the old contributions out and puts the new ones in, so a
+correction moves the case's figures to its corrected category or street.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from projections.stats.facts import CaseFacts
+from projections.stats.figures import COUNTERS
+
+ZERO = Decimal(0)
+RECEIVED, RESOLUTION, BACKLOG = "received", "resolution", "backlog"
+_INDEX = {name: i for i, name in enumerate(COUNTERS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    kind: str
+    at_us: int | None
+    """The business time it counts at; None for the backlog, which counts as of now."""
+    keys: tuple[str, ...]
+    counts: tuple[int, ...]
+    amount: Decimal = ZERO
+    duration_us: int | None = None
+
+
+def _counts(*names: str) -> tuple[int, ...]:
+    counts = [0] * len(COUNTERS)
+    for name in names:
+        counts[_INDEX[name]] += 1
+    return tuple(counts)
+
+
+_RECEIVED = _counts("received")
+_OUTCOME = {"agreement": "agreements", "no_agreement": "no_agreement", "withdrawn": "withdrawn"}
+_ESCALATED = {"yellow": "escalated_yellow", "orange": "escalated_orange", "red": "escalated_red"}
+
+
+def contributions(facts: CaseFacts | None) -> tuple[Contribution, ...]:
+    if facts is None:
+        return ()
+    keys = facts.keys
+    received = Contribution(RECEIVED, facts.received_us, keys, _RECEIVED)
+    if facts.resolved_us is None:
+        escalated = _ESCALATED.get(facts.risk)
+        backlog = _counts("open", escalated) if escalated else _counts("open")
+        return received, Contribution(BACKLOG, None, keys, backlog)
+    names = ["resolved"]
+    if facts.outcome is not None:
+        names.append(_OUTCOME[facts.outcome])
+    agreement = facts.outcome == "agreement"
+    if agreement and facts.followed_up:
+        names.append("follow_up")
+        if facts.fulfilled:
+            names.append("fulfilled")
+    if agreement and facts.judicial_applied:
+        names.append("judicial_applied")
+        if facts.judicial_confirmed:
+            names.append("judicial_confirmed")
+    resolution = Contribution(
+        RESOLUTION,
+        facts.resolved_us,
+        keys,
+        _counts(*names),
+        facts.amount if agreement and facts.amount is not None else ZERO,
+        facts.resolved_us - facts.received_us,
+    )
+    return received, resolution

@@ -1,0 +1,150 @@
+"""What the statistics need to remember of one case, and how each event changes it.
+
+The view keeps these facts per case so that a correction or a re-routing can take the case's
+figures out of the cells they were counted in and put them where they now belong. Times are
+whole microseconds since the Unix epoch (UTC): exact, and the same on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from domain.case import Case
+from projections.engine.values import unwrap
+from projections.engine.view import ViewEvent
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_US = timedelta(microseconds=1)
+NOBODY = ""
+"""The organisation and mediator of a case not routed yet."""
+
+DIMENSIONS: tuple[str, ...] = ("category", "street", "channel", "organisation", "mediator")
+"""The dimensions a case is counted under (month is a dimension of time, not of the case)."""
+
+
+def micros(value: Any) -> int:
+    """A stored business time (wrapped ISO text) as microseconds since the epoch."""
+    return (datetime.fromisoformat(unwrap(value)) - EPOCH) // ONE_US
+
+
+def instant(us: int) -> datetime:
+    return EPOCH + us * ONE_US
+
+
+@dataclass(slots=True)
+class CaseFacts:
+    """One case as the statistics see it now (changed in place by the folds below)."""
+
+    case_id: UUID
+    category: str
+    street: str
+    channel: str
+    organisation: str
+    mediator: str
+    received_us: int
+    resolved_us: int | None = None
+    outcome: str | None = None
+    amount: Decimal | None = None
+    followed_up: bool = False
+    visit_us: int | None = None
+    fulfilled: bool = False
+    judicial_applied: bool = False
+    judicial_confirmed: bool = False
+    risk: str = "none"
+    risk_us: int | None = None
+    due_us: int | None = None
+
+    @property
+    def keys(self) -> tuple[str, str, str, str, str]:
+        """The case's value in each dimension, in the order of DIMENSIONS."""
+        return (self.category, self.street, self.channel, self.organisation, self.mediator)
+
+    def clone(self) -> CaseFacts:
+        return CaseFacts(
+            self.case_id, self.category, self.street, self.channel, self.organisation,
+            self.mediator, self.received_us, self.resolved_us, self.outcome, self.amount,
+            self.followed_up, self.visit_us, self.fulfilled, self.judicial_applied,
+            self.judicial_confirmed, self.risk, self.risk_us, self.due_us,
+        )  # fmt: skip
+
+
+def received(event: ViewEvent) -> CaseFacts:
+    """A case's first facts, from its receipt (受理登记)."""
+    registration: dict[str, Any] = unwrap(event.data["registration"])
+    return CaseFacts(
+        case_id=event.originator_id,
+        category=unwrap(registration["category"]),
+        street=registration["street"],
+        channel=unwrap(registration["channel"]),
+        organisation=NOBODY,
+        mediator=NOBODY,
+        received_us=micros(event.data["received_at"]),
+    )
+
+
+def _routed(facts: CaseFacts, data: dict[str, Any]) -> None:
+    facts.organisation = data["organisation"]
+    facts.mediator = data["mediator"]
+    facts.due_us = micros(data["due_at"])
+
+
+def _extended(facts: CaseFacts, data: dict[str, Any]) -> None:
+    facts.due_us = micros(data["new_due_at"])
+
+
+def _assessed(facts: CaseFacts, data: dict[str, Any]) -> None:
+    """The latest risk level by business time (a later record wins a tie)."""
+    at = micros(data["assessed_at"])
+    if facts.risk_us is None or at >= facts.risk_us:
+        facts.risk, facts.risk_us = unwrap(data["level"]), at
+
+
+def _corrected(facts: CaseFacts, data: dict[str, Any]) -> None:
+    registration: dict[str, Any] = unwrap(data["registration"])
+    facts.category = unwrap(registration["category"])
+    facts.street = registration["street"]
+    facts.channel = unwrap(registration["channel"])
+
+
+def _resolved(facts: CaseFacts, data: dict[str, Any]) -> None:
+    agreement = unwrap(data["agreement"])
+    amount = None if agreement is None else agreement.get("amount")
+    facts.resolved_us = micros(data["resolved_at"])
+    facts.outcome = unwrap(data["outcome"])
+    facts.amount = None if amount is None else Decimal(unwrap(amount))
+
+
+def _followed_up(facts: CaseFacts, data: dict[str, Any]) -> None:
+    """The latest follow-up by business time decides fulfilment (a later record wins a tie)."""
+    facts.followed_up = True
+    at = micros(data["visited_at"])
+    if facts.visit_us is None or at >= facts.visit_us:
+        facts.visit_us = at
+        facts.fulfilled = unwrap(data["fulfilment"]) == "fulfilled"
+
+
+def _judicial(facts: CaseFacts, data: dict[str, Any]) -> None:
+    facts.judicial_applied = True
+    facts.judicial_confirmed = unwrap(data["ruling"]) == "confirmed"
+
+
+Fold = Callable[[CaseFacts, dict[str, Any]], None]
+
+FOLDS: dict[str, Fold] = {
+    get_topic(Case.Routed): _routed,
+    get_topic(Case.DeadlineExtended): _extended,
+    get_topic(Case.RiskAssessed): _assessed,
+    get_topic(Case.RegistrationCorrected): _corrected,
+    get_topic(Case.Resolved): _resolved,
+    get_topic(Case.FollowUpRecorded): _followed_up,
+    get_topic(Case.JudicialConfirmationRecorded): _judicial,
+}
+RECEIVED = get_topic(Case.Received)
+TOPICS = frozenset({RECEIVED, *FOLDS})

@@ -1,0 +1,125 @@
+"""The statistics as the API and the command line ask for them: one read, one snapshot.
+
+Every answer carries the position of the store the view had processed when it was read; the
+figures come from one snapshot of the view's tables (a read transaction), so the backlog's
+counts and its deadlines agree with each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from projections.engine.catalog import active, ensure_catalog
+from projections.engine.database import PostgresConnection, SQLiteConnection
+from projections.engine.view import Tables
+from projections.stats.figures import NOTHING, Backlog, figures
+from projections.stats.periods import as_micros
+from projections.stats.read import BY, Filters, Key, Question, read
+
+if TYPE_CHECKING:
+    from projections.engine.database import Connection, Database
+
+VIEW = "stats"
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    key: str | None
+    """The dimension's value (a month as YYYY-MM); None for the summary, and for the cases of
+    no organisation or mediator yet."""
+    figures: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StatsAnswer:
+    position: int
+    """The store position the view had processed (`X-Position`)."""
+    start: datetime
+    end: datetime
+    rows: list[StatsRow]
+
+
+class UnknownDimensionError(ValueError):
+    def __init__(self, dimension: str) -> None:
+        super().__init__(f"no dimension {dimension!r} (dimensions: {', '.join(BY)})")
+        self.dimension = dimension
+
+
+class StatsQuery:
+    def __init__(self, db: Database, zone: tzinfo) -> None:
+        self.db = db
+        self.zone = zone
+        self._catalog_ready = False
+
+    def summary(
+        self, start: datetime, end: datetime, filters: Filters, now: datetime | None = None
+    ) -> StatsAnswer:
+        """The figures overall: one row, keyed None."""
+        return self._answer(start, end, filters, None, now)
+
+    def by(
+        self,
+        dimension: str,
+        start: datetime,
+        end: datetime,
+        filters: Filters,
+        now: datetime | None = None,
+    ) -> StatsAnswer:
+        """One row per value of `dimension` that has a case in the period or in the backlog."""
+        if dimension not in BY:
+            raise UnknownDimensionError(dimension)
+        return self._answer(start, end, filters, dimension, now)
+
+    def _answer(
+        self,
+        start: datetime,
+        end: datetime,
+        filters: Filters,
+        by: str | None,
+        now: datetime | None,
+    ) -> StatsAnswer:
+        now = now or datetime.now(UTC)
+        question = Question(as_micros(start), as_micros(end), as_micros(now), filters, by)
+        with self.db.connection() as conn:
+            if not self._catalog_ready:
+                ensure_catalog(conn)
+                self._catalog_ready = True
+            with _snapshot(conn):
+                generation = active(conn, VIEW)
+                if generation is None:
+                    found: dict[Key, dict[str, Any]] = {}
+                    position = 0
+                else:
+                    tables = Tables(VIEW, generation.generation)
+                    found = read(conn, tables, question, self.zone)
+                    position = generation.position
+        if by is None and not found:
+            found = {None: figures(NOTHING, Backlog())}
+        rows = [StatsRow(key, found[key]) for key in sorted(found, key=_order)]
+        return StatsAnswer(position, start, end, rows)
+
+
+def _order(key: Key) -> tuple[bool, str]:
+    return (key is None, key or "")
+
+
+@contextmanager
+def _snapshot(conn: Connection) -> Iterator[None]:
+    """One read transaction: every statement of the answer sees the same committed state."""
+    if isinstance(conn, PostgresConnection):
+        with conn.raw.transaction():
+            conn.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    if isinstance(conn, SQLiteConnection):
+        conn.raw.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.raw.execute("COMMIT")
+        return
+    yield

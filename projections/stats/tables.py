@@ -1,0 +1,217 @@
+"""The statistics view's two tables, on SQLite and PostgreSQL: per-case facts and cells.
+
+`cases` holds one row of facts per case (the state the view folds events into, and the rows
+the partial days of a period and the backlog's deadlines are read from); `cells` holds the
+pre-added statistics. SQL is written once with `%s` placeholders (the engine's connections
+turn them into `?` on SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from projections.stats.cells import Cell, CellKey, pack, unpack
+from projections.stats.facts import CaseFacts
+
+if TYPE_CHECKING:
+    from projections.engine.database import Connection
+    from projections.engine.view import Tables
+
+FACTS = (
+    "case_id",
+    "category",
+    "street",
+    "channel",
+    "organisation",
+    "mediator",
+    "received_us",
+    "resolved_us",
+    "outcome",
+    "amount",
+    "followed_up",
+    "visit_us",
+    "fulfilled",
+    "judicial_applied",
+    "judicial_confirmed",
+    "risk",
+    "risk_us",
+    "due_us",
+)
+CELL_KEY = ("dim", "grain", "bucket", "key")
+CELL_VALUES = ("counts", "amount", "durations")
+"""`counts`: the COUNTERS packed like durations (one column: a cell is read and written whole)."""
+CHUNK = 400
+"""Rows per statement where SQLite needs one placeholder per value."""
+
+
+def create(conn: Connection, tables: Tables) -> None:
+    big, blob = ("BIGINT", "BYTEA") if conn.dialect == "postgres" else ("INTEGER", "BLOB")
+    cases, cells = tables.name("cases"), tables.name("cells")
+    conn.execute(
+        f"CREATE TABLE {cases} (case_id TEXT PRIMARY KEY, category TEXT NOT NULL, "
+        "street TEXT NOT NULL, channel TEXT NOT NULL, organisation TEXT NOT NULL, "
+        f"mediator TEXT NOT NULL, received_us {big} NOT NULL, resolved_us {big}, outcome TEXT, "
+        f"amount TEXT, followed_up INTEGER NOT NULL, visit_us {big}, fulfilled INTEGER NOT NULL, "
+        "judicial_applied INTEGER NOT NULL, judicial_confirmed INTEGER NOT NULL, "
+        f"risk TEXT NOT NULL, risk_us {big}, due_us {big})"
+    )
+    rowid = "" if conn.dialect == "postgres" else " WITHOUT ROWID"
+    conn.execute(
+        f"CREATE TABLE {cells} (dim TEXT NOT NULL, grain TEXT NOT NULL, bucket INTEGER NOT NULL, "
+        f"key TEXT NOT NULL, counts {blob} NOT NULL, amount TEXT NOT NULL, "
+        f"durations {blob} NOT NULL, PRIMARY KEY (dim, grain, bucket, key)){rowid}"
+    )
+
+
+def create_indexes(conn: Connection, tables: Tables) -> None:
+    """The facts' time indexes (partial days, periods read from facts, deadlines of the open)."""
+    cases = tables.name("cases")
+    for statement in (
+        f"CREATE INDEX IF NOT EXISTS {cases}_received ON {cases} (received_us)",
+        f"CREATE INDEX IF NOT EXISTS {cases}_resolved ON {cases} (resolved_us)",
+        f"CREATE INDEX IF NOT EXISTS {cases}_due ON {cases} (due_us) WHERE resolved_us IS NULL",
+    ):
+        conn.execute(statement)
+
+
+# -- facts ---------------------------------------------------------------------------------
+
+
+def facts_of(row: Sequence[Any]) -> CaseFacts:
+    (case_id, category, street, channel, organisation, mediator, received_us, resolved_us,
+     outcome, amount, followed_up, visit_us, fulfilled, applied, confirmed, risk, risk_us,
+     due_us) = row  # fmt: skip
+    return CaseFacts(
+        case_id=UUID(case_id),
+        category=category,
+        street=street,
+        channel=channel,
+        organisation=organisation,
+        mediator=mediator,
+        received_us=received_us,
+        resolved_us=resolved_us,
+        outcome=outcome,
+        amount=None if amount is None else Decimal(amount),
+        followed_up=bool(followed_up),
+        visit_us=visit_us,
+        fulfilled=bool(fulfilled),
+        judicial_applied=bool(applied),
+        judicial_confirmed=bool(confirmed),
+        risk=risk,
+        risk_us=risk_us,
+        due_us=due_us,
+    )
+
+
+def _fact_row(facts: CaseFacts) -> tuple[Any, ...]:
+    return (
+        str(facts.case_id),
+        facts.category,
+        facts.street,
+        facts.channel,
+        facts.organisation,
+        facts.mediator,
+        facts.received_us,
+        facts.resolved_us,
+        facts.outcome,
+        None if facts.amount is None else str(facts.amount),
+        int(facts.followed_up),
+        facts.visit_us,
+        int(facts.fulfilled),
+        int(facts.judicial_applied),
+        int(facts.judicial_confirmed),
+        facts.risk,
+        facts.risk_us,
+        facts.due_us,
+    )
+
+
+def load_facts(conn: Connection, tables: Tables, ids: Sequence[UUID]) -> dict[UUID, CaseFacts]:
+    found: dict[UUID, CaseFacts] = {}
+    columns = ", ".join(FACTS)
+    for start in range(0, len(ids), CHUNK):
+        chunk = [str(i) for i in ids[start : start + CHUNK]]
+        params: list[Any]
+        if conn.dialect == "postgres":
+            where, params = "case_id = ANY(%s)", [chunk]
+        else:
+            where, params = f"case_id IN ({', '.join('%s' for _ in chunk)})", list(chunk)
+        rows = conn.execute(f"SELECT {columns} FROM {tables.name('cases')} WHERE {where}", params)
+        for row in rows:
+            facts = facts_of(row)
+            found[facts.case_id] = facts
+    return found
+
+
+def save_facts(conn: Connection, tables: Tables, changed: Sequence[CaseFacts]) -> None:
+    if not changed:
+        return
+    placeholders = ", ".join("%s" for _ in FACTS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in FACTS[1:])
+    conn.executemany(
+        f"INSERT INTO {tables.name('cases')} ({', '.join(FACTS)}) VALUES ({placeholders}) "
+        f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
+        [_fact_row(facts) for facts in changed],
+    )
+
+
+# -- cells ---------------------------------------------------------------------------------
+
+
+def cell_of(values: Sequence[Any]) -> Cell:
+    """A cell from its stored values (counts, amount, durations), in CELL_VALUES order."""
+    counts, amount, durations = values
+    return Cell(unpack(counts).tolist(), Decimal(amount), bytes(durations))
+
+
+def load_cells(conn: Connection, tables: Tables, keys: Sequence[CellKey]) -> dict[CellKey, Cell]:
+    cells = tables.name("cells")
+    columns = ", ".join(f"c.{c}" for c in (*CELL_KEY, *CELL_VALUES))
+    join = " AND ".join(f"c.{c} = k.{c}" for c in CELL_KEY)
+    found: dict[CellKey, Cell] = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        if conn.dialect == "postgres":
+            params: list[Any] = [list(column) for column in zip(*chunk, strict=True)]
+            statement = (
+                f"SELECT {columns} FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[]) "
+                f"AS k(dim, grain, bucket, key) JOIN {cells} c ON {join}"
+            )
+        else:
+            params = [value for key in chunk for value in key]
+            values = ", ".join("(%s, %s, %s, %s)" for _ in chunk)
+            statement = (
+                f"WITH k(dim, grain, bucket, key) AS (VALUES {values}) "
+                f"SELECT {columns} FROM k JOIN {cells} c ON {join}"
+            )
+        rows = conn.execute(statement, params)
+        for row in rows:
+            found[(row[0], row[1], row[2], row[3])] = cell_of(row[4:])
+    return found
+
+
+def save_cells(conn: Connection, tables: Tables, cells: Iterable[tuple[CellKey, Cell]]) -> None:
+    """Write changed cells; a cell left with no case is deleted."""
+    upserts: list[tuple[Any, ...]] = []
+    deletes: list[CellKey] = []
+    for key, cell in cells:
+        if cell.is_empty():
+            deletes.append(key)
+        else:
+            upserts.append((*key, pack(cell.counts), str(cell.amount), cell.durations))
+    name = tables.name("cells")
+    if upserts:
+        columns = (*CELL_KEY, *CELL_VALUES)
+        placeholders = ", ".join("%s" for _ in columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in CELL_VALUES)
+        conn.executemany(
+            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders}) "
+            f"ON CONFLICT ({', '.join(CELL_KEY)}) DO UPDATE SET {updates}",
+            upserts,
+        )
+    if deletes:
+        where = " AND ".join(f"{c} = %s" for c in CELL_KEY)
+        conn.executemany(f"DELETE FROM {name} WHERE {where}", deletes)

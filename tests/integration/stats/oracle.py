@@ -1,0 +1,214 @@
+"""The statistics computed the slow, obvious way: straight from every case's history.
+
+No code of the statistics view is used here: the histories are the domain's own events, read
+back through the application's mapper, and every figure follows domain.md and api.md word for
+word, with exact fractions for the days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+from uuid import UUID
+
+from application.tongjie import Tongjie
+from domain.case import Case
+from domain.values import AgreementForm, Fulfilment, Outcome, RiskLevel, Ruling
+
+DIMENSIONS = ("category", "street", "channel", "organisation", "mediator")
+CASE_EVENTS = (
+    Case.Received,
+    Case.Routed,
+    Case.Mediated,
+    Case.DeadlineExtended,
+    Case.RiskAssessed,
+    Case.RegistrationCorrected,
+    Case.Resolved,
+    Case.FollowUpRecorded,
+    Case.JudicialConfirmationRecorded,
+)
+
+
+def histories(app: Tongjie) -> dict[UUID, list[Any]]:
+    """Every case's events in order, decoded by the application itself."""
+    recorder = app.store.recorder
+    found: dict[UUID, list[Any]] = defaultdict(list)
+    start = 1
+    while True:
+        page = recorder.select_notifications(start=start, limit=1000)
+        for notification in page:
+            event = app.store.mapper.to_domain_event(notification)
+            if isinstance(event, CASE_EVENTS):
+                found[event.originator_id].append(event)
+        if len(page) < 1000:
+            return dict(found)
+        start = page[-1].id + 1
+
+
+@dataclass
+class Story:
+    """What the figures need of one case, read off its events."""
+
+    keys: dict[str, str | None]
+    received_at: datetime
+    resolved: Case.Resolved | None = None
+    due_at: datetime | None = None
+    risk: RiskLevel = RiskLevel.NONE
+    follow_ups: list[Case.FollowUpRecorded] = field(default_factory=list)
+    judicial: list[Case.JudicialConfirmationRecorded] = field(default_factory=list)
+    risks: list[Case.RiskAssessed] = field(default_factory=list)
+
+
+def story(events: list[Any]) -> Story:
+    received = events[0]
+    assert isinstance(received, Case.Received)
+    registration = received.registration
+    organisation: str | None = None
+    mediator: str | None = None
+    result = Story(keys={}, received_at=received.received_at)
+    for event in events[1:]:
+        if isinstance(event, Case.RegistrationCorrected):
+            registration = event.registration
+        elif isinstance(event, Case.Routed):
+            organisation, mediator, result.due_at = event.organisation, event.mediator, event.due_at
+        elif isinstance(event, Case.DeadlineExtended):
+            result.due_at = event.new_due_at
+        elif isinstance(event, Case.RiskAssessed):
+            result.risks.append(event)
+        elif isinstance(event, Case.Resolved):
+            result.resolved = event
+        elif isinstance(event, Case.FollowUpRecorded):
+            result.follow_ups.append(event)
+        elif isinstance(event, Case.JudicialConfirmationRecorded):
+            result.judicial.append(event)
+    if result.risks:
+        # the latest by business time; of equal times, the one recorded last
+        latest = max(enumerate(result.risks), key=lambda pair: (pair[1].assessed_at, pair[0]))
+        result.risk = latest[1].level
+    result.keys = {
+        "category": registration.category.value,
+        "street": registration.street,
+        "channel": registration.channel.value,
+        "organisation": organisation,
+        "mediator": mediator,
+    }
+    return result
+
+
+@dataclass
+class Bucket:
+    received: int = 0
+    resolutions: list[Story] = field(default_factory=list)
+    backlog: list[Story] = field(default_factory=list)
+
+
+def month(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def stories(app: Tongjie) -> list[Story]:
+    return [story(events) for events in histories(app).values()]
+
+
+def oracle(
+    cases: list[Story],
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    zone: tzinfo,
+    filters: dict[str, str] | None = None,
+    by: str | None = None,
+) -> dict[str | None, dict[str, Any]]:
+    filters = filters or {}
+    buckets: dict[str | None, Bucket] = defaultdict(Bucket)
+
+    def key(case: Story, at: datetime) -> str | None:
+        if by is None:
+            return None
+        if by == "month":
+            return month(at, zone)
+        return case.keys[by]
+
+    for case in cases:
+        if any(case.keys[d] != v for d, v in filters.items()):
+            continue
+        if start <= case.received_at < end:
+            buckets[key(case, case.received_at)].received += 1
+        if case.resolved is None:
+            buckets[key(case, now)].backlog.append(case)
+        elif start <= case.resolved.resolved_at < end:
+            buckets[key(case, case.resolved.resolved_at)].resolutions.append(case)
+    if by is None:
+        return {None: figures(buckets[None], now)}
+    return {
+        k: figures(b, now) for k, b in buckets.items() if b.received or b.resolutions or b.backlog
+    }
+
+
+def rate(a: int, b: int) -> float | None:
+    return None if b == 0 else float(Fraction(a, b))
+
+
+def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
+    resolutions = bucket.resolutions
+    outcomes = [case.resolved.outcome for case in resolutions if case.resolved]
+    agreements = [c for c in resolutions if c.resolved and c.resolved.outcome is Outcome.AGREEMENT]
+    followed = [c for c in agreements if c.follow_ups]
+    fulfilled = [
+        c
+        for c in followed
+        if max(enumerate(c.follow_ups), key=lambda p: (p[1].visited_at, p[0]))[1].fulfilment
+        is Fulfilment.FULFILLED
+    ]
+    days = sorted(
+        Fraction((c.resolved.resolved_at - c.received_at) // timedelta(microseconds=1), 86_400_000_000)
+        for c in resolutions
+        if c.resolved
+    )
+    n = len(days)
+    median = p90 = None
+    if n:
+        median = float(days[n // 2] if n % 2 else (days[n // 2 - 1] + days[n // 2]) / 2)
+        rank = -(-n * 9 // 10)  # nearest rank: ceil(0.9 n)
+        p90 = float(days[rank - 1])
+    amount = sum(
+        (c.resolved.agreement.amount or Decimal(0) for c in agreements if c.resolved and c.resolved.agreement),
+        Decimal(0),
+    )
+    backlog = bucket.backlog
+    soon = now + timedelta(hours=72)
+    written = [
+        c
+        for c in agreements
+        if c.resolved and c.resolved.agreement and c.resolved.agreement.form is AgreementForm.WRITTEN
+    ]
+    return {
+        "received": bucket.received,
+        "resolved": len(resolutions),
+        "agreements": len(agreements),
+        "no_agreement": outcomes.count(Outcome.NO_AGREEMENT),
+        "withdrawn": outcomes.count(Outcome.WITHDRAWN),
+        "success_rate": rate(len(agreements), bucket.received),
+        "settlement_rate": rate(len(agreements), len(resolutions)),
+        "open": len(backlog),
+        "overdue": sum(1 for c in backlog if c.due_at is not None and c.due_at < now),
+        "due_soon": sum(1 for c in backlog if c.due_at is not None and now <= c.due_at < soon),
+        "days_to_resolve_median": median,
+        "days_to_resolve_p90": p90,
+        "agreement_amount": f"{amount:.2f}",
+        "follow_up_rate": rate(len(followed), len(agreements)),
+        "fulfilment_rate": rate(len(fulfilled), len(followed)),
+        "judicial_confirmations_applied": sum(1 for c in written if c.judicial),
+        "judicial_confirmations_confirmed": sum(
+            1 for c in written if any(j.ruling is Ruling.CONFIRMED for j in c.judicial)
+        ),
+        "escalated_yellow": sum(1 for c in backlog if c.risk is RiskLevel.YELLOW),
+        "escalated_orange": sum(1 for c in backlog if c.risk is RiskLevel.ORANGE),
+        "escalated_red": sum(1 for c in backlog if c.risk is RiskLevel.RED),
+    }
