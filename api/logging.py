@@ -10,6 +10,11 @@ import structlog
 from infrastructure.settings import Settings
 
 
+def _stderr_logger(*_args: object) -> structlog.PrintLogger:
+    """Whatever sys.stderr is when a line is written (a test may capture it)."""
+    return structlog.PrintLogger(sys.stderr)
+
+
 def configure_logging(settings: Settings) -> None:
     """JSON unless the output is a terminal (or TONGJIE_LOG_FORMAT says otherwise)."""
     as_json = settings.log_format == "json" or (
@@ -30,6 +35,6 @@ def configure_logging(settings: Settings) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
