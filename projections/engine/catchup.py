@@ -19,6 +19,7 @@ from projections.engine.catalog import (
     drop_generations,
     switch,
 )
+from projections.engine.gcpause import gc_paused
 from projections.engine.reader import PageReader
 
 if TYPE_CHECKING:
@@ -43,18 +44,26 @@ class Feeder:
     fault: FaultHook | None = None
 
     def reader(self) -> PageReader:
-        return PageReader(self.recorder, self.page_size, self.view.name)
+        topics = self.view.topics
+        return PageReader(
+            self.recorder,
+            self.page_size,
+            self.view.name,
+            lambda notifications: self.decoder.decode(notifications, topics),
+        )
 
     def step(
         self, conn: Connection, reader: PageReader, generation: Generation
     ) -> tuple[Generation, int]:
         """Apply the next page, if any: the new generation state and how many were read."""
         page = reader.read(generation.position)
-        if not page:
+        if not page.count:
             return generation, 0
-        events = self.decoder.decode(page, self.view.topics)
-        generation = commit_batch(conn, self.view, generation, events, page[-1].id, self.fault)
-        return generation, len(page)
+        with gc_paused():
+            generation = commit_batch(
+                conn, self.view, generation, page.events, page.last, self.fault
+            )
+        return generation, page.count
 
     def catch_up(
         self,

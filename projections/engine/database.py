@@ -49,11 +49,26 @@ class Connection(Protocol):
         """Run a statement and say how many rows it changed."""
         ...
 
+    def upsert(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str
+    ) -> None:
+        """Insert `rows`, replacing every column of a row whose `key` exists (bulk: COPY)."""
+        ...
+
     def transaction(self) -> Any:
         """A context manager: BEGIN ... COMMIT, or ROLLBACK when its block raises."""
         ...
 
     def close(self) -> None: ...
+
+
+@lru_cache(maxsize=64)
+def _upsert_statement(table: str, columns: Sequence[str], key: str, mark: str) -> str:
+    changes = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(mark for _ in columns)}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {changes}"
+    )
 
 
 @lru_cache(maxsize=512)
@@ -79,6 +94,11 @@ class SQLiteConnection:
 
     def rowcount(self, statement: str, params: Sequence[Any] = ()) -> int:
         return self.raw.execute(_qmarks(statement), tuple(params)).rowcount
+
+    def upsert(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str
+    ) -> None:
+        self.raw.executemany(_upsert_statement(table, columns, key, "?"), rows)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -114,6 +134,28 @@ class PostgresConnection:
         with self.raw.cursor() as cursor:
             cursor.execute(statement, params, prepare=True)
             return cursor.rowcount
+
+    def upsert(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str
+    ) -> None:
+        """COPY into a temporary table, then one INSERT ... ON CONFLICT from it."""
+        if not rows:
+            return
+        staging = f"upsert_{table}"[:63]
+        names = ", ".join(columns)
+        with self.raw.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table}) ON COMMIT DELETE ROWS"
+            )
+            with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            changes = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} "
+                f"ON CONFLICT ({key}) DO UPDATE SET {changes}"
+            )
+            cursor.execute(f"TRUNCATE {staging}")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

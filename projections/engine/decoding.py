@@ -39,7 +39,7 @@ class Decoder:
         self, notifications: Sequence[Notification], topics: Collection[str]
     ) -> list[ViewEvent]:
         """The notifications whose topic is in `topics`, decoded, in store order."""
-        state = self.state
+        state = self.state if self._steps else orjson.loads
         return [
             ViewEvent(
                 n.id,

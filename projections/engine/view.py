@@ -29,15 +29,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from uuid import UUID
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection
 
 
-@dataclass(frozen=True, slots=True)
-class ViewEvent:
+class ViewEvent(NamedTuple):
     """One stored event as views see it: its place in the store and its decoded state.
 
     `data` is the event's stored JSON object, decoded but not transcoded: values of the domain's
