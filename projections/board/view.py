@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 _CHUNK = 500
 _TIME_INDEXES = tuple(i for i, c in enumerate(COLUMNS) if c in TIME_COLUMNS)
-_SET = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c != "id")
 _SELECT = ", ".join(COLUMNS)
 
 
@@ -70,9 +69,4 @@ def _store(conn: Connection, table: str, rows: Any) -> None:
             for i in _TIME_INDEXES:
                 record[i] = sqlite_time(record[i])
         values.append(record)
-    placeholders = ", ".join("%s" for _ in COLUMNS)
-    conn.executemany(
-        f"INSERT INTO {table} ({_SELECT}) VALUES ({placeholders}) "
-        f"ON CONFLICT (id) DO UPDATE SET {_SET}",
-        values,
-    )
+    conn.upsert(table, COLUMNS, values, "id")
