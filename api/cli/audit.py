@@ -123,9 +123,13 @@ class _progress:  # noqa: N801 - used as a context manager, like a function
 
 
 def _report(result: CaseVerification | StoreVerification) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     if result.invalid:
-        table = Table("case", "number", "version", "reason", "position", "detail")
+        table = Table()
+        table.add_column("case", no_wrap=True, min_width=36)
+        for name in ("number", "version", "reason", "position"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("detail", ratio=1)
         for invalid in result.invalid:
             table.add_row(*_row(invalid))
         console.print(table)

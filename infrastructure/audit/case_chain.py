@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from domain.integrity import ChainCheck, Finding, Tampering
+from infrastructure.audit.rehash import Rehasher
 from infrastructure.eventstore.chain import ChainRow
-from infrastructure.eventstore.hashing import event_hash
 
 # Failing events beyond this many are named without searching where they belong (bounded work).
 MAX_SEARCHES = 64
+
+event_hash = Rehasher().event_hash  # the write path's hash, recomputed fast
 
 
 def recomputed(row: ChainRow, version: int | None = None, prev_hash: str | None = None) -> str:
