@@ -10,7 +10,6 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import (
     content_type_conformance,
-    not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -19,8 +18,21 @@ from api.ratelimit import FailedAuthLimiter
 from tests.e2e.api.conftest import Api
 
 LOGINS = ("zhang", "li", "boss", "audit", "admin")
+EXPECTED_5XX = {503, 504}  # the database away (Retry-After); a view not at min_position in 5 s
+
+
+@schemathesis.check
+def no_server_error(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
+) -> bool:
+    """No 5xx but the two the contract names (and status_code_conformance wants documented)."""
+    if response.status_code >= 500 and response.status_code not in EXPECTED_5XX:
+        raise AssertionError(f"server error {response.status_code}: {response.text[:500]}")
+    return True
+
+
 CHECKS = [
-    not_a_server_error,
+    no_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
