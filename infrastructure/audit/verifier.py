@@ -65,6 +65,10 @@ class ChainVerifier:
             and (not result.position_seen or result.recomputed_at_position != digest)
         )
         findings = explain(result, checks, issued, head.position, losses_seen=lost)
+        if len(result.suspects) > self.max_suspects:
+            more = len(result.suspects) - self.max_suspects
+            detail = f"{more} more aggregates fail their checks: verify them one by one"
+            findings.append(Finding(Tampering.CHAIN_BROKEN, None, None, None, detail))
         if position is not None:
             findings.extend(_against_digest(result, findings, position, digest))
         checked_against = Digest(position, digest) if position is not None else None

@@ -268,3 +268,19 @@ def tamper(
         store.replace(first, first._replace(notification_id=second.notification_id))
         store.replace(second, second._replace(notification_id=first.notification_id))
     return {(case_id, version, ORDER), (case_id, version + 1, ORDER)}
+
+
+def test_an_empty_store_verifies_and_its_digest_is_null() -> None:
+    verifier = ChainVerifier(MemoryStore())
+    assert (verifier.head().position, verifier.head().digest) == (0, None)
+    assert verifier.verify_store(0, None).valid
+
+
+def test_beyond_the_cap_the_rest_are_counted_not_listed() -> None:
+    store, _ = build([(i, 0) for i in range(6)], 3)
+    for row in list(store.rows):
+        store.replace(row, row._replace(state=row.state + b" "))
+    result = ChainVerifier(store, max_suspects=1).verify_store()
+    listed = {f.originator_id for f in result.findings if f.originator_id is not None}
+    assert len(listed) == 1
+    assert any("2 more aggregates" in f.detail for f in result.findings)
