@@ -7,7 +7,7 @@ through the `Verifier` protocol, handed in by the composition root (api/bootstra
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from application.audit_dto import (
@@ -27,7 +27,7 @@ from application.audit_events import (
     number_from,
     record,
 )
-from application.dto import CaseDetails
+from application.dto import CaseDetails, EventRecord
 from application.store import TongjieStore
 from domain.errors import CaseNotFoundError
 from domain.integrity import ChainCheck, Digest, Finding, StoreCheck, Tampering
@@ -89,28 +89,23 @@ class Audit:
 
     def verified_history(self, case_id: UUID) -> VerifiedHistory:
         """Every event with its hashes, and the check of their chain, from one read."""
-        rows, check = self._case_chain(case_id)
-        verification = self._case_verification(case_id, rows, check)
-        events = [(row, decode(self.store, row)) for row in rows]
+        rows, check, decoded = self._read(case_id)
         return VerifiedHistory(
-            events=tuple(record(event, row) for row, event in events if event is not None),
-            verification=verification,
-            unreadable=tuple(row.originator_version for row, event in events if event is None),
+            events=_records(rows, decoded),
+            verification=self._case_verification(case_id, rows, check),
+            unreadable=_unreadable(rows, decoded),
         )
 
     def case_file(self, case_id: UUID) -> CaseFile:
-        """The case file (卷宗), with the check of its chain and the store digest of the day."""
+        """The case file (卷宗), with the check of its chain and the store's current digest."""
         digest = self.verifier.head()
-        rows, check = self._case_chain(case_id)
-        decoded = [decode(self.store, row) for row in rows]
+        rows, check, decoded = self._read(case_id)
         case = fold(decoded)
         now = utcnow()
         return CaseFile(
             case=CaseDetails.of(case, now) if case is not None else None,
-            events=tuple(record(e, row) for row, e in zip(rows, decoded, strict=True) if e),
-            unreadable=tuple(
-                r.originator_version for r, e in zip(rows, decoded, strict=True) if not e
-            ),
+            events=_records(rows, decoded),
+            unreadable=_unreadable(rows, decoded),
             verification=self._case_verification(case_id, rows, check),
             digest=digest,
             generated_at=now,
@@ -166,11 +161,12 @@ class Audit:
             head_hash=None,
         )
 
-    def _case_chain(self, case_id: UUID) -> tuple[Sequence[ChainedEvent], ChainCheck]:
+    def _read(self, case_id: UUID) -> tuple[Sequence[ChainedEvent], ChainCheck, list[Any]]:
+        """The case's stored rows, the check of their chain, and each decoded (None: damaged)."""
         rows, check = self.verifier.check_case(case_id)
         if not rows or not is_case(rows):
             raise CaseNotFoundError(case_id)
-        return rows, check
+        return rows, check, [decode(self.store, row) for row in rows]
 
     def _case_verification(
         self, case_id: UUID, rows: Sequence[ChainedEvent], check: ChainCheck
@@ -197,6 +193,14 @@ class Audit:
                 numbers[case_id] = number_from(self.store, rows)
             number = numbers[case_id]
         return _invalid(finding, number)
+
+
+def _records(rows: Sequence[ChainedEvent], decoded: list[Any]) -> tuple[EventRecord, ...]:
+    return tuple(record(e, row) for row, e in zip(rows, decoded, strict=True) if e is not None)
+
+
+def _unreadable(rows: Sequence[ChainedEvent], decoded: list[Any]) -> tuple[int, ...]:
+    return tuple(row.originator_version for row, e in zip(rows, decoded, strict=True) if e is None)
 
 
 def _invalid(finding: Finding, number: str | None) -> InvalidEvent:
