@@ -24,6 +24,8 @@ from projections.engine.decoding import Decoder
 from projections.engine.engine import Engine
 from projections.engine.feed import PositionFeed
 from projections.engine.waking import ListenWaker, Waker
+from projections.stats.query import StatsQuery
+from projections.stats.view import StatsView
 
 if TYPE_CHECKING:
     from application.tongjie import Tongjie
@@ -42,6 +44,7 @@ class Views:
     engine: Engine
     feed: PositionFeed
     board: BoardQuery
+    stats: StatsQuery
     workers_running: bool = field(default=False)
 
     def start(self, *, workers: bool) -> None:
@@ -82,10 +85,10 @@ def build_views(
     page_size: int = 2000,
     fault: FaultHook | None = None,
 ) -> Views:
-    """Wire the board (and `extra_views`, e.g. statistics) to this store. Connects nothing yet."""
+    """Wire the board, the statistics (and `extra_views`) to this store. Connects nothing yet."""
     db = database(settings)
     recorder = tongjie.store.recorder
-    views: list[View] = [BoardView(), *extra_views]
+    views: list[View] = [BoardView(), StatsView(settings.zone), *extra_views]
     names = [view.name for view in views]
     if settings.is_postgres:
         channel = str(getattr(recorder, "channel_name", "stored_events"))
@@ -109,4 +112,10 @@ def build_views(
         on_advance=lambda name, position: feed.publish({name: position}),
         fault=fault,
     )
-    return Views(db=db, engine=engine, feed=feed, board=BoardQuery(db, feed))
+    return Views(
+        db=db,
+        engine=engine,
+        feed=feed,
+        board=BoardQuery(db, feed),
+        stats=StatsQuery(db, settings.zone),
+    )

@@ -53,13 +53,13 @@ class CaseFacts:
     outcome: str | None = None
     amount: Decimal | None = None
     followed_up: bool = False
-    visit_us: int | None = None
     fulfilled: bool = False
     judicial_applied: bool = False
     judicial_confirmed: bool = False
     risk: str = "none"
-    risk_us: int | None = None
     due_us: int | None = None
+    events: int = 1
+    """How many of the case's events were folded in: each exactly once (tests check it)."""
 
     @property
     def keys(self) -> tuple[str, str, str, str, str]:
@@ -70,8 +70,8 @@ class CaseFacts:
         return CaseFacts(
             self.case_id, self.category, self.street, self.channel, self.organisation,
             self.mediator, self.received_us, self.resolved_us, self.outcome, self.amount,
-            self.followed_up, self.visit_us, self.fulfilled, self.judicial_applied,
-            self.judicial_confirmed, self.risk, self.risk_us, self.due_us,
+            self.followed_up, self.fulfilled, self.judicial_applied, self.judicial_confirmed,
+            self.risk, self.due_us, self.events,
         )  # fmt: skip
 
 
@@ -100,10 +100,8 @@ def _extended(facts: CaseFacts, data: dict[str, Any]) -> None:
 
 
 def _assessed(facts: CaseFacts, data: dict[str, Any]) -> None:
-    """The latest risk level by business time (a later record wins a tie)."""
-    at = micros(data["assessed_at"])
-    if facts.risk_us is None or at >= facts.risk_us:
-        facts.risk, facts.risk_us = unwrap(data["level"]), at
+    """The latest risk level: the last recorded, as the case itself (and the board) has it."""
+    facts.risk = unwrap(data["level"])
 
 
 def _corrected(facts: CaseFacts, data: dict[str, Any]) -> None:
@@ -122,12 +120,9 @@ def _resolved(facts: CaseFacts, data: dict[str, Any]) -> None:
 
 
 def _followed_up(facts: CaseFacts, data: dict[str, Any]) -> None:
-    """The latest follow-up by business time decides fulfilment (a later record wins a tie)."""
+    """The latest follow-up (the last recorded, as the case keeps them) decides fulfilment."""
     facts.followed_up = True
-    at = micros(data["visited_at"])
-    if facts.visit_us is None or at >= facts.visit_us:
-        facts.visit_us = at
-        facts.fulfilled = unwrap(data["fulfilment"]) == "fulfilled"
+    facts.fulfilled = unwrap(data["fulfilment"]) == "fulfilled"
 
 
 def _judicial(facts: CaseFacts, data: dict[str, Any]) -> None:

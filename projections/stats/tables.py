@@ -32,13 +32,12 @@ FACTS = (
     "outcome",
     "amount",
     "followed_up",
-    "visit_us",
     "fulfilled",
     "judicial_applied",
     "judicial_confirmed",
     "risk",
-    "risk_us",
     "due_us",
+    "events",
 )
 CELL_KEY = ("dim", "grain", "bucket", "key")
 CELL_VALUES = ("counts", "amount", "durations")
@@ -54,9 +53,9 @@ def create(conn: Connection, tables: Tables) -> None:
         f"CREATE TABLE {cases} (case_id TEXT PRIMARY KEY, category TEXT NOT NULL, "
         "street TEXT NOT NULL, channel TEXT NOT NULL, organisation TEXT NOT NULL, "
         f"mediator TEXT NOT NULL, received_us {big} NOT NULL, resolved_us {big}, outcome TEXT, "
-        f"amount TEXT, followed_up INTEGER NOT NULL, visit_us {big}, fulfilled INTEGER NOT NULL, "
+        "amount TEXT, followed_up INTEGER NOT NULL, fulfilled INTEGER NOT NULL, "
         "judicial_applied INTEGER NOT NULL, judicial_confirmed INTEGER NOT NULL, "
-        f"risk TEXT NOT NULL, risk_us {big}, due_us {big})"
+        f"risk TEXT NOT NULL, due_us {big}, events INTEGER NOT NULL)"
     )
     rowid = "" if conn.dialect == "postgres" else " WITHOUT ROWID"
     conn.execute(
@@ -81,29 +80,12 @@ def create_indexes(conn: Connection, tables: Tables) -> None:
 
 
 def facts_of(row: Sequence[Any]) -> CaseFacts:
-    (case_id, category, street, channel, organisation, mediator, received_us, resolved_us,
-     outcome, amount, followed_up, visit_us, fulfilled, applied, confirmed, risk, risk_us,
-     due_us) = row  # fmt: skip
-    return CaseFacts(
-        case_id=UUID(case_id),
-        category=category,
-        street=street,
-        channel=channel,
-        organisation=organisation,
-        mediator=mediator,
-        received_us=received_us,
-        resolved_us=resolved_us,
-        outcome=outcome,
-        amount=None if amount is None else Decimal(amount),
-        followed_up=bool(followed_up),
-        visit_us=visit_us,
-        fulfilled=bool(fulfilled),
-        judicial_applied=bool(applied),
-        judicial_confirmed=bool(confirmed),
-        risk=risk,
-        risk_us=risk_us,
-        due_us=due_us,
-    )
+    """A case's facts from its row (the columns are CaseFacts' fields, in order)."""
+    values = list(row)
+    values[0] = UUID(values[0])
+    values[9] = None if values[9] is None else Decimal(values[9])
+    values[10:14] = (bool(v) for v in values[10:14])
+    return CaseFacts(*values)
 
 
 def _fact_row(facts: CaseFacts) -> tuple[Any, ...]:
@@ -119,13 +101,12 @@ def _fact_row(facts: CaseFacts) -> tuple[Any, ...]:
         facts.outcome,
         None if facts.amount is None else str(facts.amount),
         int(facts.followed_up),
-        facts.visit_us,
         int(facts.fulfilled),
         int(facts.judicial_applied),
         int(facts.judicial_confirmed),
         facts.risk,
-        facts.risk_us,
         facts.due_us,
+        facts.events,
     )
 
 

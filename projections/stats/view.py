@@ -48,6 +48,7 @@ class StatsView(View):
                 facts = after.get(event.originator_id)
                 if facts is not None:  # never seen received: nothing to count it under
                     FOLDS[event.topic](facts, event.data)
+                    facts.events += 1
         changes = Changes(self.zone)
         changed: list[CaseFacts] = []
         for case_id in ids:

@@ -85,10 +85,8 @@ def story(events: list[Any]) -> Story:
             result.follow_ups.append(event)
         elif isinstance(event, Case.JudicialConfirmationRecorded):
             result.judicial.append(event)
-    if result.risks:
-        # the latest by business time; of equal times, the one recorded last
-        latest = max(enumerate(result.risks), key=lambda pair: (pair[1].assessed_at, pair[0]))
-        result.risk = latest[1].level
+    if result.risks:  # the latest: the last recorded, as the case's own state has it
+        result.risk = result.risks[-1].level
     result.keys = {
         "category": registration.category.value,
         "street": registration.street,
@@ -163,8 +161,7 @@ def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
     fulfilled = [
         c
         for c in followed
-        if max(enumerate(c.follow_ups), key=lambda p: (p[1].visited_at, p[0]))[1].fulfilment
-        is Fulfilment.FULFILLED
+        if c.follow_ups[-1].fulfilment is Fulfilment.FULFILLED  # the last recorded
     ]
     days = sorted(
         Fraction((c.resolved.resolved_at - c.received_at) // timedelta(microseconds=1), 86_400_000_000)

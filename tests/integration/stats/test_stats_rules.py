@@ -125,9 +125,10 @@ def test_each_figure_counts_in_the_month_of_its_own_business_time(
     assert february["days_to_resolve_median"] == 1 / 86_400_000_000
 
 
-def test_the_latest_follow_up_and_risk_by_business_time_decide(
+def test_the_latest_follow_up_and_risk_are_the_last_recorded_as_the_case_has_them(
     tongjie: Tongjie, district: District, rig: StatsRig
 ) -> None:
+    """Business time places a figure in a period; the case's state is its history in order."""
     case_id = received(tongjie, district)
     route(tongjie, district, case_id, "m1", T0)
     agree(tongjie, district, case_id, "m1", T0 + timedelta(days=1))
@@ -140,8 +141,9 @@ def test_the_latest_follow_up_and_risk_by_business_time_decide(
         tongjie.cases.assess_risk(risky, actor=district.world.supervisor, level=level,
                                   reason="研判", assessed_at=T0 + timedelta(days=days))  # fmt: skip
     figures = summary(rig)
-    assert (figures["follow_up_rate"], figures["fulfilment_rate"]) == (1.0, 1.0)
-    assert (figures["escalated_red"], figures["escalated_yellow"]) == (1, 0)
+    assert (figures["follow_up_rate"], figures["fulfilment_rate"]) == (1.0, 0.0)
+    assert (figures["escalated_red"], figures["escalated_yellow"]) == (0, 1)
+    assert tongjie.reads.current(risky).risk_level is RiskLevel.YELLOW
 
 
 def test_days_to_resolve_median_of_an_even_count_and_p90_by_nearest_rank(
