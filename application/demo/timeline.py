@@ -64,7 +64,7 @@ from domain.values import (
 NORMAL, EXTENDED, LATE, STALLED = "normal", "extended", "late", "stalled"
 W = Weighted
 SESSIONS = {
-    NORMAL: W({1: 50, 2: 32, 3: 13, 4: 5}),
+    NORMAL: W({1: 56, 2: 29, 3: 11, 4: 4}),
     EXTENDED: W({3: 60, 4: 40}),
     LATE: W({3: 60, 4: 40}),
     STALLED: W({0: 25, 1: 50, 2: 25}),

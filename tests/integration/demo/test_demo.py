@@ -30,6 +30,8 @@ from domain.values import (
     Role,
 )
 from infrastructure.settings import Settings
+from projections.stats.read import Filters
+from projections.wiring import build_views
 from tests.integration.demo.histories import (
     Histories,
     data,
@@ -37,6 +39,8 @@ from tests.integration.demo.histories import (
     read_histories,
     replay_by_command,
 )
+
+pytestmark = pytest.mark.slow
 
 ZONE = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime.now(ZONE).date()  # the same day for every load of this module
@@ -47,6 +51,7 @@ OCTOBER = datetime(YEAR, 10, 1, tzinfo=ZONE)
 
 @dataclass
 class Loaded:
+    url: str
     result: DemoResult
     histories: Histories
     cases: dict[Any, Case]
@@ -60,7 +65,7 @@ def load(url: str, **options: Any) -> Loaded:
     finally:
         app.close()
     cases = {case_id: fold(events) for case_id, events in histories.cases.items()}
-    return Loaded(result, histories, cases)
+    return Loaded(url, result, histories, cases)
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +89,24 @@ def test_the_reports_figures_from_the_histories(default_demo: Loaded) -> None:
     assert set(others) == {Outcome.NO_AGREEMENT, Outcome.WITHDRAWN}
     assert sum(others.values()) == 16
     assert default_demo.result.run.year == YEAR
+
+
+def test_the_statistics_view_reports_the_same(default_demo: Loaded) -> None:
+    """The dashboard's figures, from the statistics view fed by the store."""
+    settings = Settings(database_url=default_demo.url)
+    app = build_application(settings)
+    views = build_views(settings, app)
+    try:
+        views.engine.catch_up("stats")
+        figures = views.stats.summary(JANUARY, OCTOBER, Filters()).rows[0].figures
+    finally:
+        views.close()
+        app.close()
+    assert (figures["received"], figures["agreements"]) == (7_514, 7_498)
+    assert figures["success_rate"] == pytest.approx(7_498 / 7_514, abs=1e-12)
+    assert figures["open"] == default_demo.result.open_cases
+    backlog = ("overdue", "due_soon", "escalated_yellow", "escalated_orange", "escalated_red")
+    assert all(figures[name] > 0 for name in backlog), figures
 
 
 def test_every_case_replays_by_its_own_commands(default_demo: Loaded) -> None:
