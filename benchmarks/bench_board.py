@@ -1,0 +1,395 @@
+"""The board on PostgreSQL: rebuild speed beside the raw log read, query latency, view lag.
+
+1. Seeds cases over ten years straight through the aggregate and batched saves of many cases
+   (events of a case interleaved with other cases', as real work leaves them).
+2. At 10,000 events, then at N (default 1,000,000): reads the whole notification log through
+   the recorder (the baseline), rebuilds the board from the first event, and times board pages
+   (filters of one year, `q`, a mediator's reach, a second page) while commands are written.
+3. View lag: commands written by several threads while the engine runs; time from a command's
+   return to the board having applied it.
+
+    python benchmarks/bench_board.py [--events 1000000] [--queries 300] [--lag-seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import random
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+
+from api.bootstrap import build_application
+from application.tongjie import Tongjie
+from domain.case import Case
+from domain.values import (
+    Actor,
+    Agreement,
+    AgreementForm,
+    Category,
+    Channel,
+    Fulfilment,
+    Method,
+    Outcome,
+    Party,
+    PartyRole,
+    Registration,
+    RiskLevel,
+    Role,
+)
+from infrastructure.settings import Settings
+from projections.board.page import BoardFilter, Reach
+from projections.wiring import Views, build_views
+from tests.world import World, make_world, registration
+
+URL = "postgresql://postgres@127.0.0.1:5432/test"
+STREETS = [f"街道{i:02d}" for i in range(16)]
+MEDIATORS = [(f"org-{i % 40}", f"m{i}") for i in range(300)]
+PLACES = [
+    f"{name}小区{n}栋" for name in ("东湖", "西山", "南岸", "北城", "金桥") for n in range(1, 9)
+]
+ISSUES = [
+    "楼上漏水",
+    "物业费拖欠",
+    "劳务报酬争议",
+    "遗产继承分配",
+    "停车位占用",
+    "噪音扰民",
+    "装修损坏",
+    "借款未还",
+    "租金拖欠",
+    "赡养费争议",
+    "宠物伤人",
+    "房屋买卖违约",
+    "彩礼返还",
+    "相邻通行",
+    "网购退款",
+    "工伤赔偿",
+    "电梯维修费",
+    "绿化占地",
+    "高空抛物",
+    "养老保险",
+    "合伙散伙",
+    "抚养权",
+    "宅基地界址",
+    "拖欠货款",
+]
+SUPERVISOR = Actor(id="bench-boss", login="boss", role=Role.SUPERVISOR)
+
+
+def line(name: str, value: float, unit: str, baseline: float | None, base: str = "") -> None:
+    ratio = f"{value / baseline:6.2f}x {base}" if baseline else ""
+    shown = f"{baseline:,.1f}" if baseline else "-"
+    print(f"{name:<44} {value:>12,.1f} {unit:<9} baseline {shown:>10}  {ratio}", flush=True)
+
+
+@contextmanager
+def schema(keep: str | None) -> Iterator[str]:
+    """A fresh schema dropped afterwards; or `keep`, made if missing and kept for the next run."""
+    name = keep or f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {name}")
+    try:
+        yield f"{URL}?schema={name}"
+    finally:
+        if keep is None:
+            with psycopg.connect(URL, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+# -- seeding ---------------------------------------------------------------------------------
+
+
+def _registration(rng: random.Random) -> Registration:
+    return Registration(
+        category=rng.choice(list(Category)),
+        subcategory=None,
+        street=rng.choice(STREETS),
+        channel=rng.choice(list(Channel)),
+        summary=f"{rng.choice(PLACES)}{rng.choice(ISSUES)}纠纷，第{rng.randrange(10**4)}号",
+        parties=(Party(PartyRole.APPLICANT, "王"), Party(PartyRole.RESPONDENT, "赵")),
+        claim_amount=Decimal(rng.randrange(100, 100000)),
+    )
+
+
+def _steps(case: Case, rng: random.Random, at: datetime, now: datetime) -> Iterator[None]:
+    """A case's life after intake, one event per step, so rounds interleave the cases."""
+    organisation, code = rng.choice(MEDIATORS)
+    mediator = Actor(id=f"user-{code}", login=code, role=Role.MEDIATOR, mediator=code)
+    at = min(at + timedelta(hours=rng.randrange(1, 48)), now)
+    case.route(organisation=organisation, mediator=code, actor=SUPERVISOR, routed_at=at)
+    yield
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        at = min(at + timedelta(hours=rng.randrange(1, 200)), now)
+        case.log_session(
+            method=Method.IN_PERSON,
+            attendees=["王", "赵"],
+            notes="调解",
+            actor=mediator,
+            held_at=at,
+        )
+        yield
+    if rng.random() < 0.3:
+        case.assess_risk(
+            level=rng.choice(list(RiskLevel)), reason="研判", actor=SUPERVISOR, assessed_at=at
+        )
+        yield
+    if at > now - timedelta(days=20) and rng.random() < 0.5:
+        return  # still open
+    at = min(at + timedelta(hours=rng.randrange(1, 300)), now)
+    case.resolve(
+        outcome=Outcome.AGREEMENT,
+        actor=mediator,
+        resolved_at=at,
+        agreement=Agreement(AgreementForm.WRITTEN, "分期付款", Decimal(500)),
+    )
+    yield
+    case.record_follow_up(
+        fulfilment=Fulfilment.FULFILLED, satisfaction=5, actor=mediator, visited_at=at
+    )
+    yield
+
+
+def seed(app: Tongjie, events: int, rng: random.Random, prefix: str, chunk: int = 800) -> int:
+    """Add cases of about `events` events in all; answer how many."""
+    now = datetime.now(UTC) - timedelta(hours=1)
+    receiver = Actor(id="user-m0", login="m0", role=Role.MEDIATOR, mediator="m0")
+    written = 0
+    serial = 0
+    while written < events:
+        cases, lives = [], []
+        for _ in range(chunk):
+            serial += 1
+            received = now - timedelta(days=rng.random() * 3650)
+            case = Case.receive(
+                id=uuid.uuid4(),
+                number=f"{received.year}-{prefix}{serial:06d}",
+                registration=_registration(rng),
+                actor=receiver,
+                received_at=received,
+            )
+            cases.append(case)
+            lives.append(_steps(case, rng, received, now))
+        while cases:
+            written += sum(len(case.pending_events) for case in cases)
+            app.store.save(*cases)
+            still = []
+            for case, life in zip(cases, lives, strict=True):
+                if next(life, StopIteration) is not StopIteration:
+                    still.append((case, life))
+            cases = [c for c, _ in still]
+            lives = [life for _, life in still]
+    return written
+
+
+def _seed_process(url: str, events: int, seed_value: int, prefix: str) -> int:
+    app = build_application(Settings(database_url=url))
+    try:
+        return seed(app, events, random.Random(seed_value), prefix)
+    finally:
+        app.close()
+
+
+def seed_parallel(url: str, events: int, processes: int, round_: int) -> float:
+    """Seed `events` from several processes (saves of many cases each); answer events/s."""
+    start = time.perf_counter()
+    share = events // processes + 1
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes) as pool:
+        jobs = [
+            pool.apply_async(_seed_process, (url, share, round_ * 100 + i, f"{round_}{i}"))
+            for i in range(processes)
+        ]
+        written = sum(job.get() for job in jobs)
+    return written / (time.perf_counter() - start)
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+
+def raw_read(app: Tongjie, page: int) -> tuple[float, int]:
+    recorder = app.store.recorder
+    start, count, position = time.perf_counter(), 0, 0
+    while True:
+        notifications = recorder.select_notifications(
+            start=position, limit=page, inclusive_of_start=False
+        )
+        if not notifications:
+            break
+        count += len(notifications)
+        position = notifications[-1].id
+    return count / (time.perf_counter() - start), count
+
+
+def rebuild(views: Views) -> float:
+    head = int(views.engine.recorder.max_notification_id() or 0)
+    start = time.perf_counter()
+    built = views.engine.rebuild("board")
+    assert built is not None
+    assert built.position == head, built
+    return head / (time.perf_counter() - start)
+
+
+def board_queries(views: Views) -> list[Callable[[], Any]]:
+    now = datetime.now(UTC)
+    year = (now - timedelta(days=365 * 3), now - timedelta(days=365 * 2))
+    board = views.board
+    first = board.page(BoardFilter(limit=50))
+    return [
+        lambda: board.page(BoardFilter(limit=50)),
+        lambda: board.page(BoardFilter(limit=50, cursor=first.next_cursor)),
+        lambda: board.page(BoardFilter(received_from=year[0], received_to=year[1])),
+        lambda: board.page(
+            BoardFilter(street=STREETS[3], received_from=year[0], received_to=year[1])
+        ),
+        lambda: board.page(BoardFilter(status=None, overdue=True)),
+        lambda: board.page(BoardFilter(category="family", channel="hotline")),
+        lambda: board.page(BoardFilter(organisation="org-7", received_from=year[0])),
+        lambda: board.page(BoardFilter(q="漏水")),
+        lambda: board.page(BoardFilter(q="继承分配")),
+        lambda: board.page(BoardFilter(q="金桥小区3栋")),
+        lambda: board.page(BoardFilter(q="-00012")),
+        lambda: board.page(BoardFilter(), Reach(mediator="m17", actor_id="user-m17")),
+    ]
+
+
+def latencies(views: Views, rounds: int) -> tuple[float, float]:
+    queries = board_queries(views)
+    for query in queries:
+        query()  # warm
+    times = []
+    for _ in range(rounds):
+        for query in queries:
+            start = time.perf_counter()
+            query()
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+
+
+@contextmanager
+def writing(app: Tongjie, actor: Actor, threads: int = 4) -> Iterator[list[tuple[int, float]]]:
+    """Commands written in the background: (position, time it returned) of each."""
+    done: list[tuple[int, float]] = []
+    stopping = threading.Event()
+
+    def write() -> None:
+        while not stopping.is_set():
+            summary = app.cases.receive(actor=actor, registration=registration())
+            done.append((int(summary.position or 0), time.perf_counter()))
+            stopping.wait(0.01)
+
+    workers = [threading.Thread(target=write) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    try:
+        yield done
+    finally:
+        stopping.set()
+        for worker in workers:
+            worker.join()
+
+
+def view_lag(views: Views, app: Tongjie, actor: Actor, seconds: float) -> tuple[float, float, int]:
+    advances: list[tuple[int, float]] = []
+    original = views.engine._on_advance
+
+    def record(name: str, position: int) -> None:
+        advances.append((position, time.perf_counter()))
+        if original is not None:
+            original(name, position)
+
+    views.engine._on_advance = record
+    with writing(app, actor) as done:
+        time.sleep(seconds)
+    assert views.engine.wait_caught_up(30)
+    lags = []
+    for position, returned in done:
+        seen = next(t for p, t in advances if p >= position)
+        lags.append(max(seen - returned, 0.0) * 1000)
+    lags.sort()
+    return statistics.median(lags), lags[int(len(lags) * 0.99) - 1], len(lags)
+
+
+def _world(app: Tongjie) -> World:
+    """The district of an earlier run: its mediator signs in again with a new token."""
+    token = app.users.rotate("zhang").token
+    actor = app.users.authenticate(token)
+    return World(actor, actor, actor, actor, actor, {"zhang": token})
+
+
+def measure(
+    url: str, args: argparse.Namespace, small_p99: float | None
+) -> tuple[float, float] | None:
+    """Seed up to the target held in `args.target`, then every figure at that size."""
+    settings = Settings(database_url=url)
+    app = build_application(settings)
+    world = make_world(app) if not app.reference.streets() else _world(app)
+    have = int(app.store.recorder.max_notification_id() or 0)
+    if args.target > have:
+        rate = seed_parallel(url, args.target - have, args.seeders, args.target % 997)
+        print(f"-- seeded {args.target - have:,} events at {rate:,.0f} events/s", flush=True)
+    head = int(app.store.recorder.max_notification_id() or 0)
+    print(f"-- {head:,} events stored", flush=True)
+    if args.seed_only:
+        app.close()
+        return None
+    views = build_views(settings, app, page_size=args.page)
+    try:
+        read, count = raw_read(app, args.page)
+        built = rebuild(views)
+        base = "of the library's read (perf.md)"
+        line(f"raw log read @{count:,} (pages of {args.page})", read, "events/s", 165_000, base)
+        line(f"board rebuild @{count:,}", built, "events/s", read, "of the raw read")
+        line(f"board rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")
+        views.start(workers=True)
+        with writing(app, world.mediator):
+            p50, p99 = latencies(views, args.queries)
+        line(f"board query p50 @{count:,} (during writes)", p50, "ms", None)
+        if small_p99 is None:
+            line(f"board query p99 @{count:,} (during writes)", p99, "ms", 20.0, "of 20 ms")
+        else:
+            line(f"board query p99 @{count:,} (during writes)", p99, "ms", small_p99, "of small")
+        lag50, lag99, commands = view_lag(views, app, world.mediator, args.lag_seconds)
+        line(f"view lag p50 ({commands} commands, 4 writers)", lag50, "ms", None)
+        line(f"view lag p99 ({commands} commands, 4 writers)", lag99, "ms", 250, "of 250 ms")
+        return p50, p99
+    finally:
+        views.close()
+        app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=30, help="rounds of the 12 board queries")
+    parser.add_argument("--lag-seconds", type=float, default=10.0)
+    parser.add_argument("--page", type=int, default=2000, help="notifications per batch")
+    parser.add_argument("--seeders", type=int, default=2, help="processes that seed events")
+    parser.add_argument(
+        "--keep-schemas", metavar="PREFIX", help="seed into (or reuse) PREFIX_small, PREFIX_large"
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed, measure nothing")
+    args = parser.parse_args()
+    print(f"board benchmark: PostgreSQL, {args.small:,} then {args.events:,} events", flush=True)
+    small_p99: float | None = None
+    for label, target in (("small", args.small), ("large", args.events)):
+        args.target = target
+        keep = f"{args.keep_schemas}_{label}" if args.keep_schemas else None
+        with schema(keep) as url:
+            figures = measure(url, args, small_p99)
+        small_p99 = small_p99 if figures is None or small_p99 is not None else figures[1]
+
+
+if __name__ == "__main__":
+    main()
