@@ -17,6 +17,7 @@ from api.routes import (
     case_writes,
     health,
     reference,
+    stats,
     users,
     views,
 )
@@ -25,6 +26,7 @@ ROUTERS: list[APIRouter] = [
     health.router,
     case_writes.router,
     views.router,
+    stats.router,
     case_reads.router,
     reference.router,
     users.router,

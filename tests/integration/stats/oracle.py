@@ -164,7 +164,9 @@ def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
         if c.follow_ups[-1].fulfilment is Fulfilment.FULFILLED  # the last recorded
     ]
     days = sorted(
-        Fraction((c.resolved.resolved_at - c.received_at) // timedelta(microseconds=1), 86_400_000_000)
+        Fraction(
+            (c.resolved.resolved_at - c.received_at) // timedelta(microseconds=1), 86_400_000_000
+        )
         for c in resolutions
         if c.resolved
     )
@@ -175,7 +177,11 @@ def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
         rank = -(-n * 9 // 10)  # nearest rank: ceil(0.9 n)
         p90 = float(days[rank - 1])
     amount = sum(
-        (c.resolved.agreement.amount or Decimal(0) for c in agreements if c.resolved and c.resolved.agreement),
+        (
+            c.resolved.agreement.amount or Decimal(0)
+            for c in agreements
+            if c.resolved and c.resolved.agreement
+        ),
         Decimal(0),
     )
     backlog = bucket.backlog
@@ -183,7 +189,9 @@ def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
     written = [
         c
         for c in agreements
-        if c.resolved and c.resolved.agreement and c.resolved.agreement.form is AgreementForm.WRITTEN
+        if c.resolved
+        and c.resolved.agreement
+        and c.resolved.agreement.form is AgreementForm.WRITTEN
     ]
     return {
         "received": bucket.received,

@@ -53,7 +53,9 @@ def make_district(app: Tongjie) -> District:
     world = make_world(app)
     root = Actor(id="setup", login="setup", role=Role.ADMIN)
     app.reference.add_mediator(code="m3", name="王调解", organisation="room-1", actor=root)
-    wang = app.users.authenticate(app.users.add(login="wang", role=Role.MEDIATOR, mediator="m3").token)
+    wang = app.users.authenticate(
+        app.users.add(login="wang", role=Role.MEDIATOR, mediator="m3").token
+    )
     mediators = {"m1": world.mediator, "m2": world.other_mediator, "m3": wang}
     return District(world, mediators)
 
@@ -66,9 +68,15 @@ def _edge_times() -> st.SearchStrategy[datetime]:
         + [datetime(2025, 1, 1).date() - timedelta(days=1)]
     )
     nudge = st.sampled_from(
-        [timedelta(0), timedelta(microseconds=-1), timedelta(microseconds=1), timedelta(seconds=-1),
-         timedelta(minutes=59), timedelta(hours=-8)]
-    )  # fmt: skip
+        [
+            timedelta(0),
+            timedelta(microseconds=-1),
+            timedelta(microseconds=1),
+            timedelta(seconds=-1),
+            timedelta(minutes=59),
+            timedelta(hours=-8),
+        ]
+    )
     return st.builds(
         lambda d, n: datetime(d.year, d.month, d.day, tzinfo=UTC) + SHANGHAI_MIDNIGHT + n,
         st.one_of(day, month_end),
@@ -149,9 +157,19 @@ class Clerk:
         cases, at = self.app.cases, self.at(clock)
         if action == "route":
             organisation, mediator = self.draw(st.sampled_from(ASSIGNMENTS))
-            due = self.draw(st.one_of(st.none(), st.integers(0, 50 * 24).map(lambda h: clock + timedelta(hours=h))))
-            cases.route(case_id, actor=self.world.supervisor, organisation=organisation,
-                        mediator=mediator, routed_at=at, due_at=due)  # fmt: skip
+            due = self.draw(
+                st.one_of(
+                    st.none(), st.integers(0, 50 * 24).map(lambda h: clock + timedelta(hours=h))
+                )
+            )
+            cases.route(
+                case_id,
+                actor=self.world.supervisor,
+                organisation=organisation,
+                mediator=mediator,
+                routed_at=at,
+                due_at=due,
+            )
         elif action == "risk":  # assessed at any time since receipt: not always the latest
             level = self.draw(st.sampled_from(list(RiskLevel)))
             when = self.at(self.between(case.received_at, clock))
@@ -169,19 +187,34 @@ class Clerk:
             )
             if "category" in changes:
                 changes["subcategory"] = None
-            cases.correct_registration(case_id, actor=either, reason="更正", changes=changes, corrected_at=at)
+            cases.correct_registration(
+                case_id, actor=either, reason="更正", changes=changes, corrected_at=at
+            )
         elif action == "withdraw":
             cases.resolve(case_id, actor=either, outcome=Outcome.WITHDRAWN, resolved_at=at)
         elif action == "session":
             assert assigned is not None
-            cases.log_session(case_id, actor=assigned, method=Method.IN_PERSON, attendees=["双方"],
-                              notes="调解", held_at=at)  # fmt: skip
+            cases.log_session(
+                case_id,
+                actor=assigned,
+                method=Method.IN_PERSON,
+                attendees=["双方"],
+                notes="调解",
+                held_at=at,
+            )
         elif action == "extend":
-            assert case.due_at is not None and case.original_due_at is not None
+            assert case.due_at is not None
+            assert case.original_due_at is not None
             room = case.original_due_at + timedelta(days=30) - case.due_at
             new_due = case.due_at + room * self.draw(st.sampled_from([0, 0.5, 1]))
-            cases.extend_deadline(case_id, actor=either, new_due_at=new_due, reason="延期",
-                                  parties_consent=True, extended_at=at)  # fmt: skip
+            cases.extend_deadline(
+                case_id,
+                actor=either,
+                new_due_at=new_due,
+                reason="延期",
+                parties_consent=True,
+                extended_at=at,
+            )
         elif action == "resolve":
             self.resolve(case_id, assigned, at)
         elif action == "follow_up":
@@ -199,13 +232,25 @@ class Clerk:
     def resolve(self, case_id: UUID, mediator: Actor | None, at: datetime) -> None:
         assert mediator is not None
         if self.draw(st.booleans()):
-            amount = self.draw(st.one_of(st.none(), st.integers(0, 10**7).map(lambda c: Decimal(c) / 100)))
+            amount = self.draw(
+                st.one_of(st.none(), st.integers(0, 10**7).map(lambda c: Decimal(c) / 100))
+            )
             form = self.draw(st.sampled_from(list(AgreementForm)))
-            self.app.cases.resolve(case_id, actor=mediator, outcome=Outcome.AGREEMENT, resolved_at=at,
-                                   agreement=Agreement(form, "按期付款", amount))  # fmt: skip
+            self.app.cases.resolve(
+                case_id,
+                actor=mediator,
+                outcome=Outcome.AGREEMENT,
+                resolved_at=at,
+                agreement=Agreement(form, "按期付款", amount),
+            )
         else:
-            self.app.cases.resolve(case_id, actor=mediator, outcome=Outcome.NO_AGREEMENT,
-                                   resolved_at=at, referral=Referral.LITIGATION)  # fmt: skip
+            self.app.cases.resolve(
+                case_id,
+                actor=mediator,
+                outcome=Outcome.NO_AGREEMENT,
+                resolved_at=at,
+                referral=Referral.LITIGATION,
+            )
 
     def judicial(self, case_id: UUID, mediator: Actor | None, clock: datetime) -> bool:
         assert mediator is not None
@@ -218,13 +263,19 @@ class Clerk:
         if case.judicial_applied_at is None:
             applied = min(clock, case.resolved_at + timedelta(days=30))
             self.app.cases.record_judicial_confirmation(
-                case_id, actor=mediator, applied_at=self.at(applied), ruling=ruling,
+                case_id,
+                actor=mediator,
+                applied_at=self.at(applied),
+                ruling=ruling,
                 ruled_at=self.at(clock) if ruling else None,
-            )  # fmt: skip
+            )
             return True
         if ruling is None:
             return False
         self.app.cases.record_judicial_confirmation(
-            case_id, actor=mediator, ruling=ruling, ruled_at=self.at(max(clock, case.judicial_applied_at))
+            case_id,
+            actor=mediator,
+            ruling=ruling,
+            ruled_at=self.at(max(clock, case.judicial_applied_at)),
         )
         return True

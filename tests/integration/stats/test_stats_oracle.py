@@ -25,9 +25,9 @@ VALUES: dict[str, list[str]] = {
 }
 OFFSETS = st.sampled_from([UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-7))])
 
-filters = st.dictionaries(
-    st.sampled_from(sorted(VALUES)), st.integers(0, 2), max_size=2
-).map(lambda picks: {d: VALUES[d][i % len(VALUES[d])] for d, i in picks.items()})
+filters = st.dictionaries(st.sampled_from(sorted(VALUES)), st.integers(0, 2), max_size=2).map(
+    lambda picks: {d: VALUES[d][i % len(VALUES[d])] for d, i in picks.items()}
+)
 
 
 @st.composite
@@ -89,13 +89,20 @@ def test_every_figure_equals_the_oracle(
         now = data.draw(clocks(cases), label="now")
         for chosen in ({}, data.draw(filters, label="filters")):
             for by in BYS:
-                want = oracle(cases, start=start, end=end, now=now, zone=zone, filters=chosen, by=by)
+                want = oracle(
+                    cases, start=start, end=end, now=now, zone=zone, filters=chosen, by=by
+                )
                 got = _answer(rig, by, start, end, chosen, now)
                 assert got == want, (by, chosen, start, end, now)
 
 
 def _answer(
-    rig: StatsRig, by: str | None, start: datetime, end: datetime, chosen: dict[str, str], now: datetime
+    rig: StatsRig,
+    by: str | None,
+    start: datetime,
+    end: datetime,
+    chosen: dict[str, str],
+    now: datetime,
 ) -> dict[str | None, dict[str, Any]]:
     query = rig.query
     if by is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -34,33 +34,58 @@ def received(app: Tongjie, district: District, at: datetime = T0, **changes: Any
     ).id
 
 
-def route(app: Tongjie, district: District, case_id: UUID, mediator: str, at: datetime, **kw: Any) -> None:
+def route(
+    app: Tongjie, district: District, case_id: UUID, mediator: str, at: datetime, **kw: Any
+) -> None:
     organisation = "centre-2" if mediator == "m2" else "room-1"
-    app.cases.route(case_id, actor=district.world.supervisor, organisation=organisation,
-                    mediator=mediator, routed_at=at, **kw)  # fmt: skip
+    app.cases.route(
+        case_id,
+        actor=district.world.supervisor,
+        organisation=organisation,
+        mediator=mediator,
+        routed_at=at,
+        **kw,
+    )
 
 
 def agree(
-    app: Tongjie, district: District, case_id: UUID, mediator: str, at: datetime,
+    app: Tongjie,
+    district: District,
+    case_id: UUID,
+    mediator: str,
+    at: datetime,
     amount: str | None = "100.00",
-) -> None:  # fmt: skip
+) -> None:
     actor = district.mediators[mediator]
-    app.cases.log_session(case_id, actor=actor, method=Method.PHONE, attendees=["甲"], notes="调解",
-                          held_at=at)  # fmt: skip
-    agreement = Agreement(AgreementForm.WRITTEN, "付款", None if amount is None else Decimal(amount))
-    app.cases.resolve(case_id, actor=actor, outcome=Outcome.AGREEMENT, resolved_at=at,
-                      agreement=agreement)  # fmt: skip
+    app.cases.log_session(
+        case_id, actor=actor, method=Method.PHONE, attendees=["甲"], notes="调解", held_at=at
+    )
+    agreement = Agreement(
+        AgreementForm.WRITTEN, "付款", None if amount is None else Decimal(amount)
+    )
+    app.cases.resolve(
+        case_id, actor=actor, outcome=Outcome.AGREEMENT, resolved_at=at, agreement=agreement
+    )
 
 
-def rows(rig: StatsRig, by: str, period: tuple[datetime, datetime] = YEAR, now: datetime | None = None,
-         **filters: str) -> dict[str | None, dict[str, Any]]:  # fmt: skip
+def rows(
+    rig: StatsRig,
+    by: str,
+    period: tuple[datetime, datetime] = YEAR,
+    now: datetime | None = None,
+    **filters: str,
+) -> dict[str | None, dict[str, Any]]:
     rig.catch_up()
     answer = rig.query.by(by, *period, Filters(**filters), now)
     return {row.key: row.figures for row in answer.rows}
 
 
-def summary(rig: StatsRig, period: tuple[datetime, datetime] = YEAR, now: datetime | None = None,
-            **filters: str) -> dict[str, Any]:  # fmt: skip
+def summary(
+    rig: StatsRig,
+    period: tuple[datetime, datetime] = YEAR,
+    now: datetime | None = None,
+    **filters: str,
+) -> dict[str, Any]:
     rig.catch_up()
     return rig.query.summary(*period, Filters(**filters), now).rows[0].figures
 
@@ -71,9 +96,12 @@ def test_a_correction_moves_the_case_to_its_corrected_category_and_street(
     case_id = received(tongjie, district, category=Category.FAMILY, street=STREET)
     assert set(rows(rig, "category")) == {"family"}
     tongjie.cases.correct_registration(
-        case_id, actor=district.world.mediator, reason="登记错误", corrected_at=T0,
+        case_id,
+        actor=district.world.mediator,
+        reason="登记错误",
+        corrected_at=T0,
         changes={"category": Category.COMMERCIAL, "subcategory": None, "street": OTHER_STREET},
-    )  # fmt: skip
+    )
     route(tongjie, district, case_id, "m1", T0)
     agree(tongjie, district, case_id, "m1", T0 + timedelta(days=2))
     by_category = rows(rig, "category")
@@ -134,12 +162,22 @@ def test_the_latest_follow_up_and_risk_are_the_last_recorded_as_the_case_has_the
     agree(tongjie, district, case_id, "m1", T0 + timedelta(days=1))
     zhang = district.mediators["m1"]
     for days, fulfilment in ((10, Fulfilment.FULFILLED), (5, Fulfilment.UNFULFILLED)):
-        tongjie.cases.record_follow_up(case_id, actor=zhang, fulfilment=fulfilment, satisfaction=4,
-                                       visited_at=T0 + timedelta(days=days))  # fmt: skip
+        tongjie.cases.record_follow_up(
+            case_id,
+            actor=zhang,
+            fulfilment=fulfilment,
+            satisfaction=4,
+            visited_at=T0 + timedelta(days=days),
+        )
     risky = received(tongjie, district)
     for days, level in ((2, RiskLevel.RED), (1, RiskLevel.YELLOW)):
-        tongjie.cases.assess_risk(risky, actor=district.world.supervisor, level=level,
-                                  reason="研判", assessed_at=T0 + timedelta(days=days))  # fmt: skip
+        tongjie.cases.assess_risk(
+            risky,
+            actor=district.world.supervisor,
+            level=level,
+            reason="研判",
+            assessed_at=T0 + timedelta(days=days),
+        )
     figures = summary(rig)
     assert (figures["follow_up_rate"], figures["fulfilment_rate"]) == (1.0, 0.0)
     assert (figures["escalated_red"], figures["escalated_yellow"]) == (0, 1)
@@ -165,7 +203,11 @@ def test_the_backlog_is_as_of_now_over_all_cases_with_the_other_filters(
     tongjie: Tongjie, district: District, rig: StatsRig
 ) -> None:
     now = datetime(2025, 6, 1, 12, tzinfo=BEIJING)
-    due = {"late": now - timedelta(hours=1), "soon": now + timedelta(hours=71), "later": now + timedelta(hours=73)}
+    due = {
+        "late": now - timedelta(hours=1),
+        "soon": now + timedelta(hours=71),
+        "later": now + timedelta(hours=73),
+    }
     for name, due_at in due.items():
         case_id = received(tongjie, district, at=datetime(2024, 5, 1, tzinfo=BEIJING))
         route(tongjie, district, case_id, "m1", datetime(2024, 5, 2, tzinfo=BEIJING), due_at=due_at)
@@ -173,10 +215,21 @@ def test_the_backlog_is_as_of_now_over_all_cases_with_the_other_filters(
     other_street = received(tongjie, district, street=OTHER_STREET)
     failed = received(tongjie, district)
     route(tongjie, district, failed, "m2", T0)
-    tongjie.cases.log_session(failed, actor=district.mediators["m2"], method=Method.VIDEO,
-                              attendees=["乙"], notes="调解", held_at=T0)  # fmt: skip
-    tongjie.cases.resolve(failed, actor=district.mediators["m2"], outcome=Outcome.NO_AGREEMENT,
-                          resolved_at=T0 + timedelta(days=3), referral=Referral.LITIGATION)  # fmt: skip
+    tongjie.cases.log_session(
+        failed,
+        actor=district.mediators["m2"],
+        method=Method.VIDEO,
+        attendees=["乙"],
+        notes="调解",
+        held_at=T0,
+    )
+    tongjie.cases.resolve(
+        failed,
+        actor=district.mediators["m2"],
+        outcome=Outcome.NO_AGREEMENT,
+        resolved_at=T0 + timedelta(days=3),
+        referral=Referral.LITIGATION,
+    )
     year = summary(rig, now=now)  # the three routed cases were received in 2024: still counted
     assert (year["open"], year["overdue"], year["due_soon"]) == (4, 1, 1)
     assert (year["received"], year["no_agreement"], year["settlement_rate"]) == (2, 1, 0.0)

@@ -44,13 +44,23 @@ def load_report_year(app: Tongjie, district: District) -> None:
         actor = district.mediators[mediator]
         case.route(organisation=organisation, mediator=mediator, actor=boss, routed_at=at)
         held = at + timedelta(hours=rng.randrange(1, 48))
-        case.log_session(method=Method.IN_PERSON, attendees=["双方"], notes="调解", actor=actor, held_at=held)
+        case.log_session(
+            method=Method.IN_PERSON, attendees=["双方"], notes="调解", actor=actor, held_at=held
+        )
         if index in failures:
-            case.resolve(outcome=Outcome.NO_AGREEMENT, actor=actor, resolved_at=held,
-                         referral=Referral.LITIGATION)  # fmt: skip
+            case.resolve(
+                outcome=Outcome.NO_AGREEMENT,
+                actor=actor,
+                resolved_at=held,
+                referral=Referral.LITIGATION,
+            )
         else:
-            agreement = Agreement(AgreementForm.WRITTEN, "履行", Decimal(rng.randrange(100, 10**6)) / 100)
-            case.resolve(outcome=Outcome.AGREEMENT, actor=actor, resolved_at=held, agreement=agreement)
+            agreement = Agreement(
+                AgreementForm.WRITTEN, "履行", Decimal(rng.randrange(100, 10**6)) / 100
+            )
+            case.resolve(
+                outcome=Outcome.AGREEMENT, actor=actor, resolved_at=held, agreement=agreement
+            )
         batch.append(case)
         if len(batch) == 500:
             app.store.save(*batch)
@@ -73,7 +83,9 @@ def test_the_reports_success_rate_is_7498_of_7514_shown_as_99_79_percent(
     cases = stories(tongjie)
     for by in (None, "street", "mediator", "month"):
         want = oracle(cases, start=JANUARY, end=OCTOBER, now=OCTOBER, zone=rig.settings.zone, by=by)
-        got = rig.query.summary(JANUARY, OCTOBER, Filters(), OCTOBER) if by is None else rig.query.by(
-            by, JANUARY, OCTOBER, Filters(), OCTOBER
+        got = (
+            rig.query.summary(JANUARY, OCTOBER, Filters(), OCTOBER)
+            if by is None
+            else rig.query.by(by, JANUARY, OCTOBER, Filters(), OCTOBER)
         )
         assert {row.key: row.figures for row in got.rows} == want
