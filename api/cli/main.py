@@ -11,6 +11,7 @@ from api.cli.cases import cases
 from api.cli.demo import demo
 from api.cli.reference import mediators, orgs
 from api.cli.serve import serve
+from api.cli.stats import stats
 from api.cli.users import users
 from api.cli.views import project, rebuild
 from domain.errors import DomainError
@@ -27,6 +28,7 @@ app.command()(serve)
 app.command()(demo)
 app.command()(project)
 app.command()(rebuild)
+app.command()(stats)
 app.add_typer(users, name="users")
 app.add_typer(orgs, name="orgs")
 app.add_typer(mediators, name="mediators")

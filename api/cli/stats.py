@@ -1,0 +1,143 @@
+"""`tongjie stats`: the bureau's figures as a table (or CSV), the same as `/api/v1/stats`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.bootstrap import build_views
+from api.cli.context import fail, opened, settings
+from api.problems import InvalidFieldsError
+from api.schemas.stats import Dimension
+from api.schemas.views import moment
+from api.stats_format import rows_csv
+from domain.values import Category, Channel
+from projections.engine.catalog import PositionMovedError
+from projections.stats.figures import FORMULAS, display_days, display_rate
+from projections.stats.periods import period
+from projections.stats.query import VIEW, StatsAnswer
+from projections.stats.read import Filters
+from projections.wiring import Views
+
+Show = Callable[[Any], str]
+PERIOD = "a date (midnight in the bureau's time zone) or a time with offset"
+TABLES: tuple[tuple[str, tuple[tuple[str, str, Show], ...]], ...] = (
+    (
+        "in the period",
+        (
+            ("received", "received", str),
+            ("resolved", "resolved", str),
+            ("agreements", "agreements", str),
+            ("no_agreement", "no agreement", str),
+            ("withdrawn", "withdrawn", str),
+            ("success_rate", "success rate", display_rate),
+            ("settlement_rate", "settlement rate", display_rate),
+            ("days_to_resolve_median", "days (median)", display_days),
+            ("days_to_resolve_p90", "days (p90)", display_days),
+            ("agreement_amount", "agreed amount", str),
+        ),
+    ),
+    (
+        "now, and after the agreements of the period",
+        (
+            ("open", "open", str),
+            ("overdue", "overdue", str),
+            ("due_soon", "due ≤ 72 h", str),
+            ("escalated_yellow", "yellow", str),
+            ("escalated_orange", "orange", str),
+            ("escalated_red", "red", str),
+            ("follow_up_rate", "follow-up rate", display_rate),
+            ("fulfilment_rate", "fulfilment rate", display_rate),
+            ("judicial_confirmations_applied", "judicial applied", str),
+            ("judicial_confirmations_confirmed", "confirmed", str),
+        ),
+    ),
+)
+
+
+@contextmanager
+def _views() -> Iterator[Views]:
+    with opened() as app:
+        views = build_views(settings(), app)
+        try:
+            yield views
+        finally:
+            views.close()
+
+
+def _bound(field: str, text: str | None) -> datetime | None:
+    try:
+        return moment(field, text, settings().zone)
+    except InvalidFieldsError as error:
+        fail(f"--{field}: {error.message}")
+
+
+def stats(
+    from_: Annotated[
+        str | None, typer.Option("--from", help=f"{PERIOD}; default 1 January")
+    ] = None,
+    to: Annotated[str | None, typer.Option(help=f"{PERIOD}, exclusive; default now")] = None,
+    by: Annotated[Dimension | None, typer.Option(help="one row per value of this")] = None,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="CSV (UTF-8 with BOM) instead of tables")
+    ] = False,
+    category: Annotated[Category | None, typer.Option()] = None,
+    street: Annotated[str | None, typer.Option()] = None,
+    organisation: Annotated[str | None, typer.Option(help="an organisation's code")] = None,
+    mediator: Annotated[str | None, typer.Option(help="a mediator's code")] = None,
+    channel: Annotated[Channel | None, typer.Option()] = None,
+) -> None:
+    """The figures of [from, to) in the bureau's time zone (default: this year to date).
+
+    The backlog (open, overdue, due soon, escalations) is as of now, whatever the period.
+    Applies the events the statistics have not seen yet first.
+    """
+    zone = settings().zone
+    start, end = period(_bound("from", from_), _bound("to", to), datetime.now(UTC), zone)
+    filters = Filters(
+        category=category.value if category else None,
+        street=street,
+        channel=channel.value if channel else None,
+        organisation=organisation,
+        mediator=mediator,
+    )
+    with _views() as views:
+        with suppress(PositionMovedError):  # a worker elsewhere keeps them current meanwhile
+            views.engine.catch_up(VIEW)
+        if by is None:
+            answer = views.stats.summary(start, end, filters)
+        else:
+            answer = views.stats.by(by.value, start, end, filters)
+    if csv:
+        sys.stdout.buffer.write(rows_csv(answer.rows, by.value if by else None))
+        sys.stdout.flush()
+        return
+    _print(answer, by.value if by else None)
+
+
+def _print(answer: StatsAnswer, by: str | None) -> None:
+    zone = settings().zone
+    console = Console()
+    start, end = (t.astimezone(zone).isoformat() for t in (answer.start, answer.end))
+    console.print(
+        f"[bold]Statistics[/bold] {start} → {end} (exclusive), position {answer.position}"
+    )
+    for title, columns in TABLES:
+        table = Table(title=title, title_justify="left")
+        if by is not None:
+            table.add_column(by, overflow="fold")
+        for _, header, _ in columns:
+            table.add_column(header, justify="right", overflow="fold")
+        for row in answer.rows:
+            values = [show(row.figures[name]) for name, _, show in columns]
+            table.add_row(*([row.key or "—"] if by is not None else []), *values)
+        console.print(table)
+    notes = "; ".join(f"{name.replace('_', ' ')} = {formula}" for name, formula in FORMULAS.items())
+    console.print(f"[dim]{notes}. Percentages rounded half up.[/dim]")
