@@ -165,6 +165,7 @@ def seed(app: Tongjie, events: int, rng: random.Random, prefix: str, chunk: int 
     receiver = Actor(id="user-m0", login="m0", role=Role.MEDIATOR, mediator="m0")
     written = 0
     serial = 0
+    chunk = max(20, min(chunk, events // 6))  # about 6 events a case: do not overshoot much
     while written < events:
         cases, lives = [], []
         for _ in range(chunk):

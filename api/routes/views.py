@@ -49,6 +49,15 @@ MinPosition = Annotated[
         "e.g. the X-Position of your write; 504 if it has not",
     ),
 ]
+SSE_EVENT = {
+    "type": "object",
+    "description": 'each event: `event: update`, `data: {"position": n}`',
+    "properties": {
+        "event": {"type": "string", "enum": ["update"]},
+        "data": {"type": "string", "examples": ['{"position": 1234}']},
+    },
+    "required": ["event", "data"],
+}
 POSITION_HEADER = {
     "X-Position": {
         "description": "the store position the view has applied",
@@ -142,7 +151,7 @@ def board(
 @router.get(
     "/projections",
     response_model=ProjectionsOut,
-    responses={200: {"headers": POSITION_HEADER}},
+    responses={200: {"headers": POSITION_HEADER}, **responses()},
     summary="Where each view stands: position, the store's head, lag in events and seconds",
 )
 def projections(actor: StatusReader, views: ViewsDep) -> Response:
@@ -167,7 +176,10 @@ def projections(actor: StatusReader, views: ViewsDep) -> Response:
 @router.get(
     "/events/stream",
     response_class=EventSourceResponse,
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+    responses={
+        200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}},
+        **responses(),
+    },
     summary='Server-Sent Events: `event: update` with `data: {"position": n}` as views advance',
 )
 async def stream(actor: Auditing, views: ViewsDep) -> EventSourceResponse:
