@@ -57,7 +57,11 @@ class CaseReads:
     def at_version(self, case_id: UUID, version: int) -> CaseDetails:
         if version < 1:
             raise InvalidValueError("version", "must be 1 or more")
-        events = [e for e in self._events(case_id) if e.originator_version <= version]
+        events = self._events(case_id)
+        if version > events[-1].originator_version:
+            latest = events[-1].originator_version
+            raise InvalidValueError("version", f"the case has {latest} versions")
+        events = [e for e in events if e.originator_version <= version]
         return self._fold(case_id, events, events[-1].timestamp)
 
     def as_of(self, case_id: UUID, moment: datetime) -> CaseDetails:
