@@ -82,7 +82,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     pytest.fail(f"the server did not answer /readyz in {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`tongjie serve` on a SQLite file that already holds the district's history."""
     _require_chromium()

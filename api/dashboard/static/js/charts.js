@@ -12,17 +12,13 @@ function textWidth(text) {
   return width;
 }
 
-function niceMax(value) {
-  if (value <= 0) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
-    if (step * magnitude >= value) return step * magnitude;
-  }
-  return 10 * magnitude;
-}
-
-function ticks(max, n = 4) {
-  return Array.from({ length: n + 1 }, (_, i) => (max * i) / n);
+/** A count axis: a whole, round step (1, 2 or 5 × 10^k) and the top tick at or above `max`. */
+function scale(max, steps = 4) {
+  const rough = Math.max(1, max / steps);
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough);
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  return { top, ticks: Array.from({ length: top / step + 1 }, (_, i) => i * step) };
 }
 
 function frame(label, height, ...children) {
@@ -57,9 +53,9 @@ export function barChart({ label, rows, series }) {
   const top = 22;
   const height = top + rows.length * group + 8;
   const span = WIDTH - labelWidth - 60;
-  const max = niceMax(Math.max(0, ...rows.flatMap((row) => row.values)));
-  const x = (value) => labelWidth + (value / max) * span;
-  const grid = ticks(max).map((value) =>
+  const axis = scale(Math.max(0, ...rows.flatMap((row) => row.values)));
+  const x = (value) => labelWidth + (value / axis.top) * span;
+  const grid = axis.ticks.map((value) =>
     svg(
       "g",
       { class: "tick" },
@@ -97,12 +93,12 @@ export function lineChart({ label, labels, series }) {
   const top = 16;
   const bottom = 28;
   const height = 240;
-  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  const axisScale = scale(Math.max(0, ...series.flatMap((s) => s.values)));
   const plotWidth = WIDTH - left - right;
   const step = labels.length > 1 ? plotWidth / (labels.length - 1) : 0;
   const x = (i) => left + (labels.length > 1 ? i * step : plotWidth / 2);
-  const y = (value) => top + (1 - value / max) * (height - top - bottom);
-  const grid = ticks(max).map((value) =>
+  const y = (value) => top + (1 - value / axisScale.top) * (height - top - bottom);
+  const grid = axisScale.ticks.map((value) =>
     svg(
       "g",
       { class: "tick" },

@@ -24,7 +24,7 @@ export function showFilters(form, filters, names) {
   options(form.elements.organisation, [...all, ...organisations], filters.organisation);
   form.elements.from.value = filters.from;
   form.elements.to.value = filters.to;
-  for (const label of form.querySelectorAll(".custom")) label.hidden = filters.period !== "custom";
+  for (const field of form.querySelectorAll(".custom")) field.hidden = filters.period !== "custom";
 }
 
 /** The filters the form shows now. */

@@ -23,6 +23,7 @@ const state = {
   lastAnnounced: 0,
   caseShown: null,
   connection: "",
+  position: null,
 };
 
 function caseId() {
@@ -61,12 +62,14 @@ async function draw(minPosition, live) {
     await renderCase($("case-page"), {
       api: state.api, id, names: state.names, backHref: `${filtersQuery(state.filters) || "?"}#/`, focus,
     });
+    state.position = null; // a case is read from the store itself, not from a view
     showFreshness($("freshness"), { projections: null, position: minPosition ?? null });
     return;
   }
   const returning = state.caseShown !== null;
   state.caseShown = null;
   const result = await loadOverview({ api: state.api, filters: state.filters, names: state.names, minPosition });
+  state.position = result.position;
   showFreshness($("freshness"), result);
   announce(result.summary, live);
   if (returning) $("main").focus();
@@ -103,6 +106,8 @@ function onStreamEvent(event) {
   } catch {
     position = null;
   }
+  // The stream's first event says where the views are: nothing new if the page has it already.
+  if (position !== null && state.position !== null && position <= state.position) return;
   refresh(position, true);
 }
 
@@ -130,6 +135,7 @@ function signOut() {
   state.stopStream?.();
   state.stopStream = null;
   state.api = null;
+  state.position = null;
   for (const id of ["figures", "by-category", "by-street", "trend", "workload", "overdue-list", "escalated-list", "case-page"]) {
     $(id).replaceChildren();
   }

@@ -11,6 +11,7 @@ import { renderWorkload } from "./workload.js";
 const LIST_LIMIT = 20;
 const CATEGORIES = ["family", "commercial", "property_management"];
 const LEVELS = ["red", "orange", "yellow"];
+const ESCALATED_LIMIT = 200; // sorted here by level, so read well past the twenty shown
 
 function part(id) {
   return document.getElementById(id);
@@ -33,19 +34,15 @@ function unavailable(container, error) {
   replace(container, h("p", { class: "note", text: t("unavailable", { status: error?.status ?? "?" }) }));
 }
 
-/**
- * Open cases whose latest risk level is red, orange or yellow, the most severe first: one board
- * query per level (`risk_level=`), rows kept only if they say so themselves.
- */
+/** Open cases whose latest risk level is yellow, orange or red; the most severe first. */
 async function escalatedCases(api, board) {
-  const answers = await Promise.all(LEVELS.map((level) => api.get("cases", { ...board, risk_level: level })));
-  const items = answers.flatMap((answer, i) =>
-    itemsOf(answer.body).filter((row) => row.risk_level === LEVELS[i] && row.status !== "resolved"),
-  );
-  return {
-    body: { items: items.slice(0, LIST_LIMIT), next_cursor: answers.some((a) => a.body.next_cursor) || items.length > LIST_LIMIT },
-    position: answers.every((a) => a.position !== null) ? Math.min(...answers.map((a) => a.position)) : null,
-  };
+  const answer = await api.get("cases", { ...board, escalated: "true", limit: ESCALATED_LIMIT });
+  const items = itemsOf(answer.body)
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => LEVELS.indexOf(a.row.risk_level) - LEVELS.indexOf(b.row.risk_level) || a.i - b.i)
+    .map(({ row }) => row);
+  const more = Boolean(answer.body.next_cursor) || items.length > LIST_LIMIT;
+  return { ...answer, body: { items: items.slice(0, LIST_LIMIT), next_cursor: more } };
 }
 
 /** Answers of one refresh; each may be {error}. A 401 anywhere is thrown to sign out. */

@@ -27,6 +27,7 @@ export function renderWorkload(container, { rows, names }) {
         })
       : null;
   const mediator = (row) => {
+    if (row.key === null || row.key === "") return t("notRouted");
     const info = names.mediators.get(row.key);
     return info ? `${info.name}（${row.key}）` : row.key;
   };
