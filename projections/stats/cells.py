@@ -14,7 +14,6 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from decimal import Decimal
 from functools import lru_cache
 from itertools import repeat
 
@@ -29,7 +28,6 @@ MONTH, DAY, OPEN = "m", "d", "o"
 """Grains: a month (bucket = year * 12 + month - 1), a day (bucket = ordinal), the backlog."""
 
 MINUTE_US = 60_000_000
-ZERO = Decimal(0)
 
 CellKey = tuple[str, str, int, str]
 """(dimension, grain, bucket, value)."""
@@ -75,7 +73,7 @@ class Cell:
     """A stored cell: counters, agreed amount, and its durations packed (see `pack`)."""
 
     counts: list[int] = field(default_factory=lambda: [0] * len(COUNTERS))
-    amount: Decimal = Decimal(0)
+    amount: int = 0
     durations: bytes = b""
 
     def is_empty(self) -> bool:
@@ -89,7 +87,7 @@ class Change:
 
     def __init__(self) -> None:
         self.counts = [0] * len(COUNTERS)
-        self.amount = ZERO
+        self.amount = 0
         self.durations: dict[int, int] = {}
         """How many of each duration to add (positive) or remove (negative)."""
 

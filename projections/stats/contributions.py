@@ -10,12 +10,10 @@ correction moves the case's figures to its corrected category or street.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from projections.stats.facts import CaseFacts
 from projections.stats.figures import COUNTERS
 
-ZERO = Decimal(0)
 RECEIVED, RESOLUTION, BACKLOG = "received", "resolution", "backlog"
 _INDEX = {name: i for i, name in enumerate(COUNTERS)}
 
@@ -27,7 +25,8 @@ class Contribution:
     """The business time it counts at; None for the backlog, which counts as of now."""
     keys: tuple[str, ...]
     counts: tuple[int, ...]
-    amount: Decimal = ZERO
+    amount: int = 0
+    """Cents (fen)."""
     duration_us: int | None = None
 
 
@@ -69,7 +68,7 @@ def contributions(facts: CaseFacts | None) -> tuple[Contribution, ...]:
         facts.resolved_us,
         keys,
         _counts(*names),
-        facts.amount if agreement and facts.amount is not None else ZERO,
+        facts.amount_cents if agreement and facts.amount_cents is not None else 0,
         facts.resolved_us - facts.received_us,
     )
     return received, resolution

@@ -19,6 +19,7 @@ from eventsourcing.utils import get_topic
 from domain.case import Case
 from projections.engine.values import unwrap
 from projections.engine.view import ViewEvent
+from projections.stats.figures import cents
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_US = timedelta(microseconds=1)
@@ -51,7 +52,8 @@ class CaseFacts:
     received_us: int
     resolved_us: int | None = None
     outcome: str | None = None
-    amount: Decimal | None = None
+    amount_cents: int | None = None
+    """The agreed amount, in cents (fen)."""
     followed_up: bool = False
     fulfilled: bool = False
     judicial_applied: bool = False
@@ -69,7 +71,7 @@ class CaseFacts:
     def clone(self) -> CaseFacts:
         return CaseFacts(
             self.case_id, self.category, self.street, self.channel, self.organisation,
-            self.mediator, self.received_us, self.resolved_us, self.outcome, self.amount,
+            self.mediator, self.received_us, self.resolved_us, self.outcome, self.amount_cents,
             self.followed_up, self.fulfilled, self.judicial_applied, self.judicial_confirmed,
             self.risk, self.due_us, self.events,
         )  # fmt: skip
@@ -116,7 +118,7 @@ def _resolved(facts: CaseFacts, data: dict[str, Any]) -> None:
     amount = None if agreement is None else agreement.get("amount")
     facts.resolved_us = micros(data["resolved_at"])
     facts.outcome = unwrap(data["outcome"])
-    facts.amount = None if amount is None else Decimal(unwrap(amount))
+    facts.amount_cents = None if amount is None else cents(Decimal(unwrap(amount)))
 
 
 def _followed_up(facts: CaseFacts, data: dict[str, Any]) -> None:

@@ -72,7 +72,8 @@ class Tally:
     """The additive statistics of a set of cases: counts, agreed amount, durations (sorted)."""
 
     counts: tuple[int, ...]
-    amount: Decimal
+    amount: int
+    """In cents (fen): money has two decimals."""
     durations: tuple[int, ...]
     """resolved_at - received_at of each resolved case, in microseconds, ascending."""
 
@@ -80,7 +81,7 @@ class Tally:
         return self.counts[COUNTERS.index(name)]
 
 
-NOTHING = Tally(tuple(0 for _ in COUNTERS), Decimal(0), ())
+NOTHING = Tally(tuple(0 for _ in COUNTERS), 0, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +117,15 @@ def p90_days(durations: Sequence[int]) -> float | None:
     return durations[rank - 1] / DAY_US
 
 
-def money(amount: Decimal) -> str:
-    """`Decimal("1200")` -> `"1200.00"`: a decimal string, never a float."""
-    return str(amount.quantize(MONEY))
+def cents(amount: Decimal) -> int:
+    """An amount in cents (fen), as the statistics add it up: exact for money's two decimals."""
+    return int(amount.quantize(MONEY) * 100)
+
+
+def money(amount: int) -> str:
+    """Cents as a decimal string: 120000 -> `"1200.00"`, never a float."""
+    sign, value = ("-", -amount) if amount < 0 else ("", amount)
+    return f"{sign}{value // 100}.{value % 100:02d}"
 
 
 def figures(tally: Tally, backlog: Backlog) -> dict[str, Any]:

@@ -1,34 +1,26 @@
 """Reading the statistics: any period [from, to), filters, and one dimension to group by.
 
-Two ways to the same figures. When at most one of the case's dimensions is involved (as a
-filter or as the grouping), the cells answer: whole months and days from cells, the at most two
-partial days from the facts of their cases. With two dimensions or more (a street's figures
-per mediator, say), the facts of the cases received or resolved in the period answer, read
-through the time indexes. The backlog (open, escalations) is as of now over all cases; its
-deadlines (overdue, due soon) come from the open cases due before now + 72 hours.
+Two ways to the same figures, both summed by the database. When at most one of the case's
+dimensions is involved (as a filter or as the grouping), the cells answer: whole months and
+days from cells, the at most two partial days from the facts of their cases. With two
+dimensions or more (a street's figures per mediator, say), the facts of the cases received or
+resolved in the period answer, read through the time indexes. The backlog (open, escalations)
+is as of now over all cases; its deadlines (overdue, due soon) come from the open cases due
+before now + 72 hours.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
-from decimal import Decimal
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from projections.stats.cells import DAY, MONTH, OPEN, WHOLE, unpack
-from projections.stats.contributions import (
-    BACKLOG,
-    RECEIVED,
-    RESOLUTION,
-    Contribution,
-    contributions,
-)
 from projections.stats.facts import DIMENSIONS, NOBODY
 from projections.stats.figures import COUNTERS, Backlog, Tally, figures
 from projections.stats.periods import Range, local_date, month_index, month_label, plan
-from projections.stats.tables import FACTS, facts_of
+from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection
@@ -40,6 +32,35 @@ DUE_SOON_US = 72 * 3600 * 1_000_000
 """"Within 3 days" means 72 hours (api.md)."""
 
 Key = str | None
+Group = Callable[[Sequence[Any]], Key]
+"""The row's group key, from the grouping columns at the start of a result row."""
+
+
+def _when(condition: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+AGREED = "outcome = 'agreement'"
+RESOLUTION_SUMS: dict[str, str] = {
+    "resolved": "COUNT(*)",
+    "agreements": _when(AGREED),
+    "no_agreement": _when("outcome = 'no_agreement'"),
+    "withdrawn": _when("outcome = 'withdrawn'"),
+    "follow_up": _when(f"{AGREED} AND followed_up = 1"),
+    "fulfilled": _when(f"{AGREED} AND followed_up = 1 AND fulfilled = 1"),
+    "judicial_applied": _when(f"{AGREED} AND judicial_applied = 1"),
+    "judicial_confirmed": _when(f"{AGREED} AND judicial_applied = 1 AND judicial_confirmed = 1"),
+}
+"""The counters of resolutions, as sums over facts (the same as contributions.py, in SQL)."""
+AMOUNT_SUM = f"SUM(CASE WHEN {AGREED} THEN COALESCE(amount_cents, 0) ELSE 0 END)"
+BACKLOG_SUMS: dict[str, str] = {
+    "open": "COUNT(*)",
+    "escalated_yellow": _when("risk = 'yellow'"),
+    "escalated_orange": _when("risk = 'orange'"),
+    "escalated_red": _when("risk = 'red'"),
+}
+DEADLINE_SUMS = (_when("due_us < %s"), _when("due_us >= %s AND due_us < %s"))
+"""Overdue and due soon, given now, now and now + 72 h."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +91,33 @@ class Question:
 @dataclass(slots=True)
 class _Sum:
     counts: list[int] = field(default_factory=lambda: [0] * len(COUNTERS))
-    amount: Decimal = Decimal(0)
-    durations: list[Sequence[int]] = field(default_factory=list)
+    amount: int = 0
+    blobs: list[bytes] = field(default_factory=list)
+    durations: list[int] = field(default_factory=list)
     overdue: int = 0
     due_soon: int = 0
 
-    def add(self, counts: Iterable[int], amount: Decimal) -> None:
-        self.counts = [a + b for a, b in zip(self.counts, counts, strict=True)]
-        self.amount += amount
+    def add(self, names: Sequence[str], values: Sequence[Any]) -> None:
+        for name, value in zip(names, values, strict=True):
+            self.counts[_INDEX[name]] += int(value or 0)
 
     def figures(self) -> dict[str, Any]:
-        durations = tuple(sorted(chain.from_iterable(self.durations)))
-        tally = Tally(tuple(self.counts), self.amount, durations)
+        durations = unpack(b"".join(self.blobs)).tolist() + self.durations
+        durations.sort()
+        tally = Tally(tuple(self.counts), self.amount, tuple(durations))
         return figures(tally, Backlog(self.overdue, self.due_soon))
 
     def counted(self) -> bool:
-        received, resolved, open_ = (COUNTERS.index(n) for n in ("received", "resolved", "open"))
-        return bool(self.counts[received] or self.counts[resolved] or self.counts[open_])
+        return bool(self.counts[_RECEIVED] or self.counts[_RESOLVED] or self.counts[_OPEN])
 
 
-class _Groups:
+_INDEX = {name: i for i, name in enumerate(COUNTERS)}
+_RECEIVED, _RESOLVED, _OPEN = _INDEX["received"], _INDEX["resolved"], _INDEX["open"]
+
+
+class _Answer:
+    """The sums of each group, and how a row of each kind names its group."""
+
     def __init__(self, question: Question, zone: tzinfo) -> None:
         self.question = question
         self.zone = zone
@@ -102,29 +130,16 @@ class _Groups:
             found = self.sums[key] = _Sum()
         return found
 
-    def key_of(self, keys: Sequence[str], at_us: int | None) -> Key:
+    def facts_group(self, month_column: str | None) -> tuple[str, Group]:
+        """The grouping column of a facts query; `month_column` None: the backlog, now."""
         by = self.question.by
         if by is None:
-            return None
+            return "", lambda row: None
         if by == "month":
-            if at_us is None:
-                return self.now_month
-            return month_label(month_index(local_date(at_us, self.zone)))
-        value = keys[DIMENSIONS.index(by)]
-        return None if value == NOBODY else value
-
-    def add(self, contribution: Contribution) -> None:
-        group = self.get(self.key_of(contribution.keys, contribution.at_us))
-        group.add(contribution.counts, contribution.amount)
-        if contribution.duration_us is not None:
-            group.durations.append((contribution.duration_us,))
-
-    def deadline(self, keys: Sequence[str], due_us: int) -> None:
-        group = self.get(self.key_of(keys, None))
-        if due_us < self.question.now_us:
-            group.overdue += 1
-        elif due_us < self.question.now_us + DUE_SOON_US:
-            group.due_soon += 1
+            if month_column is None:
+                return "", lambda row: self.now_month
+            return month_column, lambda row: month_label(row[0])
+        return by, lambda row: None if row[0] == NOBODY else row[0]
 
 
 def read(
@@ -134,102 +149,187 @@ def read(
 
     The summary (by None) always answers its one group, under the key None.
     """
-    groups = _Groups(question, zone)
+    answer = _Answer(question, zone)
     involved = {d for d, _ in question.filters.items()}
     if question.by in DIMENSIONS:
         involved.add(question.by)
     if len(involved) <= 1:
-        _from_cells(conn, tables, question, groups, next(iter(involved), WHOLE))
+        _from_cells(conn, tables, answer, next(iter(involved), WHOLE))
     else:
-        _from_facts(conn, tables, question, groups)
+        period = ((question.start_us, question.end_us),)
+        _period_facts(conn, tables, answer, period)
+        _backlog_facts(conn, tables, answer)
     if question.by is None:
-        groups.get(None)
+        answer.get(None)
     return {
         key: group.figures()
-        for key, group in groups.sums.items()
+        for key, group in answer.sums.items()
         if question.by is None or group.counted()
     }
 
 
-def _from_cells(
-    conn: Connection, tables: Tables, question: Question, groups: _Groups, dimension: str
-) -> None:
-    pieces = plan(question.start_us, question.end_us, zone=groups.zone)
+# -- cells ------------------------------------------------------------------------------------
+
+
+def _from_cells(conn: Connection, tables: Tables, answer: _Answer, dimension: str) -> None:
+    question = answer.question
+    pieces = plan(question.start_us, question.end_us, zone=answer.zone)
     value = dict(question.filters.items()).get(dimension)
     ranges: list[tuple[str, Range]] = [(MONTH, r) for r in pieces.months]
     ranges += [(DAY, r) for r in pieces.days]
     ranges.append((OPEN, (0, 1)))
-    selects, params = [], []
-    columns = "grain, bucket, key, counts, amount, durations"
+    columns, group = _cell_group(answer, dimension)
+    cells, params = _cell_ranges(tables, dimension, value, ranges)
+    sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
+    grouped = f" GROUP BY {columns}" if columns else ""
+    select = f"{columns}, " if columns else ""
+    for row in conn.execute(f"SELECT {select}{sums} FROM ({cells}) c{grouped}", params):
+        width = len(row) - len(COUNTS) - 1
+        if row[width] is None:
+            continue  # no cell at all (the summary of nothing)
+        target = answer.get(group(row))
+        target.add(COUNTERS, row[width : width + len(COUNTS)])
+        target.amount += int(row[-1] or 0)
+    timed = [r for r in ranges if r[0] != OPEN]
+    if timed:
+        cells, params = _cell_ranges(tables, dimension, value, timed, resolved=True)
+        for row in conn.execute(f"SELECT {select}durations FROM ({cells}) c", params):
+            answer.get(group(row)).blobs.append(bytes(row[-1]))
+    if pieces.partial:
+        _period_facts(conn, tables, answer, pieces.partial)
+    _deadlines(conn, tables, answer)
+
+
+def _cell_group(answer: _Answer, dimension: str) -> tuple[str, Group]:
+    by = answer.question.by
+    if by is None:
+        return "", lambda row: None
+    if by == "month":
+        return "grain, bucket", lambda row: _cell_month(answer, row[0], row[1])
+    assert by == dimension
+    return "key", lambda row: None if row[0] == NOBODY else row[0]
+
+
+def _cell_month(answer: _Answer, grain: str, bucket: int) -> str:
+    if grain == OPEN:
+        return answer.now_month  # the backlog counts in the month of now
+    return month_label(bucket if grain == MONTH else month_index(date.fromordinal(bucket)))
+
+
+def _cell_ranges(
+    tables: Tables,
+    dimension: str,
+    value: str | None,
+    ranges: list[tuple[str, Range]],
+    *,
+    resolved: bool = False,
+) -> tuple[str, list[Any]]:
+    """The cells of one dimension in the given ranges of buckets, as one UNION ALL."""
+    columns = ", ".join(("grain", "bucket", "key", *COUNTS, "amount", "durations"))
+    selects: list[str] = []
+    params: list[Any] = []
     for grain, (first, last) in ranges:
         where = "dim = %s AND grain = %s AND bucket >= %s AND bucket < %s"
         params += [dimension, grain, first, last]
         if value is not None:
             where += " AND key = %s"
             params.append(value)
+        if resolved:
+            where += " AND n_resolved > 0"
         selects.append(f"SELECT {columns} FROM {tables.name('cells')} WHERE {where}")
-    for grain, bucket, key, counts, amount, durations in conn.execute(
-        " UNION ALL ".join(selects), params
-    ):
-        group = groups.get(_cell_group(groups, grain, bucket, dimension, key))
-        group.add(unpack(counts), Decimal(amount))
-        if durations:
-            group.durations.append(unpack(durations))
-    for first, last in pieces.partial:
-        _period_facts(conn, tables, question, groups, first, last)
-    _deadlines(conn, tables, question, groups, due_before=question.now_us + DUE_SOON_US)
+    return " UNION ALL ".join(selects), params
 
 
-def _cell_group(groups: _Groups, grain: str, bucket: int, dimension: str, key: str) -> Key:
-    by = groups.question.by
-    if by is None:
-        return None
-    if by == "month":
-        if grain == OPEN:
-            return groups.now_month
-        return month_label(bucket if grain == MONTH else month_index(date.fromordinal(bucket)))
-    assert by == dimension
-    return None if key == NOBODY else key
-
-
-def _from_facts(conn: Connection, tables: Tables, question: Question, groups: _Groups) -> None:
-    _period_facts(conn, tables, question, groups, question.start_us, question.end_us)
-    for facts in _select(conn, tables, question.filters, "resolved_us IS NULL", []):
-        for contribution in contributions(facts):
-            if contribution.kind == BACKLOG:
-                groups.add(contribution)
-        if facts.due_us is not None:
-            groups.deadline(facts.keys, facts.due_us)
+# -- facts ------------------------------------------------------------------------------------
 
 
 def _period_facts(
-    conn: Connection, tables: Tables, question: Question, groups: _Groups, first: int, last: int
+    conn: Connection, tables: Tables, answer: _Answer, ranges: Sequence[Range]
 ) -> None:
-    """The receipts and resolutions in [first, last), from the facts of their cases."""
-    for column, kind in (("received_us", RECEIVED), ("resolved_us", RESOLUTION)):
-        where = f"{column} >= %s AND {column} < %s"
-        for facts in _select(conn, tables, question.filters, where, [first, last]):
-            for contribution in contributions(facts):
-                if contribution.kind == kind:
-                    groups.add(contribution)
+    """The receipts and resolutions in the ranges (microseconds), summed from the facts."""
+    column, group = answer.facts_group("received_month")
+    for row in _sum_facts(conn, tables, answer, column, ["COUNT(*)"], "received_us", ranges):
+        answer.get(group(row)).add(("received",), row[-1:])
+    column, group = answer.facts_group("resolved_month")
+    sums = [*RESOLUTION_SUMS.values(), AMOUNT_SUM]
+    for row in _sum_facts(conn, tables, answer, column, sums, "resolved_us", ranges):
+        target = answer.get(group(row))
+        target.add(tuple(RESOLUTION_SUMS), row[len(row) - len(sums) : -1])
+        target.amount += int(row[-1] or 0)
+    where, params = _within("resolved_us", ranges)
+    where, params = _filtered(answer, where, params)
+    select = f"{column}, " if column else ""
+    statement = (
+        f"SELECT {select}resolved_us - received_us FROM {tables.name('cases')} WHERE {where}"
+    )
+    for row in conn.execute(statement, params):
+        answer.get(group(row)).durations.append(int(row[-1]))
 
 
-def _deadlines(
-    conn: Connection, tables: Tables, question: Question, groups: _Groups, due_before: int
-) -> None:
-    where = "resolved_us IS NULL AND due_us < %s"
-    for facts in _select(conn, tables, question.filters, where, [due_before]):
-        assert facts.due_us is not None
-        groups.deadline(facts.keys, facts.due_us)
+def _backlog_facts(conn: Connection, tables: Tables, answer: _Answer) -> None:
+    """Open cases now: counts, escalations and deadlines, summed from the facts."""
+    now = answer.question.now_us
+    column, group = answer.facts_group(None)
+    where, params = _filtered(answer, "resolved_us IS NULL", [])
+    select = f"{column}, " if column else ""
+    grouped = f" GROUP BY {column}" if column else ""
+    sums = ", ".join((*BACKLOG_SUMS.values(), *DEADLINE_SUMS))
+    statement = f"SELECT {select}{sums} FROM {tables.name('cases')} WHERE {where}{grouped}"
+    for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
+        if not row[-6]:
+            continue  # no open case
+        target = answer.get(group(row))
+        target.add(tuple(BACKLOG_SUMS), row[-6:-2])
+        target.overdue += int(row[-2] or 0)
+        target.due_soon += int(row[-1] or 0)
 
 
-def _select(
-    conn: Connection, tables: Tables, filters: Filters, where: str, params: list[Any]
+def _deadlines(conn: Connection, tables: Tables, answer: _Answer) -> None:
+    """Overdue and due soon: the open cases due before now + 72 h (a partial index's range)."""
+    now = answer.question.now_us
+    column, group = answer.facts_group(None)
+    where, params = _filtered(answer, "resolved_us IS NULL AND due_us < %s", [now + DUE_SOON_US])
+    select = f"{column}, " if column else ""
+    grouped = f" GROUP BY {column}" if column else ""
+    statement = (
+        f"SELECT {select}{', '.join(DEADLINE_SUMS)} FROM {tables.name('cases')} "
+        f"WHERE {where}{grouped}"
+    )
+    for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
+        if row[-2] is None:
+            continue
+        target = answer.get(group(row))
+        target.overdue += int(row[-2] or 0)
+        target.due_soon += int(row[-1] or 0)
+
+
+def _sum_facts(
+    conn: Connection,
+    tables: Tables,
+    answer: _Answer,
+    column: str,
+    sums: Sequence[str],
+    time_column: str,
+    ranges: Sequence[Range],
 ) -> list[Any]:
-    for dimension, value in filters.items():
+    where, params = _within(time_column, ranges)
+    where, params = _filtered(answer, where, params)
+    select = f"{column}, " if column else ""
+    grouped = f" GROUP BY {column}" if column else ""
+    rows = conn.execute(
+        f"SELECT {select}{', '.join(sums)} FROM {tables.name('cases')} WHERE {where}{grouped}",
+        params,
+    )
+    return [row for row in rows if row[len(row) - len(sums)]]  # COUNT(*) 0: nothing there
+
+
+def _within(column: str, ranges: Sequence[Range]) -> tuple[str, list[Any]]:
+    clauses = [f"({column} >= %s AND {column} < %s)" for _ in ranges]
+    return f"({' OR '.join(clauses)})", [bound for r in ranges for bound in r]
+
+
+def _filtered(answer: _Answer, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+    for dimension, value in answer.question.filters.items():
         where += f" AND {dimension} = %s"
         params = [*params, value]
-    rows = conn.execute(
-        f"SELECT {', '.join(FACTS)} FROM {tables.name('cases')} WHERE {where}", params
-    )
-    return [facts_of(row) for row in rows]
+    return where, params

@@ -1,47 +1,35 @@
 """The statistics view's two tables, on SQLite and PostgreSQL: per-case facts and cells.
 
-`cases` holds one row of facts per case (the state the view folds events into, and the rows
-the partial days of a period and the backlog's deadlines are read from); `cells` holds the
-pre-added statistics. SQL is written once with `%s` placeholders (the engine's connections
-turn them into `?` on SQLite).
+`cases` holds one row of facts per case: the state the view folds events into, and what the
+partial days of a period, the periods of several dimensions and the backlog's deadlines are
+summed from (with the months of receipt and resolution, in the bureau's time zone, beside).
+`cells` holds the pre-added statistics. SQL is written once with `%s` placeholders.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from projections.stats.cells import Cell, CellKey, pack, unpack
+from projections.stats.cells import Cell, CellKey
 from projections.stats.facts import CaseFacts
+from projections.stats.figures import COUNTERS
+from projections.stats.periods import local_date, month_index
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection
     from projections.engine.view import Tables
 
-FACTS = (
-    "case_id",
-    "category",
-    "street",
-    "channel",
-    "organisation",
-    "mediator",
-    "received_us",
-    "resolved_us",
-    "outcome",
-    "amount",
-    "followed_up",
-    "fulfilled",
-    "judicial_applied",
-    "judicial_confirmed",
-    "risk",
-    "due_us",
-    "events",
-)
+FACTS = tuple(field.name for field in dataclasses.fields(CaseFacts))
+"""The facts' columns, in CaseFacts' order."""
+MONTHS = ("received_month", "resolved_month")
+"""Derived columns: the months (year * 12 + month - 1) of receipt and resolution."""
+COUNTS = tuple(f"n_{name}" for name in COUNTERS)
 CELL_KEY = ("dim", "grain", "bucket", "key")
-CELL_VALUES = ("counts", "amount", "durations")
-"""`counts`: the COUNTERS packed like durations (one column: a cell is read and written whole)."""
+CELL_VALUES = (*COUNTS, "amount", "durations")
 CHUNK = 400
 """Rows per statement where SQLite needs one placeholder per value."""
 
@@ -53,15 +41,17 @@ def create(conn: Connection, tables: Tables) -> None:
         f"CREATE TABLE {cases} (case_id TEXT PRIMARY KEY, category TEXT NOT NULL, "
         "street TEXT NOT NULL, channel TEXT NOT NULL, organisation TEXT NOT NULL, "
         f"mediator TEXT NOT NULL, received_us {big} NOT NULL, resolved_us {big}, outcome TEXT, "
-        "amount TEXT, followed_up INTEGER NOT NULL, fulfilled INTEGER NOT NULL, "
+        f"amount_cents {big}, followed_up INTEGER NOT NULL, fulfilled INTEGER NOT NULL, "
         "judicial_applied INTEGER NOT NULL, judicial_confirmed INTEGER NOT NULL, "
-        f"risk TEXT NOT NULL, due_us {big}, events INTEGER NOT NULL)"
+        f"risk TEXT NOT NULL, due_us {big}, events INTEGER NOT NULL, "
+        "received_month INTEGER NOT NULL, resolved_month INTEGER)"
     )
+    counts = ", ".join(f"{name} INTEGER NOT NULL" for name in COUNTS)
     rowid = "" if conn.dialect == "postgres" else " WITHOUT ROWID"
     conn.execute(
         f"CREATE TABLE {cells} (dim TEXT NOT NULL, grain TEXT NOT NULL, bucket INTEGER NOT NULL, "
-        f"key TEXT NOT NULL, counts {blob} NOT NULL, amount TEXT NOT NULL, "
-        f"durations {blob} NOT NULL, PRIMARY KEY (dim, grain, bucket, key)){rowid}"
+        f"key TEXT NOT NULL, {counts}, amount {big} NOT NULL, durations {blob} NOT NULL, "
+        f"PRIMARY KEY (dim, grain, bucket, key)){rowid}"
     )
 
 
@@ -80,34 +70,21 @@ def create_indexes(conn: Connection, tables: Tables) -> None:
 
 
 def facts_of(row: Sequence[Any]) -> CaseFacts:
-    """A case's facts from its row (the columns are CaseFacts' fields, in order)."""
+    """A case's facts from its row (the columns of FACTS)."""
     values = list(row)
     values[0] = UUID(values[0])
-    values[9] = None if values[9] is None else Decimal(values[9])
     values[10:14] = (bool(v) for v in values[10:14])
     return CaseFacts(*values)
 
 
-def _fact_row(facts: CaseFacts) -> tuple[Any, ...]:
-    return (
-        str(facts.case_id),
-        facts.category,
-        facts.street,
-        facts.channel,
-        facts.organisation,
-        facts.mediator,
-        facts.received_us,
-        facts.resolved_us,
-        facts.outcome,
-        None if facts.amount is None else str(facts.amount),
-        int(facts.followed_up),
-        int(facts.fulfilled),
-        int(facts.judicial_applied),
-        int(facts.judicial_confirmed),
-        facts.risk,
-        facts.due_us,
-        facts.events,
-    )
+def _fact_row(facts: CaseFacts, zone: tzinfo) -> tuple[Any, ...]:
+    values: list[Any] = [getattr(facts, name) for name in FACTS]
+    values[0] = str(facts.case_id)
+    values[10:14] = (int(v) for v in values[10:14])
+    resolved = facts.resolved_us
+    values.append(month_index(local_date(facts.received_us, zone)))
+    values.append(None if resolved is None else month_index(local_date(resolved, zone)))
+    return tuple(values)
 
 
 def load_facts(conn: Connection, tables: Tables, ids: Sequence[UUID]) -> dict[UUID, CaseFacts]:
@@ -127,25 +104,22 @@ def load_facts(conn: Connection, tables: Tables, ids: Sequence[UUID]) -> dict[UU
     return found
 
 
-def save_facts(conn: Connection, tables: Tables, changed: Sequence[CaseFacts]) -> None:
+def save_facts(
+    conn: Connection, tables: Tables, changed: Sequence[CaseFacts], zone: tzinfo
+) -> None:
     if not changed:
         return
-    placeholders = ", ".join("%s" for _ in FACTS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in FACTS[1:])
+    columns = (*FACTS, *MONTHS)
+    placeholders = ", ".join("%s" for _ in columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
     conn.executemany(
-        f"INSERT INTO {tables.name('cases')} ({', '.join(FACTS)}) VALUES ({placeholders}) "
+        f"INSERT INTO {tables.name('cases')} ({', '.join(columns)}) VALUES ({placeholders}) "
         f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
-        [_fact_row(facts) for facts in changed],
+        [_fact_row(facts, zone) for facts in changed],
     )
 
 
 # -- cells ---------------------------------------------------------------------------------
-
-
-def cell_of(values: Sequence[Any]) -> Cell:
-    """A cell from its stored values (counts, amount, durations), in CELL_VALUES order."""
-    counts, amount, durations = values
-    return Cell(unpack(counts).tolist(), Decimal(amount), bytes(durations))
 
 
 def load_cells(conn: Connection, tables: Tables, keys: Sequence[CellKey]) -> dict[CellKey, Cell]:
@@ -153,6 +127,7 @@ def load_cells(conn: Connection, tables: Tables, keys: Sequence[CellKey]) -> dic
     columns = ", ".join(f"c.{c}" for c in (*CELL_KEY, *CELL_VALUES))
     join = " AND ".join(f"c.{c} = k.{c}" for c in CELL_KEY)
     found: dict[CellKey, Cell] = {}
+    n = len(COUNTS)
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         if conn.dialect == "postgres":
@@ -168,9 +143,9 @@ def load_cells(conn: Connection, tables: Tables, keys: Sequence[CellKey]) -> dic
                 f"WITH k(dim, grain, bucket, key) AS (VALUES {values}) "
                 f"SELECT {columns} FROM k JOIN {cells} c ON {join}"
             )
-        rows = conn.execute(statement, params)
-        for row in rows:
-            found[(row[0], row[1], row[2], row[3])] = cell_of(row[4:])
+        for row in conn.execute(statement, params):
+            counts = list(row[4 : 4 + n])
+            found[(row[0], row[1], row[2], row[3])] = Cell(counts, row[4 + n], bytes(row[5 + n]))
     return found
 
 
@@ -182,7 +157,7 @@ def save_cells(conn: Connection, tables: Tables, cells: Iterable[tuple[CellKey, 
         if cell.is_empty():
             deletes.append(key)
         else:
-            upserts.append((*key, pack(cell.counts), str(cell.amount), cell.durations))
+            upserts.append((*key, *cell.counts, cell.amount, cell.durations))
     name = tables.name("cells")
     if upserts:
         columns = (*CELL_KEY, *CELL_VALUES)

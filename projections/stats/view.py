@@ -57,7 +57,7 @@ class StatsView(View):
                 continue
             changed.append(new)
             changes.move(contributions(old), contributions(new))
-        store.save_facts(conn, tables, changed)
+        store.save_facts(conn, tables, changed, self.zone)
         keys = list(changes.cells)
         stored = store.load_cells(conn, tables, keys)
         empty = Cell()

@@ -244,3 +244,26 @@ def test_the_backlog_is_as_of_now_over_all_cases_with_the_other_filters(
 
 def date_time(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=BEIJING)
+
+
+def test_months_are_the_same_from_cells_from_partial_days_and_from_facts(
+    tongjie: Tongjie, district: District, rig: StatsRig
+) -> None:
+    """Received in January, resolved at 10:00 on 1 February: the resolution is February's,
+    whether whole days (cells), a partial day or two filters (facts) answer."""
+    case_id = received(tongjie, district, at=datetime(2025, 1, 20, 9, tzinfo=BEIJING))
+    route(tongjie, district, case_id, "m1", datetime(2025, 1, 20, 9, tzinfo=BEIJING))
+    agree(tongjie, district, case_id, "m1", datetime(2025, 2, 1, 10, tzinfo=BEIJING))
+    whole = (datetime(2025, 1, 1, tzinfo=BEIJING), datetime(2025, 3, 1, tzinfo=BEIJING))
+    partial = (
+        datetime(2025, 1, 15, 10, 30, tzinfo=BEIJING),
+        datetime(2025, 2, 1, 12, tzinfo=BEIJING),
+    )
+    for period in (whole, partial):
+        for filters in ({}, {"street": STREET, "mediator": "m1"}):
+            by_month = rows(rig, "month", period, **filters)
+            assert set(by_month) == {"2025-01", "2025-02"}, (period, filters)
+            assert by_month["2025-01"]["received"] == 1
+            assert by_month["2025-01"]["resolved"] == 0
+            assert by_month["2025-02"]["resolved"] == 1
+            assert by_month["2025-02"]["days_to_resolve_median"] == 12 + 1 / 24
