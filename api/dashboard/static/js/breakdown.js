@@ -59,11 +59,16 @@ function monthsBetween(first, last) {
   return months;
 }
 
-/** The monthly trend; months without a case between the first and the last show as zero. */
-export function renderTrend(container, rows) {
+/**
+ * The monthly trend over the period's months (`span`: {first, last}, "YYYY-MM", either may be
+ * empty: then the rows' own first or last month); a month without a case shows as zero.
+ */
+export function renderTrend(container, rows, span = {}) {
   const byMonth = new Map(rows.map((row) => [row.key, row]));
-  const keys = [...byMonth.keys()].sort();
-  const months = keys.length ? monthsBetween(keys[0], keys[keys.length - 1]) : [];
+  const active = rows.filter((row) => row.received || row.resolved).map((row) => row.key).sort();
+  const first = span.first || active[0];
+  const last = span.last || active[active.length - 1];
+  const months = first && last && first <= last ? monthsBetween(first, last) : [];
   const filled = months.map((key) => byMonth.get(key) ?? { key, received: 0, resolved: 0 });
   replace(
     container,

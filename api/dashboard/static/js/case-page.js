@@ -39,7 +39,16 @@ function detail(event, names) {
     case "DeadlineExtended":
       return `${t("col.due_at")} ${dateTime(d.new_due_at)}`;
     case "Received":
-      return `${term("category", d.category)} · ${d.street ?? ""}`;
+    case "RegistrationCorrected": {
+      const registration = d.registration ?? d;
+      return [term("category", registration.category), registration.street].filter(Boolean).join(" · ");
+    }
+    case "Mediated":
+      return term("method", d.method);
+    case "FollowUpRecorded":
+      return term("fulfilment", d.fulfilment);
+    case "JudicialConfirmationRecorded":
+      return d.ruling ? term("ruling", d.ruling) : "";
     default:
       return "";
   }
@@ -88,7 +97,7 @@ function timeline(events, names) {
       { label: t("businessTime"), value: (e) => dateTime(businessTime(e)) },
       { label: t("recordedAt"), value: (e) => dateTime(e.recorded_at) },
       { label: t("actor"), value: (e) => actorText(e.actor) },
-      { label: "", value: (e) => detail(e, names) },
+      { label: t("details"), value: (e) => detail(e, names) },
     ],
     rows: events,
   });

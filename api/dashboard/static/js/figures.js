@@ -1,7 +1,7 @@
 // The headline figures. Each value element carries data-figure and data-value (the API's value,
 // as the API wrote it) and shows it formatted: the page's test contract (api.md, "Operations").
 import { h, replace } from "./dom.js";
-import { count, days, money, percent, raw } from "./format.js";
+import { compactMoney, count, days, money, percent, raw } from "./format.js";
 import { t } from "./i18n.js";
 
 const PERIOD_FIGURES = [
@@ -11,7 +11,7 @@ const PERIOD_FIGURES = [
   ["success_rate", percent, "received"],
   ["settlement_rate", percent, "resolved"],
   ["days_to_resolve_median", days],
-  ["agreement_amount", money],
+  ["agreement_amount", compactMoney],
 ];
 const BACKLOG_FIGURES = ["open", "overdue", "due_soon"];
 const ESCALATIONS = ["escalated_yellow", "escalated_orange", "escalated_red"];
@@ -29,6 +29,7 @@ function card(figures, name, format, extra = [], css = "") {
       "data-figure": name,
       "data-value": figures.sources[name] ?? raw(value),
       "aria-describedby": labelId,
+      title: format === compactMoney ? money(value) : null,
       text: format(value),
     }),
     extra,

@@ -36,6 +36,14 @@ export function money(value) {
   return `${negative ? "-" : ""}${grouped}.${fraction.padEnd(2, "0")}`;
 }
 
+/** A large amount in a short form (2.1亿, 210.42M); `money` gives it exactly. */
+export function compactMoney(value) {
+  if (value === null || value === undefined) return DASH;
+  const amount = Number(value);
+  if (Math.abs(amount) < 1e6) return money(value);
+  return new Intl.NumberFormat(locale(), { notation: "compact", maximumFractionDigits: 2 }).format(amount);
+}
+
 /** A time as the API gives it (the bureau's offset), shown in the bureau's wall time. */
 export function dateTime(iso) {
   if (!iso) return DASH;

@@ -3,7 +3,7 @@ import { ApiError, createApi, itemsOf } from "./api.js";
 import { renderCase } from "./case-page.js";
 import { formFilters, showFilters } from "./controls.js";
 import { filtersQuery, readFilters } from "./filters.js";
-import { count } from "./format.js";
+import { clock, count } from "./format.js";
 import { setConnection, showFreshness } from "./freshness.js";
 import { language, preferredLanguage, setLanguage, t } from "./i18n.js";
 import { loadOverview } from "./overview.js";
@@ -63,7 +63,7 @@ async function draw(minPosition, live) {
       api: state.api, id, names: state.names, backHref: `${filtersQuery(state.filters) || "?"}#/`, focus,
     });
     state.position = null; // a case is read from the store itself, not from a view
-    showFreshness($("freshness"), { projections: null, position: minPosition ?? null });
+    $("freshness").textContent = t("caseFresh", { time: clock() });
     return;
   }
   const returning = state.caseShown !== null;

@@ -24,6 +24,12 @@ function shiftDay(iso, days) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
+/** The first and last months of the period ("YYYY-MM"); `to` is exclusive. */
+function monthSpan(filters) {
+  const { from, to } = periodRange(filters);
+  return { first: from ? from.slice(0, 7) : "", last: to ? shiftDay(to, -1).slice(0, 7) : "" };
+}
+
 export function periodText(filters) {
   const { from, to, toDate } = periodRange(filters);
   const last = toDate && to ? shiftDay(to, -1) : t("today");
@@ -94,7 +100,7 @@ export async function loadOverview({ api, filters, names, minPosition }) {
     else renderBreakdown(part(id), { title, keyLabel, labelOf, periodText: period, rows: order(itemsOf(a[name].body)) });
   }
   if (a.month.error) unavailable(part("trend"), a.month.error);
-  else renderTrend(part("trend"), itemsOf(a.month.body));
+  else renderTrend(part("trend"), itemsOf(a.month.body), monthSpan(filters));
   if (a.mediator.error) unavailable(part("workload"), a.mediator.error);
   else renderWorkload(part("workload"), { rows: itemsOf(a.mediator.body), names });
 
