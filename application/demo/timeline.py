@@ -64,7 +64,7 @@ from domain.values import (
 NORMAL, EXTENDED, LATE, STALLED = "normal", "extended", "late", "stalled"
 W = Weighted
 SESSIONS = {
-    NORMAL: W({1: 56, 2: 29, 3: 11, 4: 4}),
+    NORMAL: W({1: 70, 2: 22, 3: 6, 4: 2}),  # most disputes settle in one sitting (当场调解)
     EXTENDED: W({3: 60, 4: 40}),
     LATE: W({3: 60, 4: 40}),
     STALLED: W({0: 25, 1: 50, 2: 25}),
@@ -126,31 +126,17 @@ class TimelineMaker:
             at = life.next(routed_at, rng.randint(1, 4))
             steps.append(Resolve(at, mediator, Outcome.WITHDRAWN, note=rng.choice(WITHDRAWN_NOTES)))
             return steps
-        sessions = SESSIONS[profile].pick(rng)
-        if outcome is not None and outcome is not Outcome.AGREEMENT:
-            sessions = max(1, min(sessions, 2))
-        slow = profile in (EXTENDED, LATE)
-        last = routed_at
-        for n in range(sessions):
-            gap = (
-                FIRST_SESSION_DELAY.pick(rng)
-                if n == 0
-                else (rng.randint(4, 8) if slow else rng.randint(2, 6))
-            )
-            last = life.next(last, gap)
-            closing = outcome is Outcome.AGREEMENT and n == sessions - 1 and n > 0
-            steps.append(self._session(last, mediator, intake.registration.parties, n, closing))
+        last = self._sessions(intake, life, routed_at, mediator, outcome, profile, steps)
         if outcome is None:
             return steps
         resolved_at = life.next(last, RESOLUTION_DELAY.pick(rng))
-        steps.append(self._resolution(resolved_at, mediator, intake.registration, outcome))
-        end = resolved_at
+        resolution = self._resolution(resolved_at, mediator, intake.registration, outcome)
+        steps.append(resolution)
         if profile == EXTENDED:
-            steps.append(self._extension(received_at, steps, end, mediator, due_at))
-        self._risk_and_corrections(intake, received_at, end, mediator, steps)
+            steps.append(self._extension(received_at, steps, resolved_at, mediator, due_at))
+        self._risk_and_corrections(intake, received_at, resolved_at, mediator, steps)
         if outcome is Outcome.AGREEMENT:
-            agreement = steps_resolution(steps).agreement
-            self._after_agreement(resolved_at, mediator, agreement, steps)
+            self._after_agreement(resolved_at, mediator, resolution.agreement, steps)
         steps.sort(key=lambda step: step.at)
         return steps
 
@@ -195,6 +181,33 @@ class TimelineMaker:
             at = life.next(at, rng.randint(0, 2))
             steps.append(Route(at, self.supervisor, intake.organisation, mediator, None, "改派"))
         return self.district.actor(mediator)
+
+    def _sessions(
+        self,
+        intake: Intake,
+        life: _Life,
+        routed_at: datetime,
+        mediator: Actor,
+        outcome: Outcome | None,
+        profile: str,
+        steps: list[Step],
+    ) -> datetime:
+        """One to a few sessions a few working days apart; the time of the last."""
+        rng = self.rng
+        sessions = SESSIONS[profile].pick(rng)
+        if outcome is not None and outcome is not Outcome.AGREEMENT:
+            sessions = max(1, min(sessions, 2))
+        slow = profile in (EXTENDED, LATE)
+        last = routed_at
+        for n in range(sessions):
+            if n == 0:
+                gap = FIRST_SESSION_DELAY.pick(rng)
+            else:
+                gap = rng.randint(4, 8) if slow else rng.randint(2, 6)
+            last = life.next(last, gap)
+            closing = outcome is Outcome.AGREEMENT and n == sessions - 1 and n > 0
+            steps.append(self._session(last, mediator, intake.registration.parties, n, closing))
+        return last
 
     def _session(
         self, at: datetime, mediator: Actor, parties: tuple[Party, ...], n: int, closing: bool
@@ -311,9 +324,9 @@ class TimelineMaker:
     def _after_agreement(
         self, resolved_at: datetime, mediator: Actor, agreement: Agreement | None, steps: list[Step]
     ) -> None:
-        """Follow-up visits (回访) on half the agreements; a few go to court (司法确认)."""
+        """Follow-up visits (回访) on a third of the agreements; a few go to court (司法确认)."""
         rng, clock = self.rng, self.clock
-        if rng.random() < 0.55:
+        if rng.random() < 0.3:
             at = clock.after(resolved_at, rng.randint(5, 25))
             fulfilment = FIRST_VISIT.pick(rng)
             steps.append(self._visit(at, mediator, fulfilment))
@@ -345,10 +358,6 @@ class TimelineMaker:
         }[fulfilment]
         satisfaction = scores[SATISFACTION.pick(self.rng)]
         return FollowUp(at, mediator, fulfilment, satisfaction, FOLLOW_UP_NOTES[fulfilment])
-
-
-def steps_resolution(steps: list[Step]) -> Resolve:
-    return next(s for s in reversed(steps) if isinstance(s, Resolve))
 
 
 class _Life:
