@@ -124,6 +124,26 @@ def test_a_case_resolved_through_the_api_shows_without_a_reload(
         print(f"dashboard updated {seconds:.3f} s after the write was answered")
         assert seconds < 1.5
 
+        # A burst of writes: the page folds their updates and ends on the final figures.
+        open_cases = [
+            row["id"] for row in server.get("/api/v1/cases", status="in_mediation").json()["items"]
+        ]
+        position = 0
+        levels = ["red", "orange", "yellow", "none", "red", "orange"]
+        for i, level in enumerate(levels):
+            case = open_cases[i % len(open_cases)]
+            answer = server.post(
+                f"/api/v1/cases/{case}/risk", "boss", {"level": level, "reason": "回访"}
+            )
+            assert answer.status_code == 200, answer.text
+            position = int(answer.headers["X-Position"])
+        final = server.get("/api/v1/stats/summary", min_position=position)
+        v.expect_figures(final.text)
+        expect(v.page.locator("#escalated-list tbody a")).to_have_count(
+            sum(final.json()[f"escalated_{level}"] for level in ("yellow", "orange", "red"))
+        )
+        assert v.page.evaluate("window.notReloaded") is True
+
 
 def test_the_language_switches_and_follows_the_browser(
     browser: Browser, server: Server, screenshots: Path

@@ -12,6 +12,8 @@ import { follow } from "./stream.js";
 
 const $ = (id) => document.getElementById(id);
 const ANNOUNCE_EVERY_MS = 15000;
+const MIN_GAP_MS = 250;
+const CLOCK_REFRESH_MS = 60000;
 
 const state = {
   api: null,
@@ -75,27 +77,42 @@ async function draw(minPosition, live) {
   if (returning) $("main").focus();
 }
 
-/** One refresh at a time; a request made meanwhile runs once after it, with the newest position. */
+/**
+ * One refresh at a time, at most one every MIN_GAP_MS: requests made meanwhile are folded into
+ * one that runs after it, with the newest position.
+ */
 async function refresh(minPosition = null, live = false) {
   if (state.refreshing) {
     state.again = { minPosition: Math.max(minPosition ?? 0, state.again?.minPosition ?? 0) || null, live };
     return;
   }
   state.refreshing = true;
+  const started = Date.now();
   try {
     await draw(minPosition, live);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) signOut();
     else console.error(error);
   } finally {
-    state.refreshing = false;
     document.body.dataset.refreshed = String(Date.now());
-    if (state.again && state.api) {
-      const next = state.again;
+    const next = state.again;
+    state.again = null;
+    if (next && state.api) {
+      // Stay "refreshing" through the pause, so that updates keep folding into `next`.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + MIN_GAP_MS - Date.now())));
+      state.refreshing = false;
+      const latest = state.again ?? next;
       state.again = null;
-      refresh(next.minPosition, next.live);
+      refresh(Math.max(next.minPosition ?? 0, latest.minPosition ?? 0) || null, latest.live || next.live);
+    } else {
+      state.refreshing = false;
     }
   }
+}
+
+/** Overdue and due-soon move with the clock, with no event to announce it: look again now and then. */
+function tick() {
+  if (state.api && !document.hidden && !state.refreshing) refresh();
 }
 
 function onStreamEvent(event) {
@@ -188,6 +205,7 @@ function wire() {
 setLanguage(preferredLanguage());
 showLanguageButton();
 wire();
+setInterval(tick, CLOCK_REFRESH_MS);
 const token = storedToken();
 if (token) start(token);
 else {
