@@ -70,10 +70,13 @@ def create_indexes(conn: Connection, table: str) -> None:
         f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column}, {order})"
         for column in FILTERED
     ]
+    if conn.dialect == "postgres":
+        conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds in memory
     for statement in statements:
         conn.execute(statement)
     if conn.dialect == "postgres":
         _trigram_indexes(conn, table)
+    conn.execute(f"ANALYZE {table}")  # a bulk-loaded table: let the planner know its data
 
 
 def _trigram_indexes(conn: Connection, table: str) -> None:
