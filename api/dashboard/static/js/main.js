@@ -134,7 +134,9 @@ function onStreamState(connection, status) {
   setConnection(connection);
   if (connection === "denied" && status === 401) signOut();
   else if (connection === "live" && wasDown) refresh(); // catch up on what the gap missed
-  else if (connection === "reconnecting") showFreshness($("freshness"), { projections: null, position: null });
+  else if (connection === "reconnecting") {
+    showFreshness($("freshness"), { projections: null, position: state.position });
+  }
 }
 
 async function start(token) {
