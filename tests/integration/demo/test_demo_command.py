@@ -8,16 +8,23 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from api.bootstrap import build_application
 from api.cli.demo_loader import load_demo_if_empty
 from infrastructure.settings import Settings
+from tests.integration.demo.histories import (
+    Histories,
+    data,
+    read_histories,
+    replay_by_command,
+)
 
 
-def tongjie(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TONGJIE_DATABASE_URL": url}
+def tongjie(url: str, *args: str, hash_seed: str = "0") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TONGJIE_DATABASE_URL": url, "PYTHONHASHSEED": hash_seed}
     return subprocess.run(
         [sys.executable, "-m", "api.cli.main", *args],
         env=env,
@@ -100,3 +107,31 @@ def test_an_unwritable_tokens_file_is_refused_before_loading(tmp_path: Path) -> 
     assert done.returncode == 2
     assert "--tokens-file" in done.stderr
     assert stored_events(url) == 0
+
+
+def test_the_same_seed_gives_the_same_data_in_any_process(tmp_path: Path) -> None:
+    """Nothing depends on the process (its hash seed, its clock): only on seed and day."""
+    urls = [f"sqlite:///{tmp_path / f'{n}.db'}" for n in (1, 2)]
+    for n, url in enumerate(urls, start=1):
+        done = tongjie(url, "demo", "--cases", "30", "--as-of", "2026-11-02", hash_seed=str(n))
+        assert done.returncode == 0, done.stderr
+    first, second = (histories_of(url) for url in urls)
+    assert business_data(first) == business_data(second)
+    assert len(first.cases) > 30
+    for events in first.cases.values():  # on 2 November the overdue ones had short deadlines
+        replay_by_command(events)
+
+
+def histories_of(url: str) -> Histories:
+    app = build_application(Settings(database_url=url))
+    try:
+        return read_histories(app.store)
+    finally:
+        app.close()
+
+
+def business_data(histories: Histories) -> tuple[dict[Any, Any], dict[Any, Any], list[Any]]:
+    cases = {key: [data(e) for e in events] for key, events in histories.cases.items()}
+    mediators = {code: data(e) for code, e in histories.mediators.items()}
+    users = sorted((u.login, u.name, u.role, u.mediator) for u in histories.users)
+    return cases, mediators, users
