@@ -11,18 +11,17 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from application.demo.aftercare import Aftercare
 from application.demo.calendar import Clock
 from application.demo.district import District
 from application.demo.draw import Weighted
+from application.demo.endings import Endings
 from application.demo.intake import Intake, IntakeMaker
 from application.demo.names import GIVEN_MALE
 from application.demo.steps import (
-    ApplyForConfirmation,
     Assess,
     Correct,
-    CourtRuling,
     Extend,
-    FollowUp,
     Resolve,
     Route,
     Session,
@@ -31,34 +30,24 @@ from application.demo.steps import (
 from application.demo.texts import (
     CLOSING_SESSION,
     CORRECTION_REASONS,
-    DEFAULT_TERMS,
     EXTENSION_REASONS,
     FIRST_SESSION,
-    FOLLOW_UP_NOTES,
     LATER_SESSION,
-    MONEY_TERMS,
-    REFERRAL_NOTES,
     RISK_REASONS,
     ROUTING_NOTES,
-    TERMS,
     WITHDRAWN_NOTES,
 )
-from domain.times import JUDICIAL_CONFIRMATION_PERIOD, MAX_EXTENSION, MEDIATION_PERIOD
+from domain.times import MAX_EXTENSION, MEDIATION_PERIOD
 from domain.values import (
     SUBCATEGORIES,
     Actor,
-    Agreement,
-    AgreementForm,
     Channel,
-    Fulfilment,
     Method,
     OrganisationKind,
     Outcome,
     Party,
-    Referral,
     Registration,
     RiskLevel,
-    Ruling,
 )
 
 NORMAL, EXTENDED, LATE, STALLED = "normal", "extended", "late", "stalled"
@@ -76,15 +65,6 @@ RESOLUTION_DELAY = W({0: 65, 1: 20, 2: 10, 3: 5})
 METHODS = W({Method.IN_PERSON: 70, Method.PHONE: 20, Method.VIDEO: 10})
 RISK = W({RiskLevel.YELLOW: 70, RiskLevel.ORANGE: 25, RiskLevel.RED: 5})
 ESCALATION = W({RiskLevel.YELLOW: 5, RiskLevel.ORANGE: 3, RiskLevel.RED: 2})
-FIRST_VISIT = W({Fulfilment.FULFILLED: 88, Fulfilment.PARTIAL: 9, Fulfilment.UNFULFILLED: 3})
-SECOND_VISIT = W({Fulfilment.FULFILLED: 65, Fulfilment.PARTIAL: 25, Fulfilment.UNFULFILLED: 10})
-SATISFACTION = W({0: 70, 1: 25, 2: 5})  # the best, middle or worst score of a visit's range
-REFERRALS = {  # where a mediation without agreement sends the parties
-    "labour": W({Referral.ARBITRATION: 7, Referral.LITIGATION: 3}),
-    "nuisance": W({Referral.ADMINISTRATIVE: 5, Referral.OTHER: 2, Referral.LITIGATION: 3}),
-    "parking": W({Referral.ADMINISTRATIVE: 5, Referral.OTHER: 2, Referral.LITIGATION: 3}),
-    "": W({Referral.LITIGATION: 3, Referral.OTHER: 1}),
-}
 
 
 class TimelineMaker:
@@ -96,6 +76,8 @@ class TimelineMaker:
         self.rng = rng
         self.clock = clock
         self.supervisor = district.actor("supervisor")
+        self.endings = Endings(rng, self.supervisor)
+        self.aftercare = Aftercare(rng, clock)
 
     def steps(
         self,
@@ -130,13 +112,13 @@ class TimelineMaker:
         if outcome is None:
             return steps
         resolved_at = life.next(last, RESOLUTION_DELAY.pick(rng))
-        resolution = self._resolution(resolved_at, mediator, intake.registration, outcome)
+        resolution = self.endings.resolution(resolved_at, mediator, intake.registration, outcome)
         steps.append(resolution)
         if profile == EXTENDED:
             steps.append(self._extension(received_at, steps, resolved_at, mediator, due_at))
         self._risk_and_corrections(intake, received_at, resolved_at, mediator, steps)
         if outcome is Outcome.AGREEMENT:
-            self._after_agreement(resolved_at, mediator, resolution.agreement, steps)
+            steps += self.aftercare.steps(resolved_at, mediator, resolution.agreement)
         steps.sort(key=lambda step: step.at)
         return steps
 
@@ -226,36 +208,6 @@ class TimelineMaker:
         attendees = tuple(p.name for p in parties)
         return Session(at, mediator, method, attendees, notes, minutes)
 
-    def _resolution(
-        self, at: datetime, mediator: Actor, registration: Registration, outcome: Outcome
-    ) -> Resolve:
-        rng = self.rng
-        if outcome is Outcome.AGREEMENT:
-            return Resolve(at, mediator, outcome, agreement=self._agreement(registration))
-        if outcome is Outcome.WITHDRAWN:
-            actor = self.supervisor if rng.random() < 0.2 else mediator
-            return Resolve(at, actor, outcome, note=rng.choice(WITHDRAWN_NOTES))
-        referral = self._referral(registration.subcategory)
-        return Resolve(at, mediator, outcome, referral=referral, note=REFERRAL_NOTES[referral])
-
-    def _agreement(self, registration: Registration) -> Agreement:
-        rng = self.rng
-        amount: Decimal | None = None
-        if registration.claim_amount is not None:
-            share = Decimal(str(round(rng.uniform(0.45, 1.0), 2)))
-            amount = max(Decimal(10), (registration.claim_amount * share) // 10 * 10)
-            amount = amount.quantize(Decimal("0.01"))
-        written = (amount is not None and amount > 10_000) or rng.random() < 0.85
-        if amount is not None:
-            terms = rng.choice(MONEY_TERMS).format(days=rng.choice((7, 10, 15, 30)), amount=amount)
-        else:
-            terms = rng.choice(TERMS.get(registration.subcategory or "", DEFAULT_TERMS))
-        form = AgreementForm.WRITTEN if written else AgreementForm.ORAL
-        return Agreement(form=form, terms=terms, amount=amount)
-
-    def _referral(self, subcategory: str | None) -> Referral:
-        return REFERRALS.get(subcategory or "", REFERRALS[""]).pick(self.rng)
-
     def _extension(
         self,
         received_at: datetime,
@@ -320,44 +272,6 @@ class TimelineMaker:
         last = rng.choice(GIVEN_MALE.replace(respondent.name[-1], ""))  # a real change
         renamed = Party(respondent.role, respondent.name[:-1] + last)
         return "parties", (applicant, renamed, *rest)
-
-    def _after_agreement(
-        self, resolved_at: datetime, mediator: Actor, agreement: Agreement | None, steps: list[Step]
-    ) -> None:
-        """Follow-up visits (回访) on a third of the agreements; a few go to court (司法确认)."""
-        rng, clock = self.rng, self.clock
-        if rng.random() < 0.3:
-            at = clock.after(resolved_at, rng.randint(5, 25))
-            fulfilment = FIRST_VISIT.pick(rng)
-            steps.append(self._visit(at, mediator, fulfilment))
-            if fulfilment is not Fulfilment.FULFILLED and rng.random() < 0.6:
-                at = clock.after(at, rng.randint(10, 20))
-                fulfilment = SECOND_VISIT.pick(rng)
-                steps.append(self._visit(at, mediator, fulfilment))
-        if (
-            agreement is not None
-            and agreement.form is AgreementForm.WRITTEN
-            and rng.random() < 0.07
-        ):
-            applied = clock.after(resolved_at, rng.randint(1, 12))
-            latest = resolved_at + JUDICIAL_CONFIRMATION_PERIOD
-            if applied > latest:
-                applied = clock.within(resolved_at, latest)
-            steps.append(ApplyForConfirmation(applied, mediator))
-            if rng.random() < 0.92:
-                ruling = Ruling.CONFIRMED if rng.random() < 0.95 else Ruling.REJECTED
-                steps.append(
-                    CourtRuling(clock.after(applied, rng.randint(3, 12)), mediator, ruling)
-                )
-
-    def _visit(self, at: datetime, mediator: Actor, fulfilment: Fulfilment) -> FollowUp:
-        scores = {
-            Fulfilment.FULFILLED: (5, 4, 3),
-            Fulfilment.PARTIAL: (4, 3, 2),
-            Fulfilment.UNFULFILLED: (3, 2, 1),
-        }[fulfilment]
-        satisfaction = scores[SATISFACTION.pick(self.rng)]
-        return FollowUp(at, mediator, fulfilment, satisfaction, FOLLOW_UP_NOTES[fulfilment])
 
 
 class _Life:
