@@ -29,6 +29,7 @@ from domain.errors import (
     WrongStateError,
 )
 from domain.registration import check_registration
+from domain.snapshots import TupleSnapshot
 from domain.times import (
     JUDICIAL_CONFIRMATION_PERIOD,
     MAX_EXTENSION,
@@ -60,6 +61,8 @@ ASSIGNED = (CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
 
 class Case(Aggregate):
     """A dispute from intake (受理) to resolution (结案) and follow-up (回访)."""
+
+    Snapshot = TupleSnapshot
 
     class Received(Aggregate.Created):
         """受理登记: the case is registered and numbered."""

@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValueError
+from domain.snapshots import TupleSnapshot
 from domain.values import Actor, OrganisationKind
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://tongjie.invalid/ids")
@@ -118,6 +119,8 @@ class Directory(Aggregate):
     Saved together with each organisation, mediator or user it lists, so a list never
     misses one and a street check needs one load.
     """
+
+    Snapshot = TupleSnapshot
 
     class Opened(Aggregate.Created):
         pass
