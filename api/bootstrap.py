@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from application.audit import Verifier
 from application.tongjie import Tongjie
 from infrastructure.audit.verifier import ChainVerifier
@@ -26,6 +28,9 @@ def chain_verifier(recorder: object) -> Verifier | None:
     return ChainVerifier(recorder) if isinstance(recorder, GroupCommitRecorder) else None
 
 
-def build_views(settings: Settings, tongjie: Tongjie) -> Views:
-    """The views (the board, ...) over this application's store; the caller starts them."""
-    return wire_views(settings, tongjie)
+def build_views(settings: Settings, tongjie: Tongjie, only: Collection[str] | None = None) -> Views:
+    """The views (the board, ...) over this application's store; the caller starts them.
+
+    `only`: the views whose workers to run here (default all).
+    """
+    return wire_views(settings, tongjie, only=only)

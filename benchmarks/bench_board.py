@@ -368,7 +368,7 @@ def measure(
     if args.seed_only:
         app.close()
         return None
-    views = build_views(settings, app, page_size=args.page)
+    views = build_views(settings, app, only=["board"], page_size=args.page)
     try:
         read, count = raw_read(app, args.page)
         built = rebuild(views)
@@ -399,7 +399,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=30, help="rounds of the 12 board queries")
     parser.add_argument("--lag-seconds", type=float, default=10.0)
-    parser.add_argument("--page", type=int, default=2000, help="notifications per batch")
+    parser.add_argument("--page", type=int, default=5000, help="notifications per batch")
     parser.add_argument("--seeders", type=int, default=2, help="processes that seed events")
     parser.add_argument(
         "--keep-schemas", metavar="PREFIX", help="seed into (or reuse) PREFIX_small, PREFIX_large"

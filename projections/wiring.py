@@ -12,7 +12,7 @@ On PostgreSQL the API processes start only the feed (positions for `X-Position`,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from projections.board.view import BoardView
 from projections.engine.batch import VIEWS_CHANNEL, FaultHook
 from projections.engine.database import Database
 from projections.engine.decoding import Decoder
-from projections.engine.engine import Engine
+from projections.engine.engine import Engine, UnknownViewError
 from projections.engine.feed import PositionFeed
 from projections.engine.waking import ListenWaker, Waker
 from projections.stats.query import StatsQuery
@@ -82,14 +82,23 @@ def build_views(
     tongjie: Tongjie,
     *,
     extra_views: Sequence[View] = (),
-    page_size: int = 2000,
+    only: Collection[str] | None = None,
+    page_size: int = 5000,
     fault: FaultHook | None = None,
 ) -> Views:
-    """Wire the board, the statistics (and `extra_views`) to this store. Connects nothing yet."""
+    """Wire the board, the statistics (and `extra_views`) to this store. Connects nothing yet.
+
+    `only` names the views whose workers this engine runs (default: all of them); queries and
+    positions cover every view whatever it says.
+    """
     db = database(settings)
     recorder = tongjie.store.recorder
     views: list[View] = [BoardView(), StatsView(settings.zone), *extra_views]
     names = [view.name for view in views]
+    unknown = set(only or ()) - set(names)
+    if unknown:
+        raise UnknownViewError(", ".join(sorted(unknown)), names)
+    worked = [view for view in views if only is None or view.name in only]
     if settings.is_postgres:
         channel = str(getattr(recorder, "channel_name", "stored_events"))
         waker: Waker = ListenWaker(
@@ -106,7 +115,7 @@ def build_views(
         db,
         recorder,
         Decoder(tongjie.store.mapper),
-        views,
+        worked,
         waker,
         page_size=page_size,
         on_advance=lambda name, position: feed.publish({name: position}),

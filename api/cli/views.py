@@ -29,9 +29,12 @@ from projections.wiring import Views
 
 
 @contextmanager
-def _views() -> Iterator[Views]:
+def _views(only: list[str] | None = None) -> Iterator[Views]:
     with opened() as app:
-        views = build_views(settings(), app)
+        try:
+            views = build_views(settings(), app, only)
+        except UnknownViewError as error:
+            fail(str(error))
         try:
             yield views
         finally:
@@ -49,7 +52,12 @@ def _stop_on_signals() -> threading.Event:
     return stopping
 
 
-def project() -> None:
+def project(
+    view: Annotated[
+        list[str] | None,
+        typer.Option("--view", help="run only this view's worker (repeat for several)"),
+    ] = None,
+) -> None:
     """Keep the views current: run this beside `tongjie serve` on PostgreSQL.
 
     Run several (on several hosts if you like): per view one works and the others stand by,
@@ -57,7 +65,7 @@ def project() -> None:
     """
     config = settings()
     stopping = _stop_on_signals()
-    with _views() as views:
+    with _views(view or None) as views:
         views.start(workers=True)
         names = ", ".join(views.engine.views)
         typer.echo(f"tongjie: projecting {names} (Ctrl-C stops)", err=True)

@@ -75,7 +75,7 @@ def lock_holders(settings: Settings) -> list[str]:
 
 
 def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TONGJIE_DATABASE_URL": settings.database_url}
+    env = {**os.environ, "TONGJIE_DATABASE_URL": settings.database_url, "TONGJIE_POOL_SIZE": "2"}
     return subprocess.Popen(
         [sys.executable, "-m", "tests.integration.projections.cli", "project"],
         env=env,
