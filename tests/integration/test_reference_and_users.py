@@ -61,34 +61,26 @@ def test_organisations_and_their_streets(tongjie: Tongjie, world: World) -> None
     assert tongjie.reference.streets() == sorted({STREET, OTHER_STREET})
 
 
-@pytest.mark.parametrize(
-    ("code", "name", "street", "error", "field"),
-    [
-        ("room-1", "重复", "南湖街道", DuplicateCodeError, None),
-        ("bad code", "名", "南湖街道", InvalidValueError, "code"),
-        ("", "名", "南湖街道", InvalidValueError, "code"),
-        ("x" * 65, "名", "南湖街道", InvalidValueError, "code"),
-        ("ok-1", " ", "南湖街道", InvalidValueError, "name"),
-        ("ok-1", "名", " ", InvalidValueError, "street"),
-    ],
-)
-def test_a_refused_organisation_records_nothing(
-    tongjie: Tongjie,
-    world: World,
-    code: str,
-    name: str,
-    street: str,
-    error: type[Exception],
-    field: str | None,
-) -> None:
-    with records_nothing(tongjie, error, field):
-        tongjie.reference.add_organisation(
-            code=code,
-            name=name,
-            kind=OrganisationKind.STREET_ROOM,
-            street=street,
-            actor=world.admin,
-        )
+REFUSED_ORGANISATIONS: list[tuple[str, str, str, type[Exception], str | None]] = [
+    ("room-1", "重复", "南湖街道", DuplicateCodeError, None),
+    ("bad code", "名", "南湖街道", InvalidValueError, "code"),
+    ("", "名", "南湖街道", InvalidValueError, "code"),
+    ("x" * 65, "名", "南湖街道", InvalidValueError, "code"),
+    ("ok-1", " ", "南湖街道", InvalidValueError, "name"),
+    ("ok-1", "名", " ", InvalidValueError, "street"),
+]
+
+
+def test_a_refused_organisation_records_nothing(tongjie: Tongjie, world: World) -> None:
+    for code, name, street, error, field in REFUSED_ORGANISATIONS:
+        with records_nothing(tongjie, error, field):
+            tongjie.reference.add_organisation(
+                code=code,
+                name=name,
+                kind=OrganisationKind.STREET_ROOM,
+                street=street,
+                actor=world.admin,
+            )
     assert "南湖街道" not in tongjie.reference.streets()
 
 
@@ -196,13 +188,10 @@ def test_revocation_rejects_the_token_at_once_everywhere(
     assert tongjie.users.get("li").revoked
 
 
-@pytest.mark.parametrize(
-    "token",
-    ["", "tj_", "not-a-token", "tj_" + "A" * 43],
-)
-def test_an_unknown_token_is_refused(tongjie: Tongjie, world: World, token: str) -> None:
-    with pytest.raises(TokenInvalidError):
-        tongjie.users.authenticate(token)
+def test_an_unknown_token_is_refused(tongjie: Tongjie, world: World) -> None:
+    for token in ["", "tj_", "not-a-token", "tj_" + "A" * 43]:
+        with pytest.raises(TokenInvalidError):
+            tongjie.users.authenticate(token)
 
 
 def test_a_token_differing_by_one_character_is_refused(tongjie: Tongjie, world: World) -> None:
@@ -212,29 +201,22 @@ def test_a_token_differing_by_one_character_is_refused(tongjie: Tongjie, world: 
         tongjie.users.authenticate(tampered)
 
 
-@pytest.mark.parametrize(
-    ("login", "role", "mediator", "error", "field"),
-    [
-        ("zhang", Role.SUPERVISOR, None, DuplicateCodeError, None),
-        ("张三", Role.SUPERVISOR, None, InvalidValueError, "login"),
-        ("bad login", Role.SUPERVISOR, None, InvalidValueError, "login"),
-        ("", Role.AUDITOR, None, InvalidValueError, "login"),
-        ("new.m", Role.MEDIATOR, None, InvalidValueError, "mediator"),
-        ("new.s", Role.SUPERVISOR, "m1", InvalidValueError, "mediator"),
-        ("new.m", Role.MEDIATOR, "m9", UnknownMediatorError, "mediator"),
-    ],
-)
-def test_a_refused_user_records_nothing(
-    tongjie: Tongjie,
-    world: World,
-    login: str,
-    role: Role,
-    mediator: str | None,
-    error: type[Exception],
-    field: str | None,
-) -> None:
-    with records_nothing(tongjie, error, field):
-        tongjie.users.add(login=login, role=role, mediator=mediator, actor=world.admin)
+REFUSED_USERS: list[tuple[str, Role, str | None, type[Exception], str | None]] = [
+    ("zhang", Role.SUPERVISOR, None, DuplicateCodeError, None),
+    ("张三", Role.SUPERVISOR, None, InvalidValueError, "login"),
+    ("bad login", Role.SUPERVISOR, None, InvalidValueError, "login"),
+    ("", Role.AUDITOR, None, InvalidValueError, "login"),
+    ("new.m", Role.MEDIATOR, None, InvalidValueError, "mediator"),
+    ("new.s", Role.SUPERVISOR, "m1", InvalidValueError, "mediator"),
+    ("new.m", Role.MEDIATOR, "m9", UnknownMediatorError, "mediator"),
+]
+
+
+def test_a_refused_user_records_nothing(tongjie: Tongjie, world: World) -> None:
+    for login, role, mediator, error, field in REFUSED_USERS:
+        with records_nothing(tongjie, error, field):
+            tongjie.users.add(login=login, role=role, mediator=mediator, actor=world.admin)
+    assert len(tongjie.users.list()) == len(world.tokens)
 
 
 def test_an_unknown_user_is_not_found(tongjie: Tongjie, world: World) -> None:
