@@ -16,6 +16,7 @@ from api.bootstrap import build_application
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
 from projections.engine.catalog import active
+from projections.engine.locking import lock_key
 from projections.wiring import Views, build_views
 from tests.conftest import POSTGRES_URL
 from tests.integration.projections.support import assert_board_matches
@@ -64,20 +65,22 @@ def board_position(settings: Settings) -> int:
 
 
 def lock_holders(settings: Settings) -> list[str]:
-    """Application names of the sessions holding an advisory lock (one per view) here."""
+    """Application names of the sessions holding this schema's board lock."""
+    key = lock_key(settings.postgres_schema, "board") & 0xFFFFFFFFFFFFFFFF
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         rows = conn.execute(
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database() "
-            "AND a.application_name LIKE 'tongjie-views-%'"
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+            "AND l.classid = %s AND l.objid = %s",
+            (key >> 32, key & 0xFFFFFFFF),
         ).fetchall()
-    return sorted({row[0] for row in rows})
+    return [row[0] for row in rows]
 
 
 def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TONGJIE_DATABASE_URL": settings.database_url, "TONGJIE_POOL_SIZE": "2"}
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.projections.cli", "project"],
+        [sys.executable, "-m", "api.cli.main", "project"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
