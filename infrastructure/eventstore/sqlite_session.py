@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from infrastructure.eventstore.idempotency import IdempotencyRecord
 
 
+_IDS_PER_QUERY = 500
+
+
 def db_id(originator_id: UUID | str) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else originator_id
 
@@ -49,17 +52,12 @@ class SQLiteWriteSession:
         c.execute(f"SELECT chain_hash FROM {self._events} ORDER BY rowid DESC LIMIT 1")
         row = c.fetchone()
         last_chain_hash = None if row is None else row[0]
-        latest: Latest = {}
-        for originator_id in originator_ids:
-            c.execute(
-                f"SELECT originator_version, hash FROM {self._events} WHERE originator_id=? "
-                "ORDER BY originator_version DESC LIMIT 1",
-                (db_id(originator_id),),
-            )
-            row = c.fetchone()
-            latest[originator_id] = None if row is None else (row[0], row[1])
+        latest = self._latest(originator_ids)
         existing_events: set[EventKey] = set()
         for originator_id, version in event_keys:
+            known = latest.get(originator_id, (version, None))
+            if known is None or known[0] < version:
+                continue  # nothing of it stored at this version or above
             c.execute(
                 f"SELECT 1 FROM {self._events} WHERE originator_id=? AND originator_version=?",
                 (db_id(originator_id), version),
@@ -72,6 +70,28 @@ class SQLiteWriteSession:
             if c.fetchone() is not None:
                 existing_answers.add(key)
         return GroupState(last_chain_hash, latest, existing_events, existing_answers)
+
+    def _latest(self, originator_ids: Collection[UUID | str]) -> Latest:
+        """Each originator's highest stored version and its hash, in queries of many ids.
+
+        SQLite takes the bare column `hash` from the row that holds the MAX().
+        """
+        latest: Latest = dict.fromkeys(originator_ids)
+        by_db_id: dict[str, list[UUID | str]] = {}
+        for originator_id in originator_ids:  # a UUID and its hex are the same originator
+            by_db_id.setdefault(db_id(originator_id), []).append(originator_id)
+        keys = list(by_db_id)
+        for start in range(0, len(keys), _IDS_PER_QUERY):
+            chunk = keys[start : start + _IDS_PER_QUERY]
+            self._c.execute(
+                f"SELECT originator_id, MAX(originator_version), hash FROM {self._events} "
+                f"WHERE originator_id IN ({','.join('?' * len(chunk))}) GROUP BY originator_id",
+                chunk,
+            )
+            for stored_id, version, hash_ in self._c.fetchall():
+                for originator_id in by_db_id[stored_id]:
+                    latest[originator_id] = (version, hash_)
+        return latest
 
     def hash_below(self, originator_id: UUID | str, version: int) -> str | None:
         self._c.execute(
