@@ -55,7 +55,7 @@ class Settings(BaseSettings):
 
     def persistence_env(self) -> dict[str, str]:
         """The eventsourcing library's settings that this URL and these options mean."""
-        env: dict[str, str] = {"AGGREGATE_CACHE_FASTFORWARD": "y"}
+        env: dict[str, str] = {"AGGREGATE_CACHE_FASTFORWARD": "y", "TRANSCODER_TOPIC": TRANSCODER}
         if self.aggregate_cache_size > 0:  # the library reads 0 as "unbounded"
             env["AGGREGATE_CACHE_MAXSIZE"] = str(self.aggregate_cache_size)
         if self.cipher_key:
@@ -93,5 +93,6 @@ class Settings(BaseSettings):
         return parse_qs(urlparse(self.database_url).query).get("schema", ["public"])[0]
 
 
+TRANSCODER = "infrastructure.transcodings:TongjieTranscoder"
 SQLITE_MODULE = "infrastructure.eventstore.sqlite:Factory"
 POSTGRES_MODULE = "infrastructure.eventstore.postgres:Factory"

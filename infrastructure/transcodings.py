@@ -9,9 +9,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
-from eventsourcing.persistence import Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding, TranscodingNotRegisteredError
 
 from domain import values
 
@@ -35,9 +35,10 @@ class DataclassAsDict(Transcoding):
     def __init__(self, cls: type[Any]) -> None:
         self.type = cls
         self.name = f"value:{cls.__name__}"
+        self.fields = tuple(f.name for f in dataclasses.fields(cls))
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        return {name: getattr(obj, name) for name in self.fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
         return self.type(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
@@ -64,3 +65,35 @@ def domain_transcodings() -> list[Transcoding]:
             elif dataclasses.is_dataclass(obj):
                 found.append(DataclassAsDict(obj))
     return found
+
+
+class TongjieTranscoder(JSONTranscoder):
+    """The library's JSON transcoder, writing the same bytes with less work per object.
+
+    The encoder calls back once for every enum, value object and date of an event; here an
+    enum member's wrapped form is made once and reused, and the other types skip the
+    library's per-call lookup and error handling. Decoding is the library's.
+    (`TRANSCODER_TOPIC` in the persistence environment names this class.)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._wrapped: dict[int, dict[str, Any]] = {}  # by id(): members live for good
+
+    def register(self, transcoding: Transcoding) -> None:
+        super().register(transcoding)
+        if isinstance(transcoding, EnumAsValue):
+            for member in cast("type[Enum]", transcoding.type):
+                self._wrapped[id(member)] = {"_type_": transcoding.name, "_data_": member.value}
+
+    def _encode_obj(self, o: Any) -> dict[str, Any]:
+        wrapped = self._wrapped.get(id(o))
+        if wrapped is not None:
+            return wrapped
+        transcoding = self.types.get(type(o))
+        if transcoding is None:
+            raise TranscodingNotRegisteredError(
+                f"Object of type {type(o)} is not serializable. Please define and register "
+                "a custom transcoding for this type."
+            )
+        return {"_type_": transcoding.name, "_data_": transcoding.encode(o)}

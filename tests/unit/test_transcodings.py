@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from eventsourcing.cipher import AESCipher
-from eventsourcing.persistence import Mapper
+from eventsourcing.persistence import Mapper, TranscodingNotRegisteredError
 
 from application.store import TongjieStore
 from domain import values
@@ -33,7 +33,8 @@ from domain.values import (
     Role,
     Session,
 )
-from infrastructure.transcodings import domain_transcodings
+from infrastructure.settings import TRANSCODER
+from infrastructure.transcodings import TongjieTranscoder, domain_transcodings
 from tests.typed_equality import assert_same_aggregate, differences
 from tests.unit.case_builders import BOSS, RESOLVED_AT, ZHANG, registration, resolved
 
@@ -46,7 +47,9 @@ ENUMS = [
 
 
 def mapper(**env: str) -> Mapper[Any]:
-    store = TongjieStore({"PERSISTENCE_MODULE": "eventsourcing.popo", **env}, domain_transcodings())
+    """The store's mapper with the transcoder the settings name (as in production)."""
+    base = {"PERSISTENCE_MODULE": "eventsourcing.popo", "TRANSCODER_TOPIC": TRANSCODER}
+    store = TongjieStore({**base, **env}, domain_transcodings())
     return store.mapper
 
 
@@ -160,3 +163,23 @@ def test_encrypted_events_come_back_and_are_unreadable_at_rest() -> None:
     assert not differences(vars(event), vars(m.to_domain_event(stored)))
     with pytest.raises(ValueError):  # another key cannot read it
         mapper(CIPHER_KEY=AESCipher.create_key(32)).to_domain_event(stored)
+
+
+def test_our_transcoder_writes_the_librarys_bytes_and_reads_them_back() -> None:
+    """Stored states (and so their hashes) do not depend on which of the two wrote them."""
+    case = resolved()
+    case.record_follow_up(fulfilment=Fulfilment.FULFILLED, satisfaction=5, actor=ZHANG)
+    ours, library = mapper(), mapper(TRANSCODER_TOPIC="eventsourcing.persistence:JSONTranscoder")
+    assert isinstance(ours.transcoder, TongjieTranscoder)
+    assert type(library.transcoder) is not TongjieTranscoder
+    for event in case.collect_events():
+        assert ours.to_stored_event(event).state == library.to_stored_event(event).state
+    for value in VALUES:
+        state = ours.transcoder.encode({"value": value})
+        assert state == library.transcoder.encode({"value": value})
+        assert not differences(value, library.transcoder.decode(state)["value"])
+
+
+def test_an_unregistered_type_is_refused_by_name() -> None:
+    with pytest.raises(TranscodingNotRegisteredError, match="ellipsis"):
+        mapper().transcoder.encode({"value": ...})
