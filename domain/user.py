@@ -96,7 +96,7 @@ class User(Aggregate):
         return Actor(id=str(self.id), login=self.login, role=self.role, mediator=self.mediator)
 
     def rotate_token(self, *, token_hash: str, actor: Actor | None) -> None:
-        """A new token; the old one stops working at once. A revoked user gets one back."""
+        """A new token; the old one stops working at once. A revoked user stays revoked."""
         self.trigger_event(self.TokenRotated, token_hash=token_hash, actor=actor)
 
     def revoke(self, *, actor: Actor | None) -> None:
