@@ -1,12 +1,11 @@
 """Reading the statistics: any period [from, to), filters, and one dimension to group by.
 
 Two ways to the same figures, both summed by the database. When at most one of the case's
-dimensions is involved (as a filter or as the grouping), the cells answer: whole months and
-days from cells, the at most two partial days from the facts of their cases. With two
-dimensions or more (a street's figures per mediator, say), the facts of the cases received or
-resolved in the period answer, read through the time indexes. The backlog (open, escalations)
-is as of now over all cases; its deadlines (overdue, due soon) come from the open cases due
-before now + 72 hours.
+dimensions is involved (as a filter or as the grouping), the cells answer: whole months (and
+whole days, for the dimensions that have day cells) from cells, the rest of the period from
+the facts of its cases. With two dimensions or more (a street's figures per mediator, say), the
+facts of the cases received or resolved in the period answer, read through the time indexes.
+The backlog (open, overdue, due soon, escalations) is as of now, over the open cases alone.
 """
 
 from __future__ import annotations
@@ -16,10 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from projections.stats.cells import DAY, MONTH, OPEN, WHOLE, unpack
+from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, WHOLE, unpack
 from projections.stats.facts import DIMENSIONS, NOBODY
-from projections.stats.figures import COUNTERS, Backlog, Tally, figures
-from projections.stats.periods import Range, local_date, month_index, month_label, plan
+from projections.stats.figures import COUNTERS, PERIOD_COUNTERS, Backlog, Tally, figures
+from projections.stats.periods import (
+    Range,
+    local_date,
+    midnight,
+    month_index,
+    month_label,
+    plan,
+)
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
@@ -98,8 +104,10 @@ class _Sum:
     due_soon: int = 0
 
     def add(self, names: Sequence[str], values: Sequence[Any]) -> None:
+        counts = self.counts
         for name, value in zip(names, values, strict=True):
-            self.counts[_INDEX[name]] += int(value or 0)
+            if value:
+                counts[_INDEX[name]] += int(value)
 
     def figures(self) -> dict[str, Any]:
         durations = unpack(b"".join(self.blobs)).tolist() + self.durations
@@ -157,8 +165,9 @@ def read(
         _from_cells(conn, tables, answer, next(iter(involved), WHOLE))
     else:
         period = ((question.start_us, question.end_us),)
-        _period_facts(conn, tables, answer, period)
-        _backlog_facts(conn, tables, answer)
+        _period_counts(conn, tables, answer, period)
+        _period_durations(conn, tables, answer, period)
+    _backlog(conn, tables, answer)
     if question.by is None:
         answer.get(None)
     return {
@@ -176,9 +185,40 @@ def _from_cells(conn: Connection, tables: Tables, answer: _Answer, dimension: st
     pieces = plan(question.start_us, question.end_us, zone=answer.zone)
     value = dict(question.filters.items()).get(dimension)
     ranges: list[tuple[str, Range]] = [(MONTH, r) for r in pieces.months]
-    ranges += [(DAY, r) for r in pieces.days]
-    ranges.append((OPEN, (0, 1)))
+    day_cells = dimension in DAY_DIMENSIONS
+    if day_cells:
+        ranges += [(DAY, r) for r in pieces.days]
     columns, group = _cell_group(answer, dimension)
+    select = f"{columns}, " if columns else ""
+    if ranges:
+        _sum_cells(conn, tables, answer, dimension, value, ranges, (columns, group))
+    months = [(MONTH, r) for r in pieces.months]
+    if months:
+        cells, params = _cell_ranges(tables, dimension, value, months, resolved=True)
+        for row in conn.execute(f"SELECT {select}durations FROM ({cells}) c", params):
+            answer.get(group(row)).blobs.append(bytes(row[-1]))
+    days = [
+        (midnight(date.fromordinal(a), answer.zone), midnight(date.fromordinal(b), answer.zone))
+        for a, b in pieces.days
+    ]
+    counted_from_facts = [*pieces.partial] if day_cells else [*days, *pieces.partial]
+    if counted_from_facts:
+        _period_counts(conn, tables, answer, counted_from_facts)
+    if days or pieces.partial:
+        _period_durations(conn, tables, answer, [*days, *pieces.partial])
+
+
+def _sum_cells(
+    conn: Connection,
+    tables: Tables,
+    answer: _Answer,
+    dimension: str,
+    value: str | None,
+    ranges: list[tuple[str, Range]],
+    grouping: tuple[str, Group],
+) -> None:
+    """The cells' counts and amounts in the ranges, summed per group by the database."""
+    columns, group = grouping
     cells, params = _cell_ranges(tables, dimension, value, ranges)
     sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
     grouped = f" GROUP BY {columns}" if columns else ""
@@ -188,16 +228,8 @@ def _from_cells(conn: Connection, tables: Tables, answer: _Answer, dimension: st
         if row[width] is None:
             continue  # no cell at all (the summary of nothing)
         target = answer.get(group(row))
-        target.add(COUNTERS, row[width : width + len(COUNTS)])
+        target.add(PERIOD_COUNTERS, row[width : width + len(COUNTS)])
         target.amount += int(row[-1] or 0)
-    timed = [r for r in ranges if r[0] != OPEN]
-    if timed:
-        cells, params = _cell_ranges(tables, dimension, value, timed, resolved=True)
-        for row in conn.execute(f"SELECT {select}durations FROM ({cells}) c", params):
-            answer.get(group(row)).blobs.append(bytes(row[-1]))
-    if pieces.partial:
-        _period_facts(conn, tables, answer, pieces.partial)
-    _deadlines(conn, tables, answer)
 
 
 def _cell_group(answer: _Answer, dimension: str) -> tuple[str, Group]:
@@ -211,8 +243,6 @@ def _cell_group(answer: _Answer, dimension: str) -> tuple[str, Group]:
 
 
 def _cell_month(answer: _Answer, grain: str, bucket: int) -> str:
-    if grain == OPEN:
-        return answer.now_month  # the backlog counts in the month of now
     return month_label(bucket if grain == MONTH else month_index(date.fromordinal(bucket)))
 
 
@@ -224,8 +254,10 @@ def _cell_ranges(
     *,
     resolved: bool = False,
 ) -> tuple[str, list[Any]]:
-    """The cells of one dimension in the given ranges of buckets, as one UNION ALL."""
-    columns = ", ".join(("grain", "bucket", "key", *COUNTS, "amount", "durations"))
+    """The cells of one dimension in the given ranges of buckets, as one UNION ALL: their counts
+    and amounts, or (`resolved`) the durations of those with a resolution."""
+    values = ("durations",) if resolved else (*COUNTS, "amount")
+    columns = ", ".join(("grain", "bucket", "key", *values))
     selects: list[str] = []
     params: list[Any] = []
     for grain, (first, last) in ranges:
@@ -243,7 +275,7 @@ def _cell_ranges(
 # -- facts ------------------------------------------------------------------------------------
 
 
-def _period_facts(
+def _period_counts(
     conn: Connection, tables: Tables, answer: _Answer, ranges: Sequence[Range]
 ) -> None:
     """The receipts and resolutions in the ranges (microseconds), summed from the facts."""
@@ -256,49 +288,36 @@ def _period_facts(
         target = answer.get(group(row))
         target.add(tuple(RESOLUTION_SUMS), row[len(row) - len(sums) : -1])
         target.amount += int(row[-1] or 0)
+
+
+def _period_durations(
+    conn: Connection, tables: Tables, answer: _Answer, ranges: Sequence[Range]
+) -> None:
+    """resolved_at - received_at of the cases resolved in the ranges, from the facts."""
+    column, group = answer.facts_group("resolved_month")
     where, params = _within("resolved_us", ranges)
     where, params = _filtered(answer, where, params)
     select = f"{column}, " if column else ""
-    statement = (
-        f"SELECT {select}resolved_us - received_us FROM {tables.name('cases')} WHERE {where}"
-    )
+    cases = tables.name("cases")
+    statement = f"SELECT {select}resolved_us - received_us FROM {cases} WHERE {where}"
     for row in conn.execute(statement, params):
         answer.get(group(row)).durations.append(int(row[-1]))
 
 
-def _backlog_facts(conn: Connection, tables: Tables, answer: _Answer) -> None:
-    """Open cases now: counts, escalations and deadlines, summed from the facts."""
+def _backlog(conn: Connection, tables: Tables, answer: _Answer) -> None:
+    """Open cases now, their escalations and deadlines: summed over the open cases alone."""
     now = answer.question.now_us
     column, group = answer.facts_group(None)
-    where, params = _filtered(answer, "resolved_us IS NULL", [])
+    where, params = _filtered(answer, "TRUE", [])
     select = f"{column}, " if column else ""
     grouped = f" GROUP BY {column}" if column else ""
     sums = ", ".join((*BACKLOG_SUMS.values(), *DEADLINE_SUMS))
-    statement = f"SELECT {select}{sums} FROM {tables.name('cases')} WHERE {where}{grouped}"
+    statement = f"SELECT {select}{sums} FROM {tables.name('open')} WHERE {where}{grouped}"
     for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
         if not row[-6]:
             continue  # no open case
         target = answer.get(group(row))
         target.add(tuple(BACKLOG_SUMS), row[-6:-2])
-        target.overdue += int(row[-2] or 0)
-        target.due_soon += int(row[-1] or 0)
-
-
-def _deadlines(conn: Connection, tables: Tables, answer: _Answer) -> None:
-    """Overdue and due soon: the open cases due before now + 72 h (a partial index's range)."""
-    now = answer.question.now_us
-    column, group = answer.facts_group(None)
-    where, params = _filtered(answer, "resolved_us IS NULL AND due_us < %s", [now + DUE_SOON_US])
-    select = f"{column}, " if column else ""
-    grouped = f" GROUP BY {column}" if column else ""
-    statement = (
-        f"SELECT {select}{', '.join(DEADLINE_SUMS)} FROM {tables.name('cases')} "
-        f"WHERE {where}{grouped}"
-    )
-    for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
-        if row[-2] is None:
-            continue
-        target = answer.get(group(row))
         target.overdue += int(row[-2] or 0)
         target.due_soon += int(row[-1] or 0)
 

@@ -9,14 +9,25 @@ summed from (with the months of receipt and resolution, in the bureau's time zon
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import tzinfo
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from projections.stats.cells import Cell, CellKey
-from projections.stats.facts import CaseFacts
-from projections.stats.figures import COUNTERS
+from projections.stats import bulk
+from projections.stats.bulk import Column
+from projections.stats.cells import (
+    DAY,
+    DAY_DIMENSIONS,
+    MONTH,
+    WHOLE,
+    Deltas,
+    DurationKey,
+    merge,
+)
+from projections.stats.facts import DIMENSIONS, CaseFacts
+from projections.stats.figures import PERIOD_COUNTERS
 from projections.stats.periods import local_date, month_index
 
 if TYPE_CHECKING:
@@ -27,7 +38,21 @@ FACTS = tuple(field.name for field in dataclasses.fields(CaseFacts))
 """The facts' columns, in CaseFacts' order."""
 MONTHS = ("received_month", "resolved_month")
 """Derived columns: the months (year * 12 + month - 1) of receipt and resolution."""
-COUNTS = tuple(f"n_{name}" for name in COUNTERS)
+_TYPES = {"case_id": "text", "outcome": "text", "risk": "text", "events": "integer"}
+_TYPES |= dict.fromkeys(("received_us", "resolved_us", "amount_cents", "due_us"), "bigint")
+_TYPES |= dict.fromkeys(
+    ("followed_up", "fulfilled", "judicial_applied", "judicial_confirmed"), "integer"
+)
+_TYPES |= dict.fromkeys(MONTHS, "integer")
+FACT_COLUMNS: tuple[Column, ...] = tuple((c, _TYPES.get(c, "text")) for c in (*FACTS, *MONTHS))
+COUNTS = tuple(f"n_{name}" for name in PERIOD_COUNTERS)
+OPEN_COLUMNS: tuple[Column, ...] = (
+    ("case_id", "text"),
+    *((name, "text") for name in DIMENSIONS),
+    ("risk", "text"),
+    ("due_us", "bigint"),
+)
+"""The backlog: the open cases alone, so that reading it costs what the work in hand does."""
 CELL_KEY = ("dim", "grain", "bucket", "key")
 CELL_VALUES = (*COUNTS, "amount", "durations")
 CHUNK = 400
@@ -36,7 +61,7 @@ CHUNK = 400
 
 def create(conn: Connection, tables: Tables) -> None:
     big, blob = ("BIGINT", "BYTEA") if conn.dialect == "postgres" else ("INTEGER", "BLOB")
-    cases, cells = tables.name("cases"), tables.name("cells")
+    cases, cells, open_ = tables.name("cases"), tables.name("cells"), tables.name("open")
     conn.execute(
         f"CREATE TABLE {cases} (case_id TEXT PRIMARY KEY, category TEXT NOT NULL, "
         "street TEXT NOT NULL, channel TEXT NOT NULL, organisation TEXT NOT NULL, "
@@ -53,15 +78,18 @@ def create(conn: Connection, tables: Tables) -> None:
         f"key TEXT NOT NULL, {counts}, amount {big} NOT NULL, durations {blob} NOT NULL, "
         f"PRIMARY KEY (dim, grain, bucket, key)){rowid}"
     )
+    keys = ", ".join(f"{name} TEXT NOT NULL" for name in DIMENSIONS)
+    conn.execute(
+        f"CREATE TABLE {open_} (case_id TEXT PRIMARY KEY, {keys}, risk TEXT NOT NULL, due_us {big})"
+    )
 
 
 def create_indexes(conn: Connection, tables: Tables) -> None:
-    """The facts' time indexes (partial days, periods read from facts, deadlines of the open)."""
+    """The facts' time indexes (partial days, and periods read from facts)."""
     cases = tables.name("cases")
     for statement in (
         f"CREATE INDEX IF NOT EXISTS {cases}_received ON {cases} (received_us)",
         f"CREATE INDEX IF NOT EXISTS {cases}_resolved ON {cases} (resolved_us)",
-        f"CREATE INDEX IF NOT EXISTS {cases}_due ON {cases} (due_us) WHERE resolved_us IS NULL",
     ):
         conn.execute(statement)
 
@@ -107,33 +135,91 @@ def load_facts(conn: Connection, tables: Tables, ids: Sequence[UUID]) -> dict[UU
 def save_facts(
     conn: Connection, tables: Tables, changed: Sequence[CaseFacts], zone: tzinfo
 ) -> None:
-    if not changed:
-        return
-    columns = (*FACTS, *MONTHS)
-    placeholders = ", ".join("%s" for _ in columns)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
-    conn.executemany(
-        f"INSERT INTO {tables.name('cases')} ({', '.join(columns)}) VALUES ({placeholders}) "
-        f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
+    updates = ", ".join(f"{c} = excluded.{c}" for c, _ in FACT_COLUMNS[1:])
+    bulk.insert(
+        conn,
+        tables.name("cases"),
+        FACT_COLUMNS,
         [_fact_row(facts, zone) for facts in changed],
+        f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
     )
 
 
 # -- cells ---------------------------------------------------------------------------------
 
+DELTA = "stats_delta"
+"""A temporary table of the connection: one batch's contributions, summed into the cells."""
+DELTA_COLUMNS: tuple[Column, ...] = (
+    ("month", "integer"),
+    ("day", "integer"),
+    *((name, "text") for name in DIMENSIONS),
+    *((name, "integer") for name in COUNTS),
+    ("amount", "bigint"),
+)
+GRAINS = ((MONTH, "month", (WHOLE, *DIMENSIONS)), (DAY, "day", DAY_DIMENSIONS))
+"""Each grain: the delta's column that is its bucket, and the dimensions that have its cells."""
 
-def load_cells(conn: Connection, tables: Tables, keys: Sequence[CellKey]) -> dict[CellKey, Cell]:
-    cells = tables.name("cells")
-    columns = ", ".join(f"c.{c}" for c in (*CELL_KEY, *CELL_VALUES))
+
+def write_deltas(conn: Connection, tables: Tables, deltas: Deltas) -> None:
+    """Sum the batch's contributions into the cells, then merge the month cells' durations."""
+    if not deltas.rows:
+        return
+    _delta_table(conn)
+    bulk.insert(conn, DELTA, DELTA_COLUMNS, deltas.rows)
+    for statement, params in _sum_statements(tables.name("cells")):
+        conn.execute(statement, params)
+    if deltas.durations:
+        _merge_durations(conn, tables.name("cells"), deltas.durations)
+
+
+def _delta_table(conn: Connection) -> None:
+    big = "BIGINT" if conn.dialect == "postgres" else "INTEGER"
+    counts = ", ".join(f"{name} INTEGER NOT NULL" for name in COUNTS)
+    keys = ", ".join(f"{name} TEXT NOT NULL" for name in DIMENSIONS)
+    on_commit = " ON COMMIT DELETE ROWS" if conn.dialect == "postgres" else ""
+    conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {DELTA} (month INTEGER NOT NULL, "
+        f"day INTEGER NOT NULL, {keys}, {counts}, amount {big} NOT NULL){on_commit}"
+    )
+    if conn.dialect != "postgres":
+        conn.execute(f"DELETE FROM {DELTA}")  # a rolled-back batch's rows are gone already
+
+
+@lru_cache(maxsize=16)
+def _sum_statements(cells: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """For each grain and dimension, one INSERT ... SELECT ... GROUP BY ... ON CONFLICT ADD."""
+    sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
+    adds = ", ".join(f"{c} = {cells}.{c} + excluded.{c}" for c in (*COUNTS, "amount"))
+    statements = []
+    for grain, bucket, dimensions in GRAINS:
+        for dimension in dimensions:
+            key = dimension or "''"
+            grouped = f"{bucket}, {dimension}" if dimension else bucket
+            statements.append(
+                (
+                    f"INSERT INTO {cells} (dim, grain, bucket, key, {', '.join(CELL_VALUES)}) "
+                    f"SELECT %s, %s, {bucket}, {key}, {sums}, %s FROM {DELTA} "
+                    f"WHERE TRUE GROUP BY {grouped} "
+                    f"ON CONFLICT ({', '.join(CELL_KEY)}) DO UPDATE SET {adds}",
+                    (dimension, grain, b""),
+                )
+            )
+    return statements
+
+
+def _merge_durations(
+    conn: Connection, cells: str, changes: dict[DurationKey, dict[int, int]]
+) -> None:
+    keys = [(dimension, MONTH, month, value) for dimension, month, value in changes]
     join = " AND ".join(f"c.{c} = k.{c}" for c in CELL_KEY)
-    found: dict[CellKey, Cell] = {}
-    n = len(COUNTS)
+    updates: list[tuple[Any, ...]] = []
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         if conn.dialect == "postgres":
             params: list[Any] = [list(column) for column in zip(*chunk, strict=True)]
+            source = "unnest(%s::text[], %s::text[], %s::int[], %s::text[])"
             statement = (
-                f"SELECT {columns} FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[]) "
+                f"SELECT c.dim, c.bucket, c.key, c.durations FROM {source} "
                 f"AS k(dim, grain, bucket, key) JOIN {cells} c ON {join}"
             )
         else:
@@ -141,33 +227,33 @@ def load_cells(conn: Connection, tables: Tables, keys: Sequence[CellKey]) -> dic
             values = ", ".join("(%s, %s, %s, %s)" for _ in chunk)
             statement = (
                 f"WITH k(dim, grain, bucket, key) AS (VALUES {values}) "
-                f"SELECT {columns} FROM k JOIN {cells} c ON {join}"
+                f"SELECT c.dim, c.bucket, c.key, c.durations FROM k JOIN {cells} c ON {join}"
             )
-        for row in conn.execute(statement, params):
-            counts = list(row[4 : 4 + n])
-            found[(row[0], row[1], row[2], row[3])] = Cell(counts, row[4 + n], bytes(row[5 + n]))
-    return found
+        for dimension, month, value, blob in conn.execute(statement, params):
+            stored = bytes(blob)
+            merged = merge(stored, changes[(dimension, month, value)])
+            if merged is not stored:
+                updates.append((merged, dimension, MONTH, month, value))
+    blob = "bytea" if conn.dialect == "postgres" else "blob"
+    key_columns = (("dim", "text"), ("grain", "text"), ("bucket", "integer"), ("key", "text"))
+    bulk.update(conn, cells, key_columns, (("durations", blob),), updates)
 
 
-def save_cells(conn: Connection, tables: Tables, cells: Iterable[tuple[CellKey, Cell]]) -> None:
-    """Write changed cells; a cell left with no case is deleted."""
-    upserts: list[tuple[Any, ...]] = []
-    deletes: list[CellKey] = []
-    for key, cell in cells:
-        if cell.is_empty():
-            deletes.append(key)
-        else:
-            upserts.append((*key, *cell.counts, cell.amount, cell.durations))
-    name = tables.name("cells")
-    if upserts:
-        columns = (*CELL_KEY, *CELL_VALUES)
-        placeholders = ", ".join("%s" for _ in columns)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in CELL_VALUES)
-        conn.executemany(
-            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders}) "
-            f"ON CONFLICT ({', '.join(CELL_KEY)}) DO UPDATE SET {updates}",
-            upserts,
-        )
-    if deletes:
-        where = " AND ".join(f"{c} = %s" for c in CELL_KEY)
-        conn.executemany(f"DELETE FROM {name} WHERE {where}", deletes)
+# -- the backlog -------------------------------------------------------------------------------
+
+
+def save_open(
+    conn: Connection, tables: Tables, still_open: Sequence[CaseFacts], closed: Sequence[UUID]
+) -> None:
+    """Keep the open cases' row current; drop the row of a case just resolved."""
+    name = tables.name("open")
+    rows = [(str(f.case_id), *f.keys, f.risk, f.due_us) for f in still_open]
+    updates = ", ".join(f"{c} = excluded.{c}" for c, _ in OPEN_COLUMNS[1:])
+    bulk.insert(conn, name, OPEN_COLUMNS, rows, f"ON CONFLICT (case_id) DO UPDATE SET {updates}")
+    if not closed:
+        return
+    ids = [str(case_id) for case_id in closed]
+    if conn.dialect == "postgres":
+        conn.execute(f"DELETE FROM {name} WHERE case_id = ANY(%s)", [ids])
+    else:
+        conn.executemany(f"DELETE FROM {name} WHERE case_id = %s", [(i,) for i in ids])

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
+from uuid import UUID
 
 from projections.engine.view import Tables, View, ViewEvent
 from projections.stats import tables as store
-from projections.stats.cells import Cell, Changes, apply
+from projections.stats.cells import Deltas
 from projections.stats.contributions import contributions
 from projections.stats.facts import FOLDS, RECEIVED, TOPICS, CaseFacts, received
 
@@ -25,7 +26,7 @@ class StatsView(View):
     name: ClassVar[str] = "stats"
     version: ClassVar[int] = 1
     topics: ClassVar[frozenset[str]] = TOPICS
-    table_names: ClassVar[tuple[str, ...]] = ("cases", "cells")
+    table_names: ClassVar[tuple[str, ...]] = ("cases", "cells", "open")
 
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
@@ -49,18 +50,20 @@ class StatsView(View):
                 if facts is not None:  # never seen received: nothing to count it under
                     FOLDS[event.topic](facts, event.data)
                     facts.events += 1
-        changes = Changes(self.zone)
+        deltas = Deltas(self.zone)
         changed: list[CaseFacts] = []
+        still_open: list[CaseFacts] = []
+        closed: list[UUID] = []
         for case_id in ids:
             old, new = before.get(case_id), after.get(case_id)
             if new is None or old == new:
                 continue
             changed.append(new)
-            changes.move(contributions(old), contributions(new))
+            deltas.move(contributions(old), contributions(new))
+            if new.resolved_us is None:
+                still_open.append(new)
+            elif old is not None and old.resolved_us is None:
+                closed.append(case_id)
         store.save_facts(conn, tables, changed, self.zone)
-        keys = list(changes.cells)
-        stored = store.load_cells(conn, tables, keys)
-        empty = Cell()
-        store.save_cells(
-            conn, tables, ((key, apply(stored.get(key, empty), changes.cells[key])) for key in keys)
-        )
+        store.save_open(conn, tables, still_open, closed)
+        store.write_deltas(conn, tables, deltas)
