@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from application.audit import Verifier
 from application.tongjie import Tongjie
@@ -10,8 +10,11 @@ from infrastructure.audit.verifier import ChainVerifier
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
-from projections.wiring import Views
-from projections.wiring import build_views as wire_views
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from projections.wiring import Views
 
 
 def build_application(settings: Settings) -> Tongjie:
@@ -31,6 +34,9 @@ def chain_verifier(recorder: object) -> Verifier | None:
 def build_views(settings: Settings, tongjie: Tongjie, only: Collection[str] | None = None) -> Views:
     """The views (the board, ...) over this application's store; the caller starts them.
 
-    `only`: the views whose workers to run here (default all).
+    `only`: the views whose workers to run here (default all). The projections are imported
+    here, not at the top: commands that never read a view (`tongjie demo`) do without them.
     """
+    from projections.wiring import build_views as wire_views
+
     return wire_views(settings, tongjie, only=only)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from api.cli.context import fail, settings
 
@@ -27,6 +26,8 @@ def serve(
         from api.cli.demo_loader import load_demo_if_empty
 
         load_demo_if_empty(config)
+    import uvicorn  # here: the other commands do without the server
+
     uvicorn.run(
         "api.app:create_app",
         factory=True,

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,17 +14,13 @@ from rich.table import Table
 
 from api.bootstrap import build_views
 from api.cli.context import fail, opened, settings
-from api.problems import InvalidFieldsError
 from api.schemas.stats import Dimension
-from api.schemas.views import moment
-from api.stats_format import rows_csv
 from domain.values import Category, Channel
-from projections.engine.catalog import PositionMovedError
 from projections.stats.figures import FORMULAS, display_days, display_rate
-from projections.stats.periods import period
-from projections.stats.query import VIEW, StatsAnswer
-from projections.stats.read import Filters
-from projections.wiring import Views
+
+if TYPE_CHECKING:  # the rest is imported where used: other commands do without FastAPI
+    from projections.stats.query import StatsAnswer
+    from projections.wiring import Views
 
 Show = Callable[[Any], str]
 PERIOD = "a date (midnight in the bureau's time zone) or a time with offset"
@@ -73,6 +69,9 @@ def _views() -> Iterator[Views]:
 
 
 def _bound(field: str, text: str | None) -> datetime | None:
+    from api.problems import InvalidFieldsError
+    from api.schemas.views import moment
+
     try:
         return moment(field, text, settings().zone)
     except InvalidFieldsError as error:
@@ -99,6 +98,12 @@ def stats(
     The backlog (open, overdue, due soon, escalations) is as of now, whatever the period.
     Applies the events the statistics have not seen yet first.
     """
+    from api.stats_format import rows_csv
+    from projections.engine.catalog import PositionMovedError
+    from projections.stats.periods import period
+    from projections.stats.query import VIEW
+    from projections.stats.read import Filters
+
     zone = settings().zone
     start, end = period(_bound("from", from_), _bound("to", to), datetime.now(UTC), zone)
     filters = Filters(

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -24,12 +24,15 @@ from rich.text import Text
 
 from api.bootstrap import build_views
 from api.cli.context import fail, opened, settings
-from projections.engine import UnknownViewError
-from projections.wiring import Views
+
+if TYPE_CHECKING:  # the projections are imported where used: other commands do without them
+    from projections.wiring import Views
 
 
 @contextmanager
 def _views(only: list[str] | None = None) -> Iterator[Views]:
+    from projections.engine import UnknownViewError
+
     with opened() as app:
         try:
             views = build_views(settings(), app, only)
@@ -91,6 +94,8 @@ def rebuild(
 
     Readers keep reading the old version until then; running workers carry on with the new.
     """
+    from projections.engine import UnknownViewError
+
     stopping = _stop_on_signals()
     with _views() as views:
         names = [view] if view is not None else list(views.engine.views)
