@@ -40,7 +40,7 @@ class Feeder:
     view: View
     recorder: ApplicationRecorder
     decoder: Decoder
-    page_size: int = 2000
+    page_size: int = 5000
     fault: FaultHook | None = None
 
     def reader(self) -> PageReader:

@@ -51,7 +51,7 @@ class Engine:
         views: Sequence[View],
         waker: Waker,
         *,
-        page_size: int = 2000,
+        page_size: int = 5000,
         use_lock: bool | None = None,
         on_advance: Advanced | None = None,
         fault: FaultHook | None = None,
