@@ -8,16 +8,35 @@ the composition root hands in; the transcodings of the domain's types are handed
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 
 from domain.case import Case
 from domain.numbering import CaseNumberSequence
 from domain.reference import Directory
+
+
+class _Collected(ProcessingEvent[UUID]):
+    """Collects an `Aggregate`'s events directly: the library asks two runtime-checkable
+    protocols of every object it is given (a tenth of a bulk save's time); anything else
+    still goes its way, in the order given."""
+
+    def collect_events(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> None:
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            else:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
 
 
 class TongjieStore(Application[UUID]):
@@ -38,6 +57,41 @@ class TongjieStore(Application[UUID]):
         super().register_transcodings(transcoder)
         for transcoding in self._transcodings:
             transcoder.register(transcoding)
+
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        """The library's save, collecting our aggregates without its runtime protocol checks."""
+        processing_event = _Collected()
+        processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # the library's deprecated hook, as it calls it
+        return recordings
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot each saved aggregate whose new events reached an interval, as it is now.
+
+        The library reads the aggregate back from its events at the interval's version; the
+        aggregate just saved is that state and newer, so it is snapshotted as it stands: one
+        snapshot per aggregate and save, nothing read back (a bulk save of 500 numbers
+        took 2-3 snapshots of the sequence, each replaying 200 events).
+        """
+        if self.snapshots is None:
+            return
+        due: dict[UUID, Aggregate] = {}
+        for event in processing_event.events:
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval is not None and event.originator_version % interval == 0:
+                due[event.originator_id] = cast("Aggregate", aggregate)
+        for aggregate in due.values():
+            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+            assert snapshot_class is not None, "snapshotting needs a Snapshot class"
+            self.snapshots.put([snapshot_class.take(aggregate)])
 
     def load(self, aggregate_id: UUID, missing: Exception) -> Any:
         """The aggregate's current state, or `missing` raised when there is none."""
