@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import tzinfo
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -20,15 +21,16 @@ from projections.stats.bulk import Column
 from projections.stats.cells import (
     DAY,
     DAY_DIMENSIONS,
+    MINUTE_US,
     MONTH,
     WHOLE,
     Deltas,
     DurationKey,
+    buckets,
     merge,
 )
 from projections.stats.facts import DIMENSIONS, CaseFacts
 from projections.stats.figures import PERIOD_COUNTERS
-from projections.stats.periods import local_date, month_index
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection
@@ -105,13 +107,16 @@ def facts_of(row: Sequence[Any]) -> CaseFacts:
     return CaseFacts(*values)
 
 
+_FIELDS = attrgetter(*FACTS)
+
+
 def _fact_row(facts: CaseFacts, zone: tzinfo) -> tuple[Any, ...]:
-    values: list[Any] = [getattr(facts, name) for name in FACTS]
+    values: list[Any] = list(_FIELDS(facts))
     values[0] = str(facts.case_id)
     values[10:14] = (int(v) for v in values[10:14])
     resolved = facts.resolved_us
-    values.append(month_index(local_date(facts.received_us, zone)))
-    values.append(None if resolved is None else month_index(local_date(resolved, zone)))
+    values.append(buckets(facts.received_us // MINUTE_US, zone)[0])
+    values.append(None if resolved is None else buckets(resolved // MINUTE_US, zone)[0])
     return tuple(values)
 
 
@@ -122,7 +127,7 @@ def load_facts(conn: Connection, tables: Tables, ids: Sequence[UUID]) -> dict[UU
         chunk = [str(i) for i in ids[start : start + CHUNK]]
         params: list[Any]
         if conn.dialect == "postgres":
-            where, params = "case_id = ANY(%s)", [chunk]
+            where, params = "case_id = ANY(%b)", [chunk]
         else:
             where, params = f"case_id IN ({', '.join('%s' for _ in chunk)})", list(chunk)
         rows = conn.execute(f"SELECT {columns} FROM {tables.name('cases')} WHERE {where}", params)
@@ -211,32 +216,29 @@ def _merge_durations(
     conn: Connection, cells: str, changes: dict[DurationKey, dict[int, int]]
 ) -> None:
     keys = [(dimension, MONTH, month, value) for dimension, month, value in changes]
-    join = " AND ".join(f"c.{c} = k.{c}" for c in CELL_KEY)
-    updates: list[tuple[Any, ...]] = []
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        if conn.dialect == "postgres":
-            params: list[Any] = [list(column) for column in zip(*chunk, strict=True)]
-            source = "unnest(%s::text[], %s::text[], %s::int[], %s::text[])"
-            statement = (
-                f"SELECT c.dim, c.bucket, c.key, c.durations FROM {source} "
-                f"AS k(dim, grain, bucket, key) JOIN {cells} c ON {join}"
-            )
-        else:
-            params = [value for key in chunk for value in key]
-            values = ", ".join("(%s, %s, %s, %s)" for _ in chunk)
-            statement = (
-                f"WITH k(dim, grain, bucket, key) AS (VALUES {values}) "
-                f"SELECT c.dim, c.bucket, c.key, c.durations FROM k JOIN {cells} c ON {join}"
-            )
-        for dimension, month, value, blob in conn.execute(statement, params):
-            stored = bytes(blob)
-            merged = merge(stored, changes[(dimension, month, value)])
-            if merged is not stored:
-                updates.append((merged, dimension, MONTH, month, value))
-    blob = "bytea" if conn.dialect == "postgres" else "blob"
     key_columns = (("dim", "text"), ("grain", "text"), ("bucket", "integer"), ("key", "text"))
-    bulk.update(conn, cells, key_columns, (("durations", blob),), updates)
+    join = " AND ".join(f"c.{c} = k.{c}" for c in CELL_KEY)
+    select = f"SELECT c.dim, c.bucket, c.key, c.durations FROM {{}} JOIN {cells} c ON {join}"
+    stored: list[Any] = []
+    if conn.dialect == "postgres":
+        stage = bulk.staged(conn, key_columns, keys)
+        stored = conn.execute(select.format(f"{stage} k"))
+    else:
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            values = ", ".join("(%s, %s, %s, %s)" for _ in chunk)
+            stored += conn.execute(
+                f"WITH k(dim, grain, bucket, key) AS (VALUES {values}) " + select.format("k"),
+                [value for key in chunk for value in key],
+            )
+    updates: list[tuple[Any, ...]] = []
+    for dimension, month, value, blob in stored:
+        before = bytes(blob)
+        merged = merge(before, changes[(dimension, month, value)])
+        if merged is not before:
+            updates.append((merged, dimension, MONTH, month, value))
+    blob_type = "bytea" if conn.dialect == "postgres" else "blob"
+    bulk.update(conn, cells, key_columns, (("durations", blob_type),), updates)
 
 
 # -- the backlog -------------------------------------------------------------------------------
@@ -254,6 +256,6 @@ def save_open(
         return
     ids = [str(case_id) for case_id in closed]
     if conn.dialect == "postgres":
-        conn.execute(f"DELETE FROM {name} WHERE case_id = ANY(%s)", [ids])
+        conn.execute(f"DELETE FROM {name} WHERE case_id = ANY(%b)", [ids])
     else:
         conn.executemany(f"DELETE FROM {name} WHERE case_id = %s", [(i,) for i in ids])
