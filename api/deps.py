@@ -1,12 +1,14 @@
 """What routes depend on, as `Annotated` aliases: the application, the caller, their role.
 
-Everything comes from `app.state`, built once in the app's lifespan (api/app.py).
+Everything comes from `app.state`, built once in the app's lifespan (api/app.py). Dependencies
+that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its thread pool, one
+hand-over per dependency and request; only the token's lookup in the store needs a thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Header, Request
@@ -30,19 +32,27 @@ from infrastructure.settings import Settings
 ACTOR_SCOPE_KEY = "tongjie.actor"
 
 
-def get_tongjie(request: Request) -> Tongjie:
+def tongjie_of(request: Request) -> Tongjie:
     tongjie: Tongjie = request.app.state.tongjie
     return tongjie
 
 
-def get_settings(request: Request) -> Settings:
+def metrics_of(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+async def get_tongjie(request: Request) -> Tongjie:
+    return tongjie_of(request)
+
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_metrics(request: Request) -> Metrics:
-    metrics: Metrics = request.app.state.metrics
-    return metrics
+async def get_metrics(request: Request) -> Metrics:
+    return metrics_of(request)
 
 
 TongjieDep = Annotated[Tongjie, Depends(get_tongjie)]
@@ -60,10 +70,10 @@ def client_address(request: Request) -> str:
 
 def current_actor(
     request: Request,
-    tongjie: TongjieDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
-    """The token's holder, looked up in the store on every request (never from a cache)."""
+    """The token's holder, as the store has them on every request (never a stale cache)."""
+    tongjie = tongjie_of(request)  # not a dependency: each one costs FastAPI a resolution
     limiter: FailedAuthLimiter = request.app.state.limiter
     address = client_address(request)
     locked = limiter.retry_after(address)
@@ -94,10 +104,10 @@ def current_actor(
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def roles(*allowed: Role) -> Callable[[Actor], Actor]:
+def roles(*allowed: Role) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     """A guard that lets only `allowed` roles through (403 for the others)."""
 
-    def guard(actor: CurrentActor) -> Actor:
+    async def guard(actor: CurrentActor) -> Actor:
         if actor.role not in allowed:
             names = ", ".join(role.value for role in allowed)
             raise ForbiddenError(f"a {actor.role.value} may not do this (only {names})")
@@ -140,15 +150,23 @@ def reachable_case(tongjie: Tongjie, actor: Actor, case_id: UUID) -> CaseDetails
 # -- conditional and idempotent writes ----------------------------------------------------------
 
 
-def expected_version(
-    if_match: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            description='the ETag of the version this write expects ("3"); 412 if it moved on',
-        ),
-    ] = None,
-) -> int | None:
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='the ETag of the version this write expects ("3"); 412 if it moved on',
+    ),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="makes a retry safe: the same key and body get the first answer",
+    ),
+]
+
+
+def parse_if_match(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
@@ -157,21 +175,16 @@ def expected_version(
     return int(value)
 
 
+async def expected_version(if_match: IfMatch = None) -> int | None:
+    return parse_if_match(if_match)
+
+
 async def idempotency(
-    request: Request,
-    tongjie: TongjieDep,
-    actor: CurrentActor,
-    key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description="makes a retry safe: the same key and body get the first answer",
-        ),
-    ] = None,
+    request: Request, actor: CurrentActor, key: IdempotencyKey = None
 ) -> Idempotency | None:
     if key is None:
         return None
-    store = tongjie.store.recorder
+    store = tongjie_of(request).store.recorder
     if not supports_idempotency(store):
         return None
     body = await request.body()

@@ -46,6 +46,11 @@ def fingerprint(body: bytes) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
+def check_key(key: str) -> None:
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise InvalidFieldsError("Idempotency-Key", f"1 to {MAX_KEY_LENGTH} printable chars")
+
+
 @dataclass(frozen=True)
 class Answer:
     """An answer as it is stored and replayed: X-Position is added from the store's position."""
@@ -66,8 +71,7 @@ class Idempotency:
     """One request's key: look the answer up first, then record it with the command."""
 
     def __init__(self, store: AnswerStore, caller: str, path: str, key: str, body: bytes) -> None:
-        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-            raise InvalidFieldsError("Idempotency-Key", f"1 to {MAX_KEY_LENGTH} printable chars")
+        check_key(key)
         self.store = store
         self.caller = caller
         self.path = path

@@ -11,12 +11,13 @@ from uuid import UUID, uuid4
 
 from eventsourcing.persistence import IntegrityError
 
+from application.current import CommandCases
 from application.dto import CaseSummary
 from application.errors import BusyError, VersionMismatchError
 from application.reference import ReferenceData
 from application.store import TongjieStore
 from domain.case import Case
-from domain.errors import CaseNotFoundError
+from domain.errors import CaseNotFoundError, NotAssignedMediatorError
 from domain.numbering import CaseNumberSequence
 from domain.times import business_time, utcnow
 from domain.values import (
@@ -28,6 +29,7 @@ from domain.values import (
     Referral,
     Registration,
     RiskLevel,
+    Role,
     Ruling,
 )
 
@@ -42,6 +44,7 @@ class CaseCommands:
         self.store = store
         self.reference = reference
         self.timezone = timezone
+        self.current = CommandCases(store)
 
     # -- intake ----------------------------------------------------------------------------
 
@@ -91,6 +94,7 @@ class CaseCommands:
         self.reference.require_routable(organisation, mediator)
         return self._act(
             case_id,
+            actor,
             expected_version,
             record_with,
             lambda case: case.route(
@@ -118,6 +122,7 @@ class CaseCommands:
     ) -> CaseSummary:
         return self._act(
             case_id,
+            actor,
             expected_version,
             record_with,
             lambda case: case.log_session(
@@ -144,6 +149,7 @@ class CaseCommands:
     ) -> CaseSummary:
         return self._act(
             case_id,
+            actor,
             expected_version,
             record_with,
             lambda case: case.extend_deadline(
@@ -168,6 +174,7 @@ class CaseCommands:
     ) -> CaseSummary:
         return self._act(
             case_id,
+            actor,
             expected_version,
             record_with,
             lambda case: case.assess_risk(
@@ -190,6 +197,7 @@ class CaseCommands:
             self.reference.require_street(changes["street"])
         return self._act(
             case_id,
+            actor,
             expected_version,
             record_with,
             lambda case: case.correct_registration(
@@ -212,6 +220,7 @@ class CaseCommands:
     ) -> CaseSummary:
         return self._act(
             case_id,
+            actor,
             expected_version,
             record_with,
             lambda case: case.resolve(
@@ -238,6 +247,7 @@ class CaseCommands:
     ) -> CaseSummary:
         return self._act(
             case_id,
+            actor,
             expected_version,
             record_with,
             lambda case: case.record_follow_up(
@@ -262,6 +272,7 @@ class CaseCommands:
     ) -> CaseSummary:
         return self._act(
             case_id,
+            actor,
             expected_version,
             record_with,
             lambda case: case.record_judicial_confirmation(
@@ -274,6 +285,7 @@ class CaseCommands:
     def _act(
         self,
         case_id: UUID,
+        actor: Actor,
         expected_version: int | None,
         record_with: RecordWith | None,
         command: Callable[[Case], None],
@@ -281,14 +293,13 @@ class CaseCommands:
         """Run a command on the current case; a lost race is retried on the fresh state,
         unless the caller named the version it expects (then it is a mismatch)."""
         for attempt in range(MAX_ATTEMPTS):
-            case = self.store.load(case_id, CaseNotFoundError(case_id))
-            if not isinstance(case, Case):
-                raise CaseNotFoundError(case_id)
-            if expected_version is not None and case.version != expected_version:
-                raise VersionMismatchError(case_id, expected_version, case.version)
-            command(case)
             try:
-                return self._save(case, record_with)
+                with self.current.checked_out(case_id) as case:
+                    require_reach(case, actor)
+                    if expected_version is not None and case.version != expected_version:
+                        raise VersionMismatchError(case_id, expected_version, case.version)
+                    command(case)
+                    return self._save(case, record_with)
             except IntegrityError as error:
                 _raise_unless_retryable(error)
                 if expected_version is not None:
@@ -306,6 +317,19 @@ class CaseCommands:
             default=None,
         )
         return CaseSummary(case.id, case.number, case.status, case.version, position)
+
+
+def require_reach(case: Case, actor: Actor) -> None:
+    """A mediator acts only on a case they can read: routed to them, or received by them and
+    not routed yet. Checked before the case's state, so such a case answers 403, never 409."""
+    if actor.role is not Role.MEDIATOR:
+        return
+    if case.mediator is not None:
+        reached = case.mediator == actor.mediator
+    else:
+        reached = case.received_by.id == actor.id
+    if not reached:
+        raise NotAssignedMediatorError(case.id, actor.login)
 
 
 def _raise_unless_retryable(error: IntegrityError) -> None:

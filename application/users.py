@@ -8,8 +8,10 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError
 
+from application.current import caught_up
 from application.dto import IssuedToken, UserInfo
 from application.reference import ReferenceData
 from application.store import TongjieStore
@@ -24,6 +26,7 @@ from domain.user import TokenIndex, User
 from domain.values import Actor, Role
 
 TOKEN_BYTES = 32
+KEPT = 10_000  # token indexes and users remembered between authentications
 TOKEN_PREFIX = "tj_"  # noqa: S105 - a prefix that makes leaked tokens recognisable
 
 RecordWith = Callable[[UserInfo], Mapping[str, Any]]
@@ -42,6 +45,8 @@ class Users:
     def __init__(self, store: TongjieStore, reference: ReferenceData) -> None:
         self.store = store
         self.reference = reference
+        self._logins: LRUCache[str, str] = LRUCache(maxsize=KEPT)  # token hash -> login
+        self._known: LRUCache[str, User] = LRUCache(maxsize=KEPT)  # users as last read
 
     def add(
         self,
@@ -101,19 +106,43 @@ class Users:
         return [self.get(login) for login in self.reference.directory().users]
 
     def authenticate(self, token: str) -> Actor:
-        """The user who holds this token, read from the store (never a cache or a view)."""
+        """The user who holds this token, as the store has them now (never a view).
+
+        A token's index never changes once issued, so which login it names is remembered;
+        the user (a rotation, a revocation) is caught up with the store at every call.
+        """
         hashed = token_hash(token)
-        index = self.store.load_or_none(TokenIndex.id_for(hashed))
-        if not isinstance(index, TokenIndex):
-            raise TokenInvalidError
-        user = self.store.load_or_none(User.id_for(index.login))
-        if (
-            not isinstance(user, User)
-            or user.revoked
-            or not hmac.compare_digest(user.token_hash, hashed)
-        ):
+        login = self._login_for(hashed)
+        user = self._current_user(login) if login is not None else None
+        if user is None or user.revoked or not hmac.compare_digest(user.token_hash, hashed):
             raise TokenInvalidError
         return user.actor
+
+    def _login_for(self, hashed: str) -> str | None:
+        try:
+            return self._logins.get(hashed)
+        except KeyError:
+            pass
+        index = self.store.load_or_none(TokenIndex.id_for(hashed))
+        if not isinstance(index, TokenIndex):
+            return None  # never remembered: the token may be issued later
+        self._logins.put(hashed, index.login)
+        return index.login
+
+    def _current_user(self, login: str) -> User | None:
+        """The user as stored now: as last read, caught up with what was stored since."""
+        try:
+            known: User | None = self._known.get(login)
+        except KeyError:
+            known = None
+        if known is None:
+            found = self.store.load_or_none(User.id_for(login))
+            user = found if isinstance(found, User) else None
+        else:
+            user = caught_up(self.store, known, shared=True)
+        if user is not None and user is not known:
+            self._known.put(login, user)  # racing threads may keep an older one: still caught up
+        return user
 
     def _user(self, login: str) -> User:
         found = self.store.load(User.id_for(login), UserNotFoundError(login))
