@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 class PostgresStatements:
-    """The write path's SQL, composed once per recorder."""
+    """The write path's SQL (and the reads of one aggregate), composed once per recorder."""
 
     def __init__(self, schema: str, events_table: str, answers_table: str, id_type: str) -> None:
         names = {
@@ -67,6 +67,11 @@ class PostgresStatements:
             "%s::text[], %s::text[], %s::text[]) "
             "RETURNING notification_id"
         ).format(**names)
+        self._events_of = SQL(
+            "SELECT originator_id, originator_version, topic, state "
+            "FROM {schema}.{events} WHERE originator_id = %s"
+        ).format(**names)
+        self._select_events: dict[tuple[bool, bool, bool, bool], bytes] = {}
         self.insert_answers = SQL(
             "INSERT INTO {schema}.{answers} (caller, path, key, fingerprint, status, headers, "
             "body, position) "
@@ -74,6 +79,24 @@ class PostgresStatements:
             "%s::text[], %s::text[], %s::int[], %s::text[], %s::bytea[], %s::bigint[]) "
             "AS u(c, p, k, f, s, h, b, n)"
         ).format(**names)
+
+    def select_events(self, gt: bool, lte: bool, desc: bool, limit: bool) -> bytes:
+        """One aggregate's events, in the library's order, with its optional bounds."""
+        shape = (gt, lte, desc, limit)
+        statement = self._select_events.get(shape)
+        if statement is None:
+            query = self._events_of
+            if gt:
+                query += SQL(" AND originator_version > %s")
+            if lte:
+                query += SQL(" AND originator_version <= %s")
+            query += SQL(" ORDER BY originator_version")
+            if desc:
+                query += SQL(" DESC")
+            if limit:
+                query += SQL(" LIMIT %s")
+            statement = self._select_events[shape] = query.as_bytes(None)
+        return statement
 
 
 class PostgresWriteSession:
