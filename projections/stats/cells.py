@@ -1,8 +1,8 @@
 """Cells: the statistics pre-added per (dimension, value, month or day), and the backlog per value.
 
 A contribution at a business time adds to the month cell of the whole (dimension "") and of
-each dimension, and to the day cell of the whole and of the dimensions with few values. The
-database adds them up: each batch
+each dimension, and to the day cell of the whole and of the dimensions with few values; the
+backlog adds to one cell per dimension (grain "o"). The database adds them up: each batch
 writes its contributions (signed) to a delta table and sums them into the cells. The month
 cells also keep the sorted durations of the cases resolved in them (packed), merged here, so a
 year's medians come from twelve cells per key.
@@ -23,8 +23,8 @@ from projections.stats.periods import local_date, month_index
 
 WHOLE = ""
 """The dimension of the whole: one cell per month, per day, and for the backlog."""
-MONTH, DAY = "m", "d"
-"""Grains: a month (bucket = year * 12 + month - 1), a day (bucket = ordinal)."""
+MONTH, DAY, OPEN = "m", "d", "o"
+"""Grains: a month (bucket = year * 12 + month - 1), a day (bucket = ordinal), the backlog."""
 DAY_DIMENSIONS = (WHOLE, "category", "street", "channel")
 """The dimensions with day cells: they have few values, so few day cells. An organisation's
 or a mediator's part of a month is summed from the facts of that month's days instead."""
@@ -65,7 +65,7 @@ class Deltas:
         self.zone = zone
         self.rows: list[tuple[object, ...]] = []
         """(month, day, category, street, channel, organisation, mediator, *counts, amount):
-        one per contribution taken out (negative) or put in."""
+        one per contribution taken out (negative) or put in; month and day None: the backlog."""
         self.durations: dict[DurationKey, dict[int, int]] = {}
 
     def move(self, old: Iterable[Contribution], new: Iterable[Contribution]) -> None:
@@ -77,11 +77,12 @@ class Deltas:
             self._add(contribution, 1)
 
     def _add(self, contribution: Contribution, sign: int) -> None:
-        month, day = buckets(contribution.at_us // MINUTE_US, self.zone)
+        at = contribution.at_us
+        month, day = (None, None) if at is None else buckets(at // MINUTE_US, self.zone)
         counts = contribution.counts if sign > 0 else tuple(-n for n in contribution.counts)
         self.rows.append((month, day, *contribution.keys, *counts, sign * contribution.amount))
         duration = contribution.duration_us
-        if duration is None:
+        if duration is None or month is None:
             return
         for dimension, value in ((WHOLE, WHOLE), *zip(DIMENSIONS, contribution.keys, strict=True)):
             changes = self.durations.setdefault((dimension, month, value), {})

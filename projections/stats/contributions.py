@@ -1,10 +1,10 @@
 """What one case adds to the statistics, and where: its contributions.
 
-A case contributes its receipt (counted at `received_at`) and, once resolved, its resolution
-(counted at `resolved_at`, with the organisation and mediator it had then). When the case's
-facts change, the view takes the old contributions out and puts the new ones in, so a
-correction moves the case's figures to its corrected category or street. (An open case counts
-in the backlog, kept apart: see tables.py.)
+A case contributes up to two things: its receipt (counted at `received_at`) and either its
+resolution (counted at `resolved_at`, with the organisation and mediator it had then) or its
+place in the backlog (counted now, under its current organisation and mediator). When the
+case's facts change, the view takes the old contributions out and puts the new ones in, so a
+correction moves the case's figures to its corrected category or street.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from projections.stats.facts import CaseFacts
-from projections.stats.figures import PERIOD_COUNTERS
+from projections.stats.figures import COUNTERS
 
-RECEIVED, RESOLUTION = "received", "resolution"
-_INDEX = {name: i for i, name in enumerate(PERIOD_COUNTERS)}
+RECEIVED, RESOLUTION, BACKLOG = "received", "resolution", "backlog"
+_INDEX = {name: i for i, name in enumerate(COUNTERS)}
 
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
     kind: str
-    at_us: int
-    """The business time it counts at."""
+    at_us: int | None
+    """The business time it counts at; None for the backlog, which counts as of now."""
     keys: tuple[str, ...]
     counts: tuple[int, ...]
     amount: int = 0
@@ -31,7 +31,7 @@ class Contribution:
 
 
 def _counts(*names: str) -> tuple[int, ...]:
-    counts = [0] * len(PERIOD_COUNTERS)
+    counts = [0] * len(COUNTERS)
     for name in names:
         counts[_INDEX[name]] += 1
     return tuple(counts)
@@ -39,6 +39,7 @@ def _counts(*names: str) -> tuple[int, ...]:
 
 _RECEIVED = _counts("received")
 _OUTCOME = {"agreement": "agreements", "no_agreement": "no_agreement", "withdrawn": "withdrawn"}
+_ESCALATED = {"yellow": "escalated_yellow", "orange": "escalated_orange", "red": "escalated_red"}
 
 
 def contributions(facts: CaseFacts | None) -> tuple[Contribution, ...]:
@@ -47,7 +48,9 @@ def contributions(facts: CaseFacts | None) -> tuple[Contribution, ...]:
     keys = facts.keys
     received = Contribution(RECEIVED, facts.received_us, keys, _RECEIVED)
     if facts.resolved_us is None:
-        return (received,)
+        escalated = _ESCALATED.get(facts.risk)
+        backlog = _counts("open", escalated) if escalated else _counts("open")
+        return received, Contribution(BACKLOG, None, keys, backlog)
     names = ["resolved"]
     if facts.outcome is not None:
         names.append(_OUTCOME[facts.outcome])

@@ -1,0 +1,75 @@
+"""The sums of one answer, per group, and how each kind of result row names its group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+
+from projections.stats.cells import unpack
+from projections.stats.facts import NOBODY
+from projections.stats.figures import COUNTERS, Backlog, Tally, figures
+from projections.stats.periods import local_date, month_index, month_label
+from projections.stats.question import Key, Question
+
+Group = Callable[[Sequence[Any]], Key]
+"""The row's group key, from the grouping columns at the start of a result row."""
+
+
+@dataclass(slots=True)
+class Sums:
+    """What one group adds up: counts, agreed amount (cents), durations, deadlines."""
+
+    counts: list[int] = field(default_factory=lambda: [0] * len(COUNTERS))
+    amount: int = 0
+    blobs: list[bytes] = field(default_factory=list)
+    durations: list[int] = field(default_factory=list)
+    overdue: int = 0
+    due_soon: int = 0
+
+    def add(self, names: Sequence[str], values: Sequence[Any]) -> None:
+        counts = self.counts
+        for name, value in zip(names, values, strict=True):
+            if value:
+                counts[_INDEX[name]] += int(value)
+
+    def figures(self) -> dict[str, Any]:
+        durations = unpack(b"".join(self.blobs)).tolist() + self.durations
+        durations.sort()
+        tally = Tally(tuple(self.counts), self.amount, tuple(durations))
+        return figures(tally, Backlog(self.overdue, self.due_soon))
+
+    def counted(self) -> bool:
+        return bool(self.counts[_RECEIVED] or self.counts[_RESOLVED] or self.counts[_OPEN])
+
+
+_INDEX = {name: i for i, name in enumerate(COUNTERS)}
+_RECEIVED, _RESOLVED, _OPEN = _INDEX["received"], _INDEX["resolved"], _INDEX["open"]
+
+
+class Answer:
+    """The sums of each group, and how a row of each kind names its group."""
+
+    def __init__(self, question: Question, zone: tzinfo) -> None:
+        self.question = question
+        self.zone = zone
+        self.sums: dict[Key, Sums] = {}
+        self.now_month = month_label(month_index(local_date(question.now_us, zone)))
+
+    def get(self, key: Key) -> Sums:
+        found = self.sums.get(key)
+        if found is None:
+            found = self.sums[key] = Sums()
+        return found
+
+    def facts_group(self, month_column: str | None) -> tuple[str, Group]:
+        """The grouping column of a facts query; `month_column` None: the backlog, now."""
+        by = self.question.by
+        if by is None:
+            return "", lambda row: None
+        if by == "month":
+            if month_column is None:
+                return "", lambda row: self.now_month
+            return month_column, lambda row: month_label(row[0])
+        return by, lambda row: None if row[0] == NOBODY else row[0]

@@ -1,0 +1,115 @@
+"""Statistics summed by the database from the cells: whole months (and whole days, for the
+dimensions that have day cells), with the packed durations of the month cells; the rest of
+the period from the facts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from projections.stats.answer import Answer, Group
+from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN
+from projections.stats.facts import NOBODY
+from projections.stats.figures import COUNTERS
+from projections.stats.from_facts import deadlines, period_counts, period_durations
+from projections.stats.periods import Range, midnight, month_index, month_label, plan
+from projections.stats.tables import COUNTS
+
+if TYPE_CHECKING:
+    from projections.engine.database import Connection
+    from projections.engine.view import Tables
+
+
+def from_cells(conn: Connection, tables: Tables, answer: Answer, dimension: str) -> None:
+    question = answer.question
+    pieces = plan(question.start_us, question.end_us, zone=answer.zone)
+    value = dict(question.filters.items()).get(dimension)
+    ranges: list[tuple[str, Range]] = [(MONTH, r) for r in pieces.months]
+    day_cells = dimension in DAY_DIMENSIONS
+    if day_cells:
+        ranges += [(DAY, r) for r in pieces.days]
+    ranges.append((OPEN, (0, 1)))
+    columns, group = _cell_group(answer, dimension)
+    select = f"{columns}, " if columns else ""
+    _sum_cells(conn, tables, answer, dimension, value, ranges, (columns, group))
+    months = [(MONTH, r) for r in pieces.months]
+    if months:
+        cells, params = _cell_ranges(tables, dimension, value, months, resolved=True)
+        for row in conn.execute(f"SELECT {select}durations FROM ({cells}) c", params):
+            answer.get(group(row)).blobs.append(bytes(row[-1]))
+    days = [
+        (midnight(date.fromordinal(a), answer.zone), midnight(date.fromordinal(b), answer.zone))
+        for a, b in pieces.days
+    ]
+    counted_from_facts = [*pieces.partial] if day_cells else [*days, *pieces.partial]
+    if counted_from_facts:
+        period_counts(conn, tables, answer, counted_from_facts)
+    if days or pieces.partial:
+        period_durations(conn, tables, answer, [*days, *pieces.partial])
+    deadlines(conn, tables, answer)
+
+
+def _sum_cells(
+    conn: Connection,
+    tables: Tables,
+    answer: Answer,
+    dimension: str,
+    value: str | None,
+    ranges: list[tuple[str, Range]],
+    grouping: tuple[str, Group],
+) -> None:
+    """The cells' counts and amounts in the ranges, summed per group by the database."""
+    columns, group = grouping
+    cells, params = _cell_ranges(tables, dimension, value, ranges)
+    sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
+    grouped = f" GROUP BY {columns}" if columns else ""
+    select = f"{columns}, " if columns else ""
+    for row in conn.execute(f"SELECT {select}{sums} FROM ({cells}) c{grouped}", params):
+        width = len(row) - len(COUNTS) - 1
+        if row[width] is None:
+            continue  # no cell at all (the summary of nothing)
+        target = answer.get(group(row))
+        target.add(COUNTERS, row[width : width + len(COUNTS)])
+        target.amount += int(row[-1] or 0)
+
+
+def _cell_group(answer: Answer, dimension: str) -> tuple[str, Group]:
+    by = answer.question.by
+    if by is None:
+        return "", lambda row: None
+    if by == "month":
+        return "grain, bucket", lambda row: _cell_month(answer, row[0], row[1])
+    assert by == dimension
+    return "key", lambda row: None if row[0] == NOBODY else row[0]
+
+
+def _cell_month(answer: Answer, grain: str, bucket: int) -> str:
+    if grain == OPEN:
+        return answer.now_month  # the backlog counts in the month of now
+    return month_label(bucket if grain == MONTH else month_index(date.fromordinal(bucket)))
+
+
+def _cell_ranges(
+    tables: Tables,
+    dimension: str,
+    value: str | None,
+    ranges: list[tuple[str, Range]],
+    *,
+    resolved: bool = False,
+) -> tuple[str, list[Any]]:
+    """The cells of one dimension in the given ranges of buckets, as one UNION ALL: their counts
+    and amounts, or (`resolved`) the durations of those with a resolution."""
+    values = ("durations",) if resolved else (*COUNTS, "amount")
+    columns = ", ".join(("grain", "bucket", "key", *values))
+    selects: list[str] = []
+    params: list[Any] = []
+    for grain, (first, last) in ranges:
+        where = "dim = %s AND grain = %s AND bucket >= %s AND bucket < %s"
+        params += [dimension, grain, first, last]
+        if value is not None:
+            where += " AND key = %s"
+            params.append(value)
+        if resolved:
+            where += " AND n_resolved > 0"
+        selects.append(f"SELECT {columns} FROM {tables.name('cells')} WHERE {where}")
+    return " UNION ALL ".join(selects), params

@@ -1,0 +1,140 @@
+"""Statistics summed by the database from the facts of the cases, and the backlog from the
+open cases: the same rules as the contributions (contributions.py), as SQL sums."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from projections.stats.answer import Answer
+from projections.stats.periods import Range
+from projections.stats.question import DUE_SOON_US
+
+if TYPE_CHECKING:
+    from projections.engine.database import Connection
+    from projections.engine.view import Tables
+
+
+def _when(condition: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+AGREED = "outcome = 'agreement'"
+RESOLUTION_SUMS: dict[str, str] = {
+    "resolved": "COUNT(*)",
+    "agreements": _when(AGREED),
+    "no_agreement": _when("outcome = 'no_agreement'"),
+    "withdrawn": _when("outcome = 'withdrawn'"),
+    "follow_up": _when(f"{AGREED} AND followed_up = 1"),
+    "fulfilled": _when(f"{AGREED} AND followed_up = 1 AND fulfilled = 1"),
+    "judicial_applied": _when(f"{AGREED} AND judicial_applied = 1"),
+    "judicial_confirmed": _when(f"{AGREED} AND judicial_applied = 1 AND judicial_confirmed = 1"),
+}
+"""The counters of resolutions, as sums over facts (the same as contributions.py, in SQL)."""
+AMOUNT_SUM = f"SUM(CASE WHEN {AGREED} THEN COALESCE(amount_cents, 0) ELSE 0 END)"
+BACKLOG_SUMS: dict[str, str] = {
+    "open": "COUNT(*)",
+    "escalated_yellow": _when("risk = 'yellow'"),
+    "escalated_orange": _when("risk = 'orange'"),
+    "escalated_red": _when("risk = 'red'"),
+}
+DEADLINE_SUMS = (_when("due_us < %s"), _when("due_us >= %s AND due_us < %s"))
+"""Overdue and due soon, given now, now and now + 72 h."""
+
+
+def period_counts(
+    conn: Connection, tables: Tables, answer: Answer, ranges: Sequence[Range]
+) -> None:
+    """The receipts and resolutions in the ranges (microseconds), summed from the facts."""
+    column, group = answer.facts_group("received_month")
+    for row in _sum_facts(conn, tables, answer, column, ["COUNT(*)"], "received_us", ranges):
+        answer.get(group(row)).add(("received",), row[-1:])
+    column, group = answer.facts_group("resolved_month")
+    sums = [*RESOLUTION_SUMS.values(), AMOUNT_SUM]
+    for row in _sum_facts(conn, tables, answer, column, sums, "resolved_us", ranges):
+        target = answer.get(group(row))
+        target.add(tuple(RESOLUTION_SUMS), row[len(row) - len(sums) : -1])
+        target.amount += int(row[-1] or 0)
+
+
+def period_durations(
+    conn: Connection, tables: Tables, answer: Answer, ranges: Sequence[Range]
+) -> None:
+    """resolved_at - received_at of the cases resolved in the ranges, from the facts."""
+    column, group = answer.facts_group("resolved_month")
+    where, params = _within("resolved_us", ranges)
+    where, params = _filtered(answer, where, params)
+    select = f"{column}, " if column else ""
+    cases = tables.name("cases")
+    statement = f"SELECT {select}resolved_us - received_us FROM {cases} WHERE {where}"
+    for row in conn.execute(statement, params):
+        answer.get(group(row)).durations.append(int(row[-1]))
+
+
+def backlog(conn: Connection, tables: Tables, answer: Answer) -> None:
+    """Open cases now, their escalations and deadlines: summed over the open cases alone."""
+    now = answer.question.now_us
+    column, group = answer.facts_group(None)
+    where, params = _filtered(answer, "TRUE", [])
+    select = f"{column}, " if column else ""
+    grouped = f" GROUP BY {column}" if column else ""
+    sums = ", ".join((*BACKLOG_SUMS.values(), *DEADLINE_SUMS))
+    statement = f"SELECT {select}{sums} FROM {tables.name('open')} WHERE {where}{grouped}"
+    for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
+        if not row[-6]:
+            continue  # no open case
+        target = answer.get(group(row))
+        target.add(tuple(BACKLOG_SUMS), row[-6:-2])
+        target.overdue += int(row[-2] or 0)
+        target.due_soon += int(row[-1] or 0)
+
+
+def _sum_facts(
+    conn: Connection,
+    tables: Tables,
+    answer: Answer,
+    column: str,
+    sums: Sequence[str],
+    time_column: str,
+    ranges: Sequence[Range],
+) -> list[Any]:
+    where, params = _within(time_column, ranges)
+    where, params = _filtered(answer, where, params)
+    select = f"{column}, " if column else ""
+    grouped = f" GROUP BY {column}" if column else ""
+    rows = conn.execute(
+        f"SELECT {select}{', '.join(sums)} FROM {tables.name('cases')} WHERE {where}{grouped}",
+        params,
+    )
+    return [row for row in rows if row[len(row) - len(sums)]]  # COUNT(*) 0: nothing there
+
+
+def _within(column: str, ranges: Sequence[Range]) -> tuple[str, list[Any]]:
+    clauses = [f"({column} >= %s AND {column} < %s)" for _ in ranges]
+    return f"({' OR '.join(clauses)})", [bound for r in ranges for bound in r]
+
+
+def _filtered(answer: Answer, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+    for dimension, value in answer.question.filters.items():
+        where += f" AND {dimension} = %s"
+        params = [*params, value]
+    return where, params
+
+
+def deadlines(conn: Connection, tables: Tables, answer: Answer) -> None:
+    """Overdue and due soon: the open cases due before now + 72 h, through `due_us`'s index."""
+    now = answer.question.now_us
+    column, group = answer.facts_group(None)
+    where, params = _filtered(answer, "due_us < %s", [now + DUE_SOON_US])
+    select = f"{column}, " if column else ""
+    grouped = f" GROUP BY {column}" if column else ""
+    statement = (
+        f"SELECT {select}{', '.join(DEADLINE_SUMS)} FROM {tables.name('open')} "
+        f"WHERE {where}{grouped}"
+    )
+    for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
+        if row[-2] is None:
+            continue  # none due
+        target = answer.get(group(row))
+        target.overdue += int(row[-2] or 0)
+        target.due_soon += int(row[-1] or 0)
