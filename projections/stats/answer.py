@@ -34,6 +34,10 @@ class Sums:
             if value:
                 counts[_INDEX[name]] += int(value)
 
+    def add_all(self, values: Sequence[Any]) -> None:
+        """Add a value for each of COUNTERS, in order."""
+        self.counts = [a + int(b or 0) for a, b in zip(self.counts, values, strict=True)]
+
     def figures(self) -> dict[str, Any]:
         durations = unpack(b"".join(self.blobs)).tolist() + self.durations
         durations.sort()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from projections.stats.answer import Answer, Group
 from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN
 from projections.stats.facts import NOBODY
-from projections.stats.figures import COUNTERS
 from projections.stats.from_facts import deadlines, period_counts, period_durations
 from projections.stats.periods import Range, midnight, month_index, month_label, plan
 from projections.stats.tables import COUNTS
@@ -35,8 +34,13 @@ def from_cells(conn: Connection, tables: Tables, answer: Answer, dimension: str)
     months = [(MONTH, r) for r in pieces.months]
     if months:
         cells, params = _cell_ranges(tables, dimension, value, months, resolved=True)
-        for row in conn.execute(f"SELECT {select}durations FROM ({cells}) c", params):
-            answer.get(group(row)).blobs.append(bytes(row[-1]))
+        statement = f"SELECT {select}durations FROM ({cells}) c"
+        if conn.dialect == "postgres":  # one packed list per group, joined by the server
+            grouped = f" GROUP BY {columns}" if columns else ""
+            statement = f"SELECT {select}string_agg(durations, ''::bytea) FROM ({cells}) c{grouped}"
+        for row in conn.execute(statement, params):
+            if row[-1] is not None:
+                answer.get(group(row)).blobs.append(bytes(row[-1]))
     days = [
         (midnight(date.fromordinal(a), answer.zone), midnight(date.fromordinal(b), answer.zone))
         for a, b in pieces.days
@@ -66,11 +70,12 @@ def _sum_cells(
     select = f"{columns}, " if columns else ""
     for row in conn.execute(f"SELECT {select}{sums} FROM ({cells}) c{grouped}", params):
         width = len(row) - len(COUNTS) - 1
-        if row[width] is None:
-            continue  # no cell at all (the summary of nothing)
+        values = row[width:]
+        if not any(values):
+            continue  # no cell, or cells whose cases have all moved on (a backlog emptied)
         target = answer.get(group(row))
-        target.add(COUNTERS, row[width : width + len(COUNTS)])
-        target.amount += int(row[-1] or 0)
+        target.add_all(values[:-1])
+        target.amount += int(values[-1])
 
 
 def _cell_group(answer: Answer, dimension: str) -> tuple[str, Group]:

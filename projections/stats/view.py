@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 class StatsView(View):
     name: ClassVar[str] = "stats"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     topics: ClassVar[frozenset[str]] = TOPICS
     table_names: ClassVar[tuple[str, ...]] = ("cases", "cells", "open")
 
