@@ -17,7 +17,7 @@ from application.errors import BusyError, VersionMismatchError
 from application.reference import ReferenceData
 from application.store import TongjieStore
 from domain.case import Case
-from domain.errors import CaseNotFoundError, NotAssignedMediatorError
+from domain.errors import CaseNotFoundError, DomainError, NotAssignedMediatorError
 from domain.numbering import CaseNumberSequence
 from domain.times import business_time, utcnow
 from domain.values import (
@@ -294,12 +294,15 @@ class CaseCommands:
         unless the caller named the version it expects (then it is a mismatch)."""
         for attempt in range(MAX_ATTEMPTS):
             try:
-                with self.current.checked_out(case_id) as case:
-                    require_reach(case, actor)
-                    if expected_version is not None and case.version != expected_version:
-                        raise VersionMismatchError(case_id, expected_version, case.version)
-                    command(case)
-                    return self._save(case, record_with)
+                with self.current.checked_out(case_id) as checkout:
+                    try:
+                        _judge(checkout.case, actor, expected_version, command)
+                    except (DomainError, VersionMismatchError):
+                        if checkout.read_now:
+                            raise
+                        self.current.confirm(checkout)
+                        _judge(checkout.case, actor, expected_version, command)
+                    return self._save(checkout.case, record_with)
             except IntegrityError as error:
                 _raise_unless_retryable(error)
                 if expected_version is not None:
@@ -317,6 +320,16 @@ class CaseCommands:
             default=None,
         )
         return CaseSummary(case.id, case.number, case.status, case.version, position)
+
+
+def _judge(
+    case: Case, actor: Actor, expected_version: int | None, command: Callable[[Case], None]
+) -> None:
+    """The checks in their order (reach 403, If-Match 412, then the case's own rules)."""
+    require_reach(case, actor)
+    if expected_version is not None and case.version != expected_version:
+        raise VersionMismatchError(case.id, expected_version, case.version)
+    command(case)
 
 
 def require_reach(case: Case, actor: Actor) -> None:

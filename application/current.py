@@ -1,10 +1,9 @@
-"""Current state for the write path, read from the store at every use without a deep copy.
+"""Current state for the write path, read from the store without a deep copy at every use.
 
 The library's repository deep-copies a cached aggregate on every load, under a lock per
 aggregate, and its copy of a case grows with every session recorded. Commands do better: one
 command at a time per case in this process, each on the copy the previous command left (so
-concurrent commands on one case queue here instead of racing to the store and retrying), after
-one query for the events other processes stored since.
+concurrent commands on one case queue here instead of racing to the store and retrying).
 """
 
 from __future__ import annotations
@@ -13,7 +12,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import deepcopy
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Cache, LRUCache, project_aggregate
@@ -63,42 +63,88 @@ class KeyedLocks:
                     self._locks[key] = (lock, users - 1)
 
 
+class WriteWitness(Protocol):
+    """What the store's writer saw: how many times it found events another writer stored."""
+
+    @property
+    def foreign_writes(self) -> int: ...
+
+
+@dataclass
+class Checkout:
+    """A case handed to one command; `read_now`: read from the store by this checkout."""
+
+    case: Case
+    epoch: int | None  # the witness's count before the copy was last read from the store
+    read_now: bool
+
+
 class CommandCases:
-    """The cases commands change: `checked_out(case_id)` hands one command the current case.
+    """The cases commands change: `checked_out(case_id)` hands one command a case.
 
     While a command holds a case, no other command of this process gets it; the copy goes back
     for the next command only if the command and its save succeeded, so a failed command or a
-    lost race never leaves events that were not stored. Other processes' events are applied
-    at the next checkout (a lost race is the store's unique version key, as without this).
+    lost race never leaves events that were not stored.
+
+    A kept copy is used as it is while the store's writer has seen no other writer since the
+    copy was read (one process: every command): it may then lack only events stored since the
+    writer's last group, and a command on such a copy cannot be stored (the store's unique
+    version key refuses it, and the command is retried on the store's state), so a success is
+    always judged on the current case. A refusal is not: `confirm()` reads the case again.
+    Without a witness (another recorder), every checkout reads what was stored since.
     """
 
     def __init__(self, store: TongjieStore) -> None:
         self.store = store
         self._locks = KeyedLocks()
+        recorder = store.recorder
+        witnessed = isinstance(getattr(recorder, "foreign_writes", None), int)
+        self._witness: WriteWitness | None = recorder if witnessed else None  # type: ignore[assignment]
         library_cache = store.repository.cache
-        self._cases: Cache[UUID, Case] | None
+        self._kept: Cache[UUID, tuple[Case, int | None]] | None
         if isinstance(library_cache, LRUCache):
-            self._cases = LRUCache(maxsize=library_cache.maxsize)
+            self._kept = LRUCache(maxsize=library_cache.maxsize)
         else:
-            self._cases = None if library_cache is None else Cache()
+            self._kept = None if library_cache is None else Cache()
 
     @contextmanager
-    def checked_out(self, case_id: UUID) -> Iterator[Case]:
+    def checked_out(self, case_id: UUID) -> Iterator[Checkout]:
         with self._locks.held(case_id):
-            case = self._take(case_id)
-            yield case
-            if self._cases is not None:
-                self._cases.put(case_id, case)
+            checkout = self._take(case_id)
+            yield checkout
+            if self._kept is not None:
+                self._kept.put(case_id, (checkout.case, checkout.epoch))
 
-    def _take(self, case_id: UUID) -> Case:
-        kept: Case | None = None
-        if self._cases is not None:
+    def confirm(self, checkout: Checkout) -> None:
+        """Read the checked-out case again as the store has it now (after a refusal judged on
+        a kept copy), so the command can be judged again on it."""
+        epoch = self._epoch()
+        if checkout.case.pending_events:  # a command broke validate-then-trigger: start over
+            checkout.case = self._load(checkout.case.id)
+        else:
+            checkout.case = caught_up(self.store, checkout.case)
+        checkout.epoch = epoch
+        checkout.read_now = True
+
+    def _take(self, case_id: UUID) -> Checkout:
+        epoch = self._epoch()
+        kept: tuple[Case, int | None] | None = None
+        if self._kept is not None:
             try:
-                kept = self._cases.get(case_id, evict=True)
+                kept = self._kept.get(case_id, evict=True)
             except KeyError:
                 kept = None
-        if kept is not None:
-            return caught_up(self.store, kept)
+        if kept is None:
+            return Checkout(self._load(case_id), epoch, read_now=True)
+        case, kept_epoch = kept
+        if epoch is not None and kept_epoch == epoch:
+            return Checkout(case, epoch, read_now=False)
+        return Checkout(caught_up(self.store, case), epoch, read_now=True)
+
+    def _epoch(self) -> int | None:
+        return None if self._witness is None else self._witness.foreign_writes
+
+    def _load(self, case_id: UUID) -> Case:
         case = self.store.load(case_id, CaseNotFoundError(case_id))
         if not isinstance(case, Case):
             raise CaseNotFoundError(case_id)

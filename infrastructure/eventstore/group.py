@@ -43,6 +43,7 @@ class GroupState:
     """What the group needs to know of the store, read once under the lock."""
 
     last_chain_hash: str | None
+    last_position: int  # the highest notification id stored (0 if none)
     latest: Latest  # for every originator asked about
     existing_events: set[EventKey]  # those asked about that are stored
     existing_answers: set[AnswerKey]  # those asked about that are stored

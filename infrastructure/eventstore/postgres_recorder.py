@@ -108,6 +108,7 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
                     raise
                 time.sleep(0.05 * attempt)
             else:
+                self._observe_group(session.position_before, outcomes)
                 return outcomes
         raise AssertionError  # unreachable
 

@@ -36,7 +36,8 @@ class PostgresStatements:
             "id_type": Identifier(id_type),
         }
         self.last_chain_hash = SQL(
-            "SELECT chain_hash FROM {schema}.{events} ORDER BY notification_id DESC LIMIT 1"
+            "SELECT notification_id, chain_hash FROM {schema}.{events} "
+            "ORDER BY notification_id DESC LIMIT 1"
         ).format(**names)
         self.latest_hashes = SQL(
             "SELECT o.id AS originator_id, e.originator_version, e.hash "
@@ -110,6 +111,7 @@ class PostgresWriteSession:
         self._curs = conn.cursor()
         self._sql = statements
         self._preamble = preamble  # lock and notify, sent with the first reads
+        self.position_before: int | None = None  # once read under the lock
 
     def _execute(self, query: Composed, params: Sequence[Any] | None = None) -> None:
         self._curs.execute(query, params, prepare=True)
@@ -142,6 +144,7 @@ class PostgresWriteSession:
                 answers_c.execute(sql.existing_answers, params3, prepare=True)
         row = chain_c.fetchone()
         last_chain_hash = None if row is None else row["chain_hash"]
+        self.position_before = 0 if row is None else row["notification_id"]
         by_text = {str(i): i for i in ids}  # answer under the caller's own keys
         latest: Latest = {}
         for row in latest_c.fetchall() if ids else []:
@@ -157,7 +160,9 @@ class PostgresWriteSession:
             (row["caller"], row["path"], row["key"])
             for row in (answers_c.fetchall() if answers else [])
         }
-        return GroupState(last_chain_hash, latest, existing_events, existing_answers)
+        return GroupState(
+            last_chain_hash, self.position_before, latest, existing_events, existing_answers
+        )
 
     def hash_below(self, originator_id: UUID | str, version: int) -> str | None:
         self._execute(self._sql.hash_below, (originator_id, version))

@@ -29,6 +29,11 @@ class GroupCommitRecorder(ABC):
     housekeeping_interval: float = 3600.0
 
     def _start_group_commit(self, max_group_size: int) -> None:
+        # How many groups found events stored that this writer had not written (another
+        # process's, or any stored before its first group): a copy of an aggregate read
+        # before this count last moved may lack some of them; one read after it does not.
+        self.foreign_writes = 0
+        self._position_seen: int | None = None
         self.commit_signal = CommitSignal()
         self._committer = GroupCommitter(
             self._write_group,
@@ -64,6 +69,18 @@ class GroupCommitRecorder(ABC):
     def close(self) -> None:
         """Stop the writer thread (a later insert starts a new one)."""
         self._committer.close()
+
+    def _observe_group(self, position_before: int | None, outcomes: Sequence[Outcome]) -> None:
+        """After a COMMIT: did the store move since this writer's last group, other than by it?
+
+        Under the write lock nobody else inserts, so the highest id after our group is ours.
+        """
+        if position_before is None:
+            return
+        if position_before != self._position_seen:
+            self.foreign_writes += 1
+        written = [ids[-1] for ids in outcomes if isinstance(ids, list) and ids]
+        self._position_seen = max(written, default=position_before)
 
     def _housekeeping(self) -> None:
         self.purge_idempotency(max(self.idempotency_retention, MIN_IDEMPOTENCY_RETENTION))

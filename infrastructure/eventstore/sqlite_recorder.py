@@ -85,6 +85,7 @@ class TongjieSQLiteRecorder(GroupCommitRecorder, SQLiteApplicationRecorder):
                 )
                 outcomes = write_group(session, commands)
                 conn.commit()
+                self._observe_group(session.position_before, outcomes)
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     conn.rollback()

@@ -33,6 +33,7 @@ class SQLiteWriteSession:
         self._c = cursor
         self._events = events_table
         self._answers = answers_table
+        self.position_before: int | None = None  # once read under the lock
         self._insert = (
             f"INSERT INTO {events_table} (originator_id, originator_version, topic, state, "
             "prev_hash, hash, chain_hash) VALUES (?,?,?,?,?,?,?)"
@@ -49,9 +50,10 @@ class SQLiteWriteSession:
         answer_keys: Collection[AnswerKey],
     ) -> GroupState:
         c = self._c
-        c.execute(f"SELECT chain_hash FROM {self._events} ORDER BY rowid DESC LIMIT 1")
+        c.execute(f"SELECT rowid, chain_hash FROM {self._events} ORDER BY rowid DESC LIMIT 1")
         row = c.fetchone()
-        last_chain_hash = None if row is None else row[0]
+        last_chain_hash = None if row is None else row[1]
+        self.position_before = 0 if row is None else int(row[0])
         latest = self._latest(originator_ids)
         existing_events: set[EventKey] = set()
         for originator_id, version in event_keys:
@@ -69,7 +71,9 @@ class SQLiteWriteSession:
             c.execute(f"SELECT 1 FROM {self._answers} WHERE caller=? AND path=? AND key=?", key)
             if c.fetchone() is not None:
                 existing_answers.add(key)
-        return GroupState(last_chain_hash, latest, existing_events, existing_answers)
+        return GroupState(
+            last_chain_hash, self.position_before, latest, existing_events, existing_answers
+        )
 
     def _latest(self, originator_ids: Collection[UUID | str]) -> Latest:
         """Each originator's highest stored version and its hash, in queries of many ids.
