@@ -68,11 +68,16 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def current_actor(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Actor:
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def current_actor(request: Request, credentials: BearerCredentials) -> Actor:
     """The token's holder, as the store has them on every request (never a stale cache)."""
+    return authenticated(request, credentials)
+
+
+def authenticated(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Actor:
+    """What `current_actor` does, for a dependency that does more (it blocks: a thread's)."""
     tongjie = tongjie_of(request)  # not a dependency: each one costs FastAPI a resolution
     limiter: FailedAuthLimiter = request.app.state.limiter
     address = client_address(request)
@@ -108,12 +113,16 @@ def roles(*allowed: Role) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     """A guard that lets only `allowed` roles through (403 for the others)."""
 
     async def guard(actor: CurrentActor) -> Actor:
-        if actor.role not in allowed:
-            names = ", ".join(role.value for role in allowed)
-            raise ForbiddenError(f"a {actor.role.value} may not do this (only {names})")
+        require_role(actor, allowed)
         return actor
 
     return guard
+
+
+def require_role(actor: Actor, allowed: tuple[Role, ...]) -> None:
+    if actor.role not in allowed:
+        names = ", ".join(role.value for role in allowed)
+        raise ForbiddenError(f"a {actor.role.value} may not do this (only {names})")
 
 
 AnyRole = CurrentActor

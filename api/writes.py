@@ -8,20 +8,24 @@ case's state); with an Idempotency-Key it is checked first, so a replay never pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import (
+    BearerCredentials,
     IdempotencyKey,
     IfMatch,
+    authenticated,
     metrics_of,
     parse_if_match,
     reachable_case,
+    require_role,
     tongjie_of,
 )
 from api.encoding import dumps, summary_json
@@ -56,13 +60,17 @@ class KeyedRequest:
 
 
 class CaseWrite:
+    """A case command's caller and request conditions; `run` answers it."""
+
     def __init__(
         self,
+        actor: Actor,
         tongjie: Tongjie,
         metrics: Metrics,
         expected: int | None,
         keyed: KeyedRequest | None,
     ) -> None:
+        self.actor = actor
         self.tongjie = tongjie
         self.metrics = metrics
         self.expected = expected
@@ -70,13 +78,13 @@ class CaseWrite:
 
     def run(
         self,
-        actor: Actor,
         event_type: str,
         command: Command,
         *,
         case_id: UUID | None = None,
         status: int = 200,
     ) -> Response:
+        actor = self.actor
         idem = self._idempotency(actor)
         if idem is not None and case_id is not None and actor.role is Role.MEDIATOR:
             reachable_case(self.tongjie, actor, case_id)
@@ -106,17 +114,35 @@ class CaseWrite:
         return Idempotency(store, actor.login, keyed.path, keyed.key, keyed.body)  # type: ignore[arg-type]
 
 
-async def case_write(
-    request: Request, if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
-) -> CaseWrite:
-    """One `async def` dependency that reads its headers itself: FastAPI resolves every nested
-    dependency anew on each request, and runs a plain `def` one in its thread pool."""
-    tongjie = tongjie_of(request)
-    keyed = None
-    if idempotency_key is not None and supports_idempotency(tongjie.store.recorder):
-        check_key(idempotency_key)
-        keyed = KeyedRequest(idempotency_key, request.url.path, await request.body())
-    return CaseWrite(tongjie, metrics_of(request), parse_if_match(if_match), keyed)
+def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]:
+    """The one dependency of a case command: its caller, who must have one of the `allowed`
+    roles (401, 429, 403 as every route's), its If-Match and its Idempotency-Key.
+
+    One dependency and not one each: FastAPI resolves every dependency anew on each request,
+    at a cost that showed in a command's profile; and `async def`, so only the look-up of
+    the token in the store takes a thread.
+    """
+
+    async def case_write(
+        request: Request,
+        credentials: BearerCredentials,
+        if_match: IfMatch = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> CaseWrite:
+        actor = await run_in_threadpool(authenticated, request, credentials)
+        require_role(actor, allowed)
+        expected = parse_if_match(if_match)
+        tongjie = tongjie_of(request)
+        keyed = None
+        if idempotency_key is not None and supports_idempotency(tongjie.store.recorder):
+            check_key(idempotency_key)
+            keyed = KeyedRequest(idempotency_key, request.url.path, await request.body())
+        return CaseWrite(actor, tongjie, metrics_of(request), expected, keyed)
+
+    return case_write
 
 
-CaseWriteDep = Annotated[CaseWrite, Depends(case_write)]
+ReceiverWrite = Annotated[CaseWrite, Depends(case_writer(Role.MEDIATOR, Role.SUPERVISOR))]
+CaseHandlerWrite = Annotated[CaseWrite, Depends(case_writer(Role.MEDIATOR, Role.SUPERVISOR))]
+AssignedMediatorWrite = Annotated[CaseWrite, Depends(case_writer(Role.MEDIATOR))]
+SupervisorWrite = Annotated[CaseWrite, Depends(case_writer(Role.SUPERVISOR))]

@@ -9,7 +9,6 @@ from uuid import UUID
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from api.deps import AssignedMediator, CaseHandler, Receiver, Supervisor, TongjieDep
 from api.problems import responses
 from api.schemas.cases import (
     AgreementIn,
@@ -25,7 +24,13 @@ from api.schemas.cases import (
     RouteRequest,
     SessionRequest,
 )
-from api.writes import CASES_PATH, CaseWriteDep
+from api.writes import (
+    CASES_PATH,
+    AssignedMediatorWrite,
+    CaseHandlerWrite,
+    ReceiverWrite,
+    SupervisorWrite,
+)
 from domain.values import Agreement, Party, Registration
 
 router = APIRouter(prefix=CASES_PATH, tags=["case commands"])
@@ -61,9 +66,7 @@ def _agreement(agreement: AgreementIn | None) -> Agreement | None:
     responses=_answer(201, "received; Location names the case"),
     summary="Receive a new case (受理登记)",
 )
-def receive_case(
-    actor: Receiver, body: CaseReceivedRequest, tongjie: TongjieDep, write: CaseWriteDep
-) -> Response:
+def receive_case(body: CaseReceivedRequest, write: ReceiverWrite) -> Response:
     registration = Registration(
         category=body.category,
         subcategory=body.subcategory,
@@ -74,10 +77,9 @@ def receive_case(
         claim_amount=body.claim_amount,
     )
     return write.run(
-        actor,
         "Received",
-        lambda _expected, record_with: tongjie.cases.receive(
-            actor=actor,
+        lambda _expected, record_with: write.tongjie.cases.receive(
+            actor=write.actor,
             registration=registration,
             received_at=body.received_at,
             record_with=record_with,
@@ -92,15 +94,12 @@ def receive_case(
     responses=_answer(200, "routed"),
     summary="Route or re-route a case (分流交办)",
 )
-def route_case(
-    case_id: UUID, actor: Supervisor, body: RouteRequest, tongjie: TongjieDep, write: CaseWriteDep
-) -> Response:
+def route_case(case_id: UUID, body: RouteRequest, write: SupervisorWrite) -> Response:
     return write.run(
-        actor,
         "Routed",
-        lambda expected, record_with: tongjie.cases.route(
+        lambda expected, record_with: write.tongjie.cases.route(
             case_id,
-            actor=actor,
+            actor=write.actor,
             organisation=body.organisation,
             mediator=body.mediator,
             routed_at=body.routed_at,
@@ -121,17 +120,14 @@ def route_case(
 )
 def log_session(
     case_id: UUID,
-    actor: AssignedMediator,
     body: SessionRequest,
-    tongjie: TongjieDep,
-    write: CaseWriteDep,
+    write: AssignedMediatorWrite,
 ) -> Response:
     return write.run(
-        actor,
         "Mediated",
-        lambda expected, record_with: tongjie.cases.log_session(
+        lambda expected, record_with: write.tongjie.cases.log_session(
             case_id,
-            actor=actor,
+            actor=write.actor,
             method=body.method,
             attendees=list(body.attendees),
             notes=body.notes,
@@ -152,17 +148,14 @@ def log_session(
 )
 def extend_deadline(
     case_id: UUID,
-    actor: CaseHandler,
     body: ExtensionRequest,
-    tongjie: TongjieDep,
-    write: CaseWriteDep,
+    write: CaseHandlerWrite,
 ) -> Response:
     return write.run(
-        actor,
         "DeadlineExtended",
-        lambda expected, record_with: tongjie.cases.extend_deadline(
+        lambda expected, record_with: write.tongjie.cases.extend_deadline(
             case_id,
-            actor=actor,
+            actor=write.actor,
             new_due_at=body.new_due_at,
             reason=body.reason,
             parties_consent=body.parties_consent,
@@ -180,15 +173,12 @@ def extend_deadline(
     responses=_answer(200, "risk assessed"),
     summary="Assess the risk of escalation (风险研判)",
 )
-def assess_risk(
-    case_id: UUID, actor: CaseHandler, body: RiskRequest, tongjie: TongjieDep, write: CaseWriteDep
-) -> Response:
+def assess_risk(case_id: UUID, body: RiskRequest, write: CaseHandlerWrite) -> Response:
     return write.run(
-        actor,
         "RiskAssessed",
-        lambda expected, record_with: tongjie.cases.assess_risk(
+        lambda expected, record_with: write.tongjie.cases.assess_risk(
             case_id,
-            actor=actor,
+            actor=write.actor,
             level=body.level,
             reason=body.reason,
             assessed_at=body.assessed_at,
@@ -207,20 +197,17 @@ def assess_risk(
 )
 def correct_registration(
     case_id: UUID,
-    actor: CaseHandler,
     body: CorrectionRequest,
-    tongjie: TongjieDep,
-    write: CaseWriteDep,
+    write: CaseHandlerWrite,
 ) -> Response:
     changes = body.changes()
     if "parties" in changes:
         changes["parties"] = _parties(changes["parties"] or [])
     return write.run(
-        actor,
         "RegistrationCorrected",
-        lambda expected, record_with: tongjie.cases.correct_registration(
+        lambda expected, record_with: write.tongjie.cases.correct_registration(
             case_id,
-            actor=actor,
+            actor=write.actor,
             reason=body.reason,
             changes=changes,
             corrected_at=body.corrected_at,
@@ -239,17 +226,14 @@ def correct_registration(
 )
 def resolve_case(
     case_id: UUID,
-    actor: CaseHandler,
     body: ResolutionRequest,
-    tongjie: TongjieDep,
-    write: CaseWriteDep,
+    write: CaseHandlerWrite,
 ) -> Response:
     return write.run(
-        actor,
         "Resolved",
-        lambda expected, record_with: tongjie.cases.resolve(
+        lambda expected, record_with: write.tongjie.cases.resolve(
             case_id,
-            actor=actor,
+            actor=write.actor,
             outcome=body.outcome,
             resolved_at=body.resolved_at,
             agreement=_agreement(body.agreement),
@@ -270,17 +254,14 @@ def resolve_case(
 )
 def record_follow_up(
     case_id: UUID,
-    actor: AssignedMediator,
     body: FollowUpRequest,
-    tongjie: TongjieDep,
-    write: CaseWriteDep,
+    write: AssignedMediatorWrite,
 ) -> Response:
     return write.run(
-        actor,
         "FollowUpRecorded",
-        lambda expected, record_with: tongjie.cases.record_follow_up(
+        lambda expected, record_with: write.tongjie.cases.record_follow_up(
             case_id,
-            actor=actor,
+            actor=write.actor,
             fulfilment=body.fulfilment,
             satisfaction=body.satisfaction,
             visited_at=body.visited_at,
@@ -300,17 +281,14 @@ def record_follow_up(
 )
 def record_judicial_confirmation(
     case_id: UUID,
-    actor: AssignedMediator,
     body: JudicialConfirmationRequest,
-    tongjie: TongjieDep,
-    write: CaseWriteDep,
+    write: AssignedMediatorWrite,
 ) -> Response:
     return write.run(
-        actor,
         "JudicialConfirmationRecorded",
-        lambda expected, record_with: tongjie.cases.record_judicial_confirmation(
+        lambda expected, record_with: write.tongjie.cases.record_judicial_confirmation(
             case_id,
-            actor=actor,
+            actor=write.actor,
             applied_at=body.applied_at,
             ruling=body.ruling,
             ruled_at=body.ruled_at,
