@@ -94,12 +94,18 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
 
         A pooled connection may be stale (a server restart): retrying before COMMIT is safe
         because nothing was committed. A failure at COMMIT has an unknown outcome, so it is
-        raised to every caller of the group, never retried.
+        raised to every caller of the group, never retried. In pipeline mode, statements
+        whose answers are not needed yet travel with the next ones: BEGIN with the reads,
+        the savepoint with the insert, its release with COMMIT (three round trips, not six).
         """
         for attempt in range(1, self.write_attempts + 1):
             committing = False
             try:
-                with self.datastore.get_connection() as conn, conn.transaction():
+                with (
+                    self.datastore.get_connection() as conn,
+                    conn.pipeline(),
+                    conn.transaction(),
+                ):
                     session = PostgresWriteSession(conn, self._statements, self._preamble)
                     outcomes = write_group(session, commands)
                     committing = True  # leaving the block sends COMMIT

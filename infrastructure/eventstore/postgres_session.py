@@ -202,7 +202,8 @@ class PostgresWriteSession:
             [position for _, position in answers],
         ]
         try:
-            self._execute(self._sql.insert_answers, params)
+            with self._conn.pipeline():  # its answer now (in pipeline mode, it would come later)
+                self._execute(self._sql.insert_answers, params)
         except psycopg.errors.UniqueViolation:
             if len(answers) > 1:
                 raise
