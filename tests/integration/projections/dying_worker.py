@@ -1,9 +1,9 @@
 """A view worker process that SIGKILLs itself inside the transaction of a chosen batch.
 
-    python -m tests.integration.projections.dying_worker URL DIE_AT PAGE_SIZE
+    python -m tests.integration.projections.dying_worker URL DIE_AT PAGE_SIZE [VIEW]
 
-The batch whose last position reaches DIE_AT has written its rows and moved its tracking
-position, uncommitted, when the process dies.
+The batch of VIEW (default: the board) whose last position reaches DIE_AT has written its rows
+and moved its tracking position, uncommitted, when the process dies.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 
 from api.bootstrap import build_application
@@ -20,11 +21,13 @@ from projections.wiring import build_views
 
 def main() -> None:
     url, die_at, page_size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    view = sys.argv[4] if len(sys.argv) > 4 else "board"
     settings = Settings(database_url=url)
     app = build_application(settings)
 
     def fault(stage: str, position: int) -> None:
-        if stage == "before_commit" and position >= die_at:
+        worker = threading.current_thread().name == f"tongjie-view-{view}"
+        if stage == "before_commit" and position >= die_at and worker:
             os.kill(os.getpid(), signal.SIGKILL)
 
     views = build_views(settings, app, page_size=page_size, fault=fault)
