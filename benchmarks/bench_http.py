@@ -2,10 +2,14 @@
 
 A real `tongjie serve` runs in a subprocess; `wrk` (Debian's package) drives it with 32
 connections: first `GET /healthz` (the no-op baseline), then `POST /api/v1/cases/{id}/sessions`
-spread over 1,000 routed cases. The bar (performance.md): >= 1,000 commands/s and >= 0.5 x the
-no-op rate, p99 <= 100 ms, no errors.
+spread over 1,000 routed cases, each after a short warm-up of the same requests. The bar
+(performance.md): >= 1,000 commands/s and >= 0.5 x the no-op rate, p99 <= 100 ms, no errors.
+Then the server's resident memory, whose bar is <= 300 MB after the commands with 1,000,000
+events stored: `--stored 1000000` seeds them first (cases over ten years, as bench_board.py
+does), `--keep-schema NAME` keeps the seeded schema for the next run.
 
     python benchmarks/bench_http.py [--seconds 60] [--workers 1] [--connections 32]
+        [--stored 1000000 --keep-schema bench_http_1m]
 """
 
 from __future__ import annotations
@@ -74,6 +78,67 @@ def wrk(url: str, seconds: float, connections: int, script: str | None = None) -
     }
 
 
+def prepare(database_url: str, cases: int, stored: int, seeders: int) -> tuple[list[str], str]:
+    """The routed cases and a mediator's token; first `stored` events of other cases."""
+    if stored:
+        from benchmarks.bench_board import seed_parallel  # its cases over ten years
+
+        started = time.perf_counter()
+        seed_parallel(database_url, stored, seeders, 0)
+        print(f"# seeded {stored:,} events in {time.perf_counter() - started:,.0f} s", flush=True)
+    app = build_application(Settings(database_url=database_url))
+    try:
+        world = make_world(app)
+        ids = []
+        for _ in range(cases):
+            case = app.cases.receive(actor=world.mediator, registration=registration())
+            app.cases.route(case.id, actor=world.supervisor, organisation="room-1", mediator="m1")
+            ids.append(str(case.id))
+    finally:
+        app.close()
+    return ids, world.tokens["zhang"]
+
+
+def kept_fixture(schema: str) -> tuple[list[str], str] | None:
+    with psycopg.connect(URL, autocommit=True) as conn:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {schema}.bench_http_fixture (ids text, token text)"
+        )
+        row = conn.execute(f"SELECT ids, token FROM {schema}.bench_http_fixture").fetchone()
+    return None if row is None else (row[0].split(), row[1])
+
+
+def keep_fixture(schema: str, ids: list[str], token: str) -> None:
+    with psycopg.connect(URL, autocommit=True) as conn:
+        conn.execute(
+            f"INSERT INTO {schema}.bench_http_fixture VALUES (%s, %s)", (" ".join(ids), token)
+        )
+
+
+def stored_events(schema: str) -> int:
+    with psycopg.connect(URL, autocommit=True) as conn:
+        row = conn.execute(f"SELECT max(notification_id) FROM {schema}.tongjie_events").fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def server_rss_mb(server: subprocess.Popen[bytes]) -> list[float]:
+    """Resident memory of the process that answers (each worker's, with --workers > 1)."""
+    children = subprocess.run(
+        ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+    ).stdout.split()
+    workers = [
+        int(pid)
+        for pid in children
+        if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    ]
+    sizes = []
+    for pid in workers or [server.pid]:
+        match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+        if match:
+            sizes.append(int(match.group(1)) / 1024)
+    return sizes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60)
@@ -81,25 +146,28 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--port", type=int, default=18765)
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of each, not measured")
+    parser.add_argument("--stored", type=int, default=0, help="events to seed first")
+    parser.add_argument("--seeders", type=int, default=2, help="processes that seed them")
+    parser.add_argument("--keep-schema", metavar="NAME", help="seed into (or reuse) NAME")
     args = parser.parse_args()
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    schema = args.keep_schema or f"bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     database_url = f"{URL}?schema={schema}"
     server = None
     try:
-        app = build_application(Settings(database_url=database_url))
-        world = make_world(app)
-        ids = []
-        for _ in range(args.cases):
-            case = app.cases.receive(actor=world.mediator, registration=registration())
-            app.cases.route(case.id, actor=world.supervisor, organisation="room-1", mediator="m1")
-            ids.append(str(case.id))
-        app.close()
+        kept = kept_fixture(schema) if args.keep_schema else None
+        if kept is None:
+            ids, token = prepare(database_url, args.cases, args.stored, args.seeders)
+            if args.keep_schema:
+                keep_fixture(schema, ids, token)
+        else:
+            ids, token = kept
         workdir = Path(tempfile.mkdtemp())
         (workdir / "ids.txt").write_text("\n".join(ids) + "\n")
         script = workdir / "sessions.lua"
-        script.write_text(LUA % {"ids": workdir / "ids.txt", "token": world.tokens["zhang"]})
+        script.write_text(LUA % {"ids": workdir / "ids.txt", "token": token})
         env = {**os.environ, "TONGJIE_DATABASE_URL": database_url, "TONGJIE_LOG_LEVEL": "warning"}
         env["TONGJIE_LOG_FORMAT"] = "json"
         server = subprocess.Popen(
@@ -126,8 +194,13 @@ def main() -> None:
                 time.sleep(0.2)
         print(
             f"# bench_http {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.workers} worker(s), "
-            f"{args.connections} connections, {args.seconds:.0f} s, {args.cases} cases"
+            f"{args.connections} connections, {args.seconds:.0f} s, {args.cases} cases, "
+            f"{stored_events(schema):,} events stored, load {os.getloadavg()[0]:.1f}",
+            flush=True,
         )
+        if args.warmup:
+            wrk(f"{base}/healthz", args.warmup, args.connections)
+            wrk(base, args.warmup, args.connections, str(script))
         noop = wrk(f"{base}/healthz", args.seconds, args.connections)
         line("no-op endpoint (GET /healthz)", noop["rate"], "req/s")
         line("no-op p99 latency", noop["p99"], "ms")
@@ -138,12 +211,16 @@ def main() -> None:
         line("non-2xx answers", cmds["errors"] + cmds["socket_errors"], "count")
         with urllib.request.urlopen(f"{base}/healthz") as answer:
             json.load(answer)
+        stored = stored_events(schema)
+        for size in server_rss_mb(server):
+            line(f"API process RSS @{stored:,} events", size, "MB", 300.0, "of the 300 MB bar")
     finally:
         if server:
             server.terminate()
             server.wait(timeout=30)
-        with psycopg.connect(URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        if not args.keep_schema:
+            with psycopg.connect(URL, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 if __name__ == "__main__":
