@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from application.audit import Verifier
 from application.tongjie import Tongjie
+from infrastructure.access import AccessLog, access_log_for
 from infrastructure.audit.verifier import ChainVerifier
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.settings import Settings
@@ -23,7 +24,14 @@ def build_application(settings: Settings) -> Tongjie:
         domain_transcodings(),
         settings.zone,
         verifier_for=chain_verifier,
+        uses_for=access_log_for,
     )
+
+
+def access_log(tongjie: Tongjie) -> AccessLog | None:
+    """The access log the application's users were given (shared with the API's limiter)."""
+    uses = tongjie.users.uses
+    return uses if isinstance(uses, AccessLog) else None
 
 
 def chain_verifier(recorder: object) -> Verifier | None:

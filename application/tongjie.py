@@ -12,7 +12,7 @@ from application.case_reads import CaseReads
 from application.cases import CaseCommands
 from application.reference import ReferenceData
 from application.store import TongjieStore
-from application.users import Users
+from application.users import TokenUses, Users
 
 
 class Tongjie:
@@ -23,14 +23,17 @@ class Tongjie:
         timezone: tzinfo,
         *,
         verifier_for: Callable[[object], Verifier | None] | None = None,
+        uses_for: Callable[[object], TokenUses | None] | None = None,
     ) -> None:
-        """`verifier_for(recorder)` gives the audit its chain checks (see api/bootstrap.py)."""
+        """`verifier_for(recorder)` gives the audit its chain checks, `uses_for(recorder)`
+        where tokens' last uses are kept (see api/bootstrap.py)."""
         self.store = TongjieStore(env, transcodings)
         self.timezone = timezone
         self.reference = ReferenceData(self.store)
         self.cases = CaseCommands(self.store, self.reference, timezone)
         self.reads = CaseReads(self.store)
-        self.users = Users(self.store, self.reference)
+        uses = uses_for(self.store.recorder) if uses_for else None
+        self.users = Users(self.store, self.reference, uses)
         verifier = verifier_for(self.store.recorder) if verifier_for else None
         self.audit = Audit(self.store, verifier)
 

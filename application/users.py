@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError
@@ -29,7 +31,17 @@ TOKEN_BYTES = 32
 KEPT = 10_000  # token indexes and users remembered between authentications
 TOKEN_PREFIX = "tj_"  # noqa: S105 - a prefix that makes leaked tokens recognisable
 
+USE_PRECISION = 60.0  # seconds: a token's use is recorded at most this often per process
+
 RecordWith = Callable[[UserInfo], Mapping[str, Any]]
+
+
+class TokenUses(Protocol):
+    """Where tokens' last uses are kept (beside the store; never events)."""
+
+    def record_use(self, login: str, at: datetime) -> None: ...
+
+    def last_uses(self) -> dict[str, datetime]: ...
 
 
 def new_token() -> str:
@@ -42,9 +54,13 @@ def token_hash(token: str) -> str:
 
 
 class Users:
-    def __init__(self, store: TongjieStore, reference: ReferenceData) -> None:
+    def __init__(
+        self, store: TongjieStore, reference: ReferenceData, uses: TokenUses | None = None
+    ) -> None:
         self.store = store
         self.reference = reference
+        self.uses = uses
+        self._noted: dict[str, float] = {}  # login -> when this process last recorded a use
         self._logins: LRUCache[str, str] = LRUCache(maxsize=KEPT)  # token hash -> login
         self._known: LRUCache[str, User] = LRUCache(maxsize=KEPT)  # users as last read
 
@@ -100,10 +116,15 @@ class Users:
         return _user_info(user)
 
     def get(self, login: str) -> UserInfo:
-        return _user_info(self._user(login))
+        last = self.uses.last_uses() if self.uses is not None else {}
+        return _user_info(self._user(login), last.get(login))
 
     def list(self) -> list[UserInfo]:
-        return [self.get(login) for login in self.reference.directory().users]
+        last = self.uses.last_uses() if self.uses is not None else {}
+        return [
+            _user_info(self._user(login), last.get(login))
+            for login in self.reference.directory().users
+        ]
 
     def authenticate(self, token: str) -> Actor:
         """The user who holds this token, as the store has them now (never a view).
@@ -116,7 +137,19 @@ class Users:
         user = self._current_user(login) if login is not None else None
         if user is None or user.revoked or not hmac.compare_digest(user.token_hash, hashed):
             raise TokenInvalidError
+        self._note_use(user.login)
         return user.actor
+
+    def _note_use(self, login: str) -> None:
+        """Record the use, at most once a minute per user in this process (not per request)."""
+        if self.uses is None:
+            return
+        now = time.monotonic()
+        last = self._noted.get(login)
+        if last is not None and now - last < USE_PRECISION:
+            return
+        self._noted[login] = now  # racing threads may both record: harmless, once a minute
+        self.uses.record_use(login, datetime.now(UTC))
 
     def _login_for(self, hashed: str) -> str | None:
         try:
@@ -150,7 +183,7 @@ class Users:
         return found
 
 
-def _user_info(user: User) -> UserInfo:
+def _user_info(user: User, last_used_at: datetime | None = None) -> UserInfo:
     return UserInfo(
         login=user.login,
         name=user.name,
@@ -158,4 +191,5 @@ def _user_info(user: User) -> UserInfo:
         mediator=user.mediator,
         revoked=user.revoked,
         created_at=user.created_on,
+        last_used_at=last_used_at,
     )

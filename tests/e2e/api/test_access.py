@@ -1,0 +1,50 @@
+"""Access beside the store: a token's last use (to the minute), never an event per request."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests.e2e.api.conftest import Api
+
+
+def _listed(api: Api) -> dict[str, dict[str, object]]:
+    answer = api.get("/api/v1/users", "admin")
+    assert answer.status_code == 200, answer.text
+    return {u["login"]: u for u in answer.json()["items"]}
+
+
+def test_users_show_when_their_token_was_last_used(fresh_api: Api) -> None:
+    api = fresh_api
+    added = api.post("/api/v1/users", "admin", {"login": "wang", "role": "auditor"})
+    assert added.status_code == 201, added.text
+    assert _listed(api)["wang"]["last_used_at"] is None  # issued, never used
+
+    head = api.app.state.tongjie.store.recorder.max_notification_id()
+    before = datetime.now().astimezone() - timedelta(seconds=1)
+    wang = {"Authorization": f"Bearer {added.json()['token']}"}
+    assert api.client.get("/api/v1/streets", headers=wang).status_code == 200
+    first = _listed(api)["wang"]["last_used_at"]
+    assert isinstance(first, str)
+    used = datetime.fromisoformat(first)
+    assert before <= used <= datetime.now().astimezone() + timedelta(seconds=1)
+    assert used.utcoffset() == timedelta(hours=8)  # the bureau's offset, as every time
+
+    # More uses within the minute are not written again (to the minute: not per request),
+    # and no use is ever an event in the store.
+    for _ in range(5):
+        assert api.client.get("/api/v1/streets", headers=wang).status_code == 200
+    assert _listed(api)["wang"]["last_used_at"] == first
+    assert api.app.state.tongjie.store.recorder.max_notification_id() == head
+    # The admin who lists has used their token too.
+    assert _listed(api)["admin"]["last_used_at"] is not None
+
+
+def test_a_use_noted_by_another_process_is_listed(fresh_api: Api) -> None:
+    """Each process records its own uses in the shared table; a later one never goes back."""
+    api = fresh_api
+    uses = api.app.state.tongjie.users.uses
+    later = datetime.now().astimezone() + timedelta(minutes=5)
+    uses.record_use("boss", later)
+    uses.record_use("boss", later - timedelta(minutes=10))  # an older use, from elsewhere
+    listed = datetime.fromisoformat(str(_listed(api)["boss"]["last_used_at"]))
+    assert listed == later
