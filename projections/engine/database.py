@@ -49,6 +49,11 @@ class Connection(Protocol):
         """Run a statement and say how many rows it changed."""
         ...
 
+    def copy(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert `rows` (bulk: a binary COPY on PostgreSQL, so each value must be of its
+        column's Python type: UUID for uuid, datetime for timestamptz, int, Decimal, str)."""
+        ...
+
     def upsert(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str
     ) -> None:
@@ -95,6 +100,10 @@ class SQLiteConnection:
     def rowcount(self, statement: str, params: Sequence[Any] = ()) -> int:
         return self.raw.execute(_qmarks(statement), tuple(params)).rowcount
 
+    def copy(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        marks = ", ".join("?" for _ in columns)
+        self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
     def upsert(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str
     ) -> None:
@@ -119,6 +128,7 @@ class PostgresConnection:
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
         self.raw = raw
+        self._types: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.raw.cursor() as cursor:
@@ -135,6 +145,38 @@ class PostgresConnection:
             cursor.execute(statement, params, prepare=True)
             return cursor.rowcount
 
+    def copy(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """A binary COPY: several times less client time than text (no text rendering)."""
+        if rows:
+            self._copy(table, columns, rows, self.column_types(table, columns))
+
+    def _copy(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        types: Sequence[str],
+    ) -> None:
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+
+    def column_types(self, table: str, columns: Sequence[str]) -> list[str]:
+        """The PostgreSQL types of `columns` of `table`, looked up once per connection."""
+        key = (table, tuple(columns))
+        found = self._types.get(key)
+        if found is None:
+            rows = self.execute(
+                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                (table,),
+            )
+            types: dict[str, str] = {str(name): str(kind) for name, kind in rows}
+            found = self._types[key] = [types[column] for column in columns]
+        return found
+
     def upsert(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str
     ) -> None:
@@ -143,13 +185,12 @@ class PostgresConnection:
             return
         staging = f"upsert_{table}"[:63]
         names = ", ".join(columns)
+        types = self.column_types(table, columns)
         with self.raw.cursor() as cursor:
             cursor.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table}) ON COMMIT DELETE ROWS"
             )
-            with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            self._copy(staging, columns, rows, types)
             changes = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} "
