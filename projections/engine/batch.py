@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from projections.engine.catalog import Generation, advance
 from projections.engine.view import Tables, View, ViewEvent
@@ -26,15 +26,19 @@ def commit_batch(
     events: Sequence[ViewEvent],
     position: int,
     fault: FaultHook | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> Generation:
     """Apply `events` and move the position to `position` (the last notification read).
 
-    Raises PositionMovedError, rolling back, if another writer moved the position first.
+    `memo` is the view's memory from the batch that committed `generation.position` (see
+    `Tables.memo`); the caller must not hand it on if this raises. Raises
+    PositionMovedError, rolling back, if another writer moved the position first.
     """
     with conn.transaction():
         advance(conn, generation, position)
         if events:
-            view.apply_batch(conn, Tables(view.name, generation.generation), events)
+            tables = Tables(view.name, generation.generation, {} if memo is None else memo)
+            view.apply_batch(conn, tables, events)
         if conn.dialect == "postgres":
             conn.execute("SELECT pg_notify(%s, %s)", (VIEWS_CHANNEL, f"{view.name}:{position}"))
         if fault is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from projections.engine.batch import FaultHook, commit_batch
 from projections.engine.catalog import (
@@ -42,6 +42,8 @@ class Feeder:
     decoder: Decoder
     page_size: int = 5000
     fault: FaultHook | None = None
+    _memo: tuple[int, int, dict[str, Any]] | None = field(default=None, repr=False)
+    """The view's memo and the (generation, position) its last batch committed here."""
 
     def reader(self) -> PageReader:
         topics = self.view.topics
@@ -59,11 +61,25 @@ class Feeder:
         page = reader.read(generation.position)
         if not page.count:
             return generation, 0
+        memo = self._take_memo(generation)
         with gc_paused():
             generation = commit_batch(
-                conn, self.view, generation, page.events, page.last, self.fault
+                conn, self.view, generation, page.events, page.last, self.fault, memo
             )
+        self._memo = (generation.generation, generation.position, memo)
         return generation, page.count
+
+    def _take_memo(self, generation: Generation) -> dict[str, Any]:
+        """The memo if the last batch committed here is where `generation` stands, else a
+        new one; either way none is kept until this batch commits."""
+        kept, self._memo = self._memo, None
+        if kept is not None and kept[:2] == (generation.generation, generation.position):
+            return kept[2]
+        return {}
+
+    def forget(self) -> None:
+        """Drop the memo: a new session, or a generation number that may be made again."""
+        self._memo = None
 
     def catch_up(
         self,
@@ -104,6 +120,7 @@ class Feeder:
         """
         with _rebuild_lock(conn, self.view.name):
             drop_generations(conn, self.view, (RETIRED, BUILDING))
+            self.forget()  # a dropped generation's number comes again
             building = create_generation(conn, self.view, BUILDING)
             while stopping is None or not stopping.is_set():
                 building = self.catch_up(conn, building, stopping, progress)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from uuid import UUID
@@ -60,10 +60,19 @@ class ViewEvent(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Tables:
-    """The table names of one generation of one view."""
+    """The table names of one generation of one view, and in `apply_batch` its memo.
+
+    `memo` is the view's own memory between batches: a dict that holds what `apply_batch` put
+    there in the batches before, exactly as they committed. The engine hands the same dict to
+    the next batch only when that batch starts from the position the previous one committed
+    on this generation, in this process; after a failed batch, a restart or a move by another
+    worker it hands an empty one. So a view may keep there the rows it has just written, to
+    save reading them back (bounded: it is memory), and must never assume anything is there.
+    """
 
     view: str
     generation: int
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def prefix(self) -> str:
@@ -106,5 +115,6 @@ class View(ABC):
         """Apply events, in store order, within the engine's transaction: never commit here.
 
         `events` holds only the topics this view reads. Raising rolls the whole batch back,
-        position included, and the engine retries it.
+        position included, and the engine retries it. `tables.memo` may carry rows between
+        batches (see `Tables`).
         """

@@ -122,6 +122,7 @@ class ViewWorker:
     def _session(self) -> None:
         conn = self.db.connect()
         self.connection = conn
+        self.feeder.forget()
         try:
             ensure_catalog(conn)
             if self.use_lock:

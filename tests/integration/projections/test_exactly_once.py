@@ -12,7 +12,7 @@ from uuid import UUID
 
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
-from projections.engine.catalog import active
+from projections.engine.catalog import ACTIVE, active, create_generation, ensure_catalog
 from projections.engine.view import Tables
 from projections.wiring import Views, build_views
 from tests.integration.projections.support import (
@@ -74,6 +74,40 @@ def test_failures_before_commit_and_stops_never_apply_an_event_twice(
         assert_each_event_applied_once(views)
     finally:
         views.close()
+
+
+def test_a_batch_retried_by_the_same_feeder_after_a_failure_applies_each_event_once(
+    tongjie: Tongjie, world: World, views: Views
+) -> None:
+    """The view's memo (rows kept between batches) must not outlive a failed batch: the
+    retry, by the same feeder on the same connection, starts from what was committed."""
+    ids = write_cases(tongjie, world, 30, seed=4)
+    head = int(tongjie.store.recorder.max_notification_id() or 0)
+    failures: list[int] = []
+
+    def fault(stage: str, position: int) -> None:
+        if len(failures) < 4 and position > head * (len(failures) + 1) // 5:
+            failures.append(position)
+            raise RuntimeError(f"injected failure before commit at {position}")
+
+    feeder = views.engine.feeder("board", fault)
+    feeder.page_size = 9
+    conn = views.db.connect()
+    reader = feeder.reader()
+    try:
+        ensure_catalog(conn)
+        generation = create_generation(conn, feeder.view, ACTIVE)
+        while generation.position < head:
+            try:
+                generation, _ = feeder.step(conn, reader, generation)
+            except RuntimeError:
+                continue  # the same feeder, reader and connection go on
+    finally:
+        reader.close()
+        conn.close()
+    assert len(failures) == 4
+    assert_board_matches(tongjie, views.board, ids)
+    assert_each_event_applied_once(views)
 
 
 def test_a_worker_killed_inside_a_batch_leaves_nothing_half_applied(
