@@ -20,6 +20,7 @@ from projections.engine.catalog import (
     switch,
 )
 from projections.engine.gcpause import gc_paused
+from projections.engine.log import log_reader
 from projections.engine.reader import PageReader
 
 if TYPE_CHECKING:
@@ -48,10 +49,10 @@ class Feeder:
     def reader(self) -> PageReader:
         topics = self.view.topics
         return PageReader(
-            self.recorder,
+            log_reader(self.recorder, topics),
             self.page_size,
             self.view.name,
-            lambda notifications: self.decoder.decode(notifications, topics),
+            lambda rows: self.decoder.decode(rows, topics),
         )
 
     def step(

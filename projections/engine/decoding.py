@@ -1,4 +1,4 @@
-"""Turning the store's notifications into ViewEvents: decrypt, decompress, parse JSON.
+"""Turning the store's rows into ViewEvents: decrypt, decompress, parse JSON.
 
 It follows the application's mapper (`to_domain_event`) up to the JSON object and stops
 there: no topic resolution, no transcoding into domain objects, no upcasting. Events whose
@@ -17,7 +17,9 @@ import orjson
 from projections.engine.view import ViewEvent
 
 if TYPE_CHECKING:
-    from eventsourcing.persistence import Mapper, Notification
+    from eventsourcing.persistence import Mapper
+
+    from projections.engine.log import StoredRow
 
 
 class Decoder:
@@ -35,19 +37,17 @@ class Decoder:
         data: dict[str, Any] = orjson.loads(state)
         return data
 
-    def decode(
-        self, notifications: Sequence[Notification], topics: Collection[str]
-    ) -> list[ViewEvent]:
-        """The notifications whose topic is in `topics`, decoded, in store order."""
+    def decode(self, rows: Sequence[StoredRow], topics: Collection[str]) -> list[ViewEvent]:
+        """The rows whose topic is in `topics` (and state was read), decoded, in store order."""
         state = self.state if self._steps else orjson.loads
         return [
             ViewEvent(
-                n.id,
-                n.originator_id if type(n.originator_id) is UUID else UUID(str(n.originator_id)),
-                n.originator_version,
-                n.topic,
-                state(n.state),
+                position,
+                originator if type(originator) is UUID else UUID(str(originator)),
+                version,
+                topic,
+                state(stored),
             )
-            for n in notifications
-            if n.topic in topics
+            for position, originator, version, topic, stored in rows
+            if stored is not None and topic in topics
         ]

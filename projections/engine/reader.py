@@ -1,8 +1,8 @@
 """Reading and decoding the notification log a page ahead of the view that applies it.
 
 The next page is fetched and decoded on another thread while this one is applied, so the
-database's time, the decoding and the applying overlap. Reads go through the recorder's
-`select_notifications`.
+database's time, the decoding and the applying overlap. Reads go through a `LogReader`
+(`projections.engine.log`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from projections.engine.gcpause import gc_paused
 from projections.engine.view import ViewEvent
 
 if TYPE_CHECKING:
-    from eventsourcing.persistence import ApplicationRecorder, Notification
+    from projections.engine.log import LogReader, StoredRow
 
-Decode = Callable[[Sequence["Notification"]], list[ViewEvent]]
+Decode = Callable[[Sequence["StoredRow"]], list[ViewEvent]]
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,8 @@ EMPTY = Page(0, 0, [])
 
 
 class PageReader:
-    def __init__(
-        self, recorder: ApplicationRecorder, page_size: int, name: str, decode: Decode
-    ) -> None:
-        self._recorder = recorder
+    def __init__(self, log: LogReader, page_size: int, name: str, decode: Decode) -> None:
+        self._log = log
         self.page_size = page_size
         self._decode = decode
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"tongjie-read-{name}")
@@ -58,14 +56,12 @@ class PageReader:
         return page
 
     def _page(self, after: int) -> Page:
-        notifications = self._recorder.select_notifications(
-            start=after, limit=self.page_size, inclusive_of_start=False
-        )
-        if not notifications:
+        rows = self._log.read(after, self.page_size)
+        if not rows:
             return EMPTY
         with gc_paused():
-            events = self._decode(notifications)
-        return Page(len(notifications), notifications[-1].id, events)
+            events = self._decode(rows)
+        return Page(len(rows), rows[-1][0], events)
 
     def close(self) -> None:
         self._ahead = None
