@@ -325,7 +325,7 @@ def measure(url: str, args: argparse.Namespace, target: int, small: float | None
     app = build_application(settings)
     world = make_world(app) if not app.reference.streets() else None
     have = int(app.store.recorder.max_notification_id() or 0)
-    if target > have:
+    if target - have > target // 100:  # a kept store a few events short is the same size
         rate = seed_parallel(url, target - have, 1 if args.sqlite else args.seeders)
         print(f"-- seeded {target - have:,} events at {rate:,.0f} events/s", flush=True)
     if args.seed_only:

@@ -12,6 +12,8 @@ from projections.engine.database import PostgresConnection
 if TYPE_CHECKING:
     from projections.engine.database import Connection
 
+CHUNK = 400
+"""Rows per statement where SQLite needs one placeholder per value."""
 Column = tuple[str, str]
 """A column's name and its PostgreSQL type."""
 

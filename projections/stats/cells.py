@@ -1,18 +1,17 @@
-"""Cells: the statistics pre-added per (dimension, value, month or day), and the backlog per value.
+"""Cells: the statistics pre-added per (dimension, value, year, quarter, month or day), and the
+backlog per value.
 
-A contribution at a business time adds to the month cell of the whole (dimension "") and of
-each dimension, and to the day cell of the whole and of the dimensions with few values; the
-backlog adds to one cell per dimension (grain "o"). The database adds them up: each batch
-writes its contributions (signed) to a delta table and sums them into the cells. The month
-cells also keep the sorted durations of the cases resolved in them (packed), merged here, so a
-year's medians come from twelve cells per key.
+A contribution at a business time adds to the year, quarter and month cells of the whole
+(dimension "") and of each dimension, and to the day cell of the whole and of the dimensions
+with few values; the backlog adds to one cell per dimension (grain "o"). The database adds
+them up (sums.py). The year, quarter and month cells also keep the sorted durations of the
+cases resolved in them (packed), merged here, so a year's medians come from one cell per key.
 """
 
 from __future__ import annotations
 
-import sys
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from datetime import tzinfo
 from functools import lru_cache
@@ -22,22 +21,27 @@ from projections.stats.facts import DIMENSIONS
 from projections.stats.periods import local_date, month_index
 
 WHOLE = ""
-"""The dimension of the whole: one cell per month, per day, and for the backlog."""
-MONTH, DAY, OPEN = "m", "d", "o"
-"""Grains: a month (bucket = year * 12 + month - 1), a day (bucket = ordinal), the backlog."""
+"""The dimension of the whole: one cell per year, quarter, month, day, and for the backlog."""
+YEAR, QUARTER, MONTH, DAY, OPEN = "y", "q", "m", "d", "o"
+"""Grains: a year (bucket = year), a quarter (year * 4 + quarter - 1), a month (year * 12 +
+month - 1), a day (bucket = ordinal), the backlog (bucket 0)."""
+SPANS = (YEAR, QUARTER, MONTH)
+"""The grains every dimension has, with the durations of the cases resolved in them."""
+PER_MONTH = {YEAR: 12, QUARTER: 3, MONTH: 1}
+"""A span's bucket is the month's index divided by this."""
 DAY_DIMENSIONS = (WHOLE, "category", "street", "channel")
 """The dimensions with day cells: they have few values, so few day cells. An organisation's
 or a mediator's part of a month is summed from the facts of that month's days instead."""
 MINUTE_US = 60_000_000
 
-DurationKey = tuple[str, int, str]
-"""(dimension, month, value) of a month cell whose durations change."""
+DurationKey = tuple[str, str, int, str]
+"""(dimension, grain, bucket, value) of a cell whose durations change."""
 
 
 def pack(durations: Iterable[int]) -> bytes:
-    """Durations as little-endian signed 64-bit integers, ascending."""
+    """Durations as big-endian signed 64-bit integers (PostgreSQL's `int8send`), ascending."""
     values = array("q", durations)
-    if sys.byteorder == "big":
+    if _LITTLE:
         values.byteswap()
     return values.tobytes()
 
@@ -46,9 +50,12 @@ def unpack(blob: bytes | None) -> array[int]:
     values = array("q")
     if blob:
         values.frombytes(blob)
-        if sys.byteorder == "big":
+        if _LITTLE:
             values.byteswap()
     return values
+
+
+_LITTLE = array("q", [1]).tobytes()[0] == 1
 
 
 @lru_cache(maxsize=4096)
@@ -59,7 +66,7 @@ def buckets(minute: int, zone: tzinfo) -> tuple[int, int]:
 
 
 class Deltas:
-    """One batch's changes: its contributions, signed, and the durations of month cells."""
+    """One batch's changes: its contributions, signed, and the durations of span cells."""
 
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
@@ -84,9 +91,12 @@ class Deltas:
         duration = contribution.duration_us
         if duration is None or month is None:
             return
-        for dimension, value in ((WHOLE, WHOLE), *zip(DIMENSIONS, contribution.keys, strict=True)):
-            changes = self.durations.setdefault((dimension, month, value), {})
-            changes[duration] = changes.get(duration, 0) + sign
+        pairs = ((WHOLE, WHOLE), *zip(DIMENSIONS, contribution.keys, strict=True))
+        for grain in SPANS:
+            bucket = month // PER_MONTH[grain]
+            for dimension, value in pairs:
+                changes = self.durations.setdefault((dimension, grain, bucket, value), {})
+                changes[duration] = changes.get(duration, 0) + sign
 
 
 class CorruptCellError(Exception):
@@ -97,13 +107,13 @@ def merge(blob: bytes, changes: dict[int, int]) -> bytes:
     """The packed durations after adding (positive) or removing (negative) some."""
     if not any(changes.values()):
         return blob
-    values = unpack(blob).tolist()
+    values = unpack(blob)
     for value, n in changes.items():
         for _ in range(-n):
             at = bisect_left(values, value)
             if at == len(values) or values[at] != value:
                 raise CorruptCellError(f"duration {value} is not in the cell")
             del values[at]
-    values.extend(value for value, n in changes.items() for _ in range(n))
-    values.sort()
+        for _ in range(n):
+            insort(values, value)
     return pack(values)

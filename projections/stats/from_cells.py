@@ -1,6 +1,6 @@
-"""Statistics summed by the database from the cells: whole months (and whole days, for the
-dimensions that have day cells), with the packed durations of the month cells; the rest of
-the period from the facts."""
+"""Statistics summed by the database from the cells: whole years, quarters and months (and
+whole days, for the dimensions that have day cells), with the packed durations of the year,
+quarter and month cells; the rest of the period from the facts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from projections.stats.answer import Answer, Group
 from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN
 from projections.stats.facts import NOBODY
 from projections.stats.from_facts import deadlines, period_counts, period_durations
-from projections.stats.periods import Range, midnight, month_index, month_label, plan
+from projections.stats.periods import Range, midnight, month_index, month_label, plan, spans
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
@@ -23,7 +23,11 @@ def from_cells(conn: Connection, tables: Tables, answer: Answer, dimension: str)
     question = answer.question
     pieces = plan(question.start_us, question.end_us, zone=answer.zone)
     value = dict(question.filters.items()).get(dimension)
-    ranges: list[tuple[str, Range]] = [(MONTH, r) for r in pieces.months]
+    if question.by == "month":  # a row per month: month cells
+        months: list[tuple[str, Range]] = [(MONTH, r) for r in pieces.months]
+    else:  # as few cells as the period allows: whole years, quarters, then months
+        months = [piece for r in pieces.months for piece in spans(r)]
+    ranges = list(months)
     day_cells = dimension in DAY_DIMENSIONS
     if day_cells:
         ranges += [(DAY, r) for r in pieces.days]
@@ -31,7 +35,6 @@ def from_cells(conn: Connection, tables: Tables, answer: Answer, dimension: str)
     columns, group = _cell_group(answer, dimension)
     select = f"{columns}, " if columns else ""
     _sum_cells(conn, tables, answer, dimension, value, ranges, (columns, group))
-    months = [(MONTH, r) for r in pieces.months]
     if months:
         cells, params = _cell_ranges(tables, dimension, value, months, resolved=True)
         statement = f"SELECT {select}durations FROM ({cells}) c"

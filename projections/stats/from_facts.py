@@ -20,23 +20,31 @@ def _when(condition: str) -> str:
 
 
 AGREED = "outcome = 'agreement'"
+RESOLUTION_WHEN: dict[str, str] = {
+    "agreements": AGREED,
+    "no_agreement": "outcome = 'no_agreement'",
+    "withdrawn": "outcome = 'withdrawn'",
+    "follow_up": f"{AGREED} AND followed_up = 1",
+    "fulfilled": f"{AGREED} AND followed_up = 1 AND fulfilled = 1",
+    "judicial_applied": f"{AGREED} AND judicial_applied = 1",
+    "judicial_confirmed": f"{AGREED} AND judicial_applied = 1 AND judicial_confirmed = 1",
+}
+"""When a resolved case counts in each counter (the same as contributions.py, in SQL)."""
 RESOLUTION_SUMS: dict[str, str] = {
     "resolved": "COUNT(*)",
-    "agreements": _when(AGREED),
-    "no_agreement": _when("outcome = 'no_agreement'"),
-    "withdrawn": _when("outcome = 'withdrawn'"),
-    "follow_up": _when(f"{AGREED} AND followed_up = 1"),
-    "fulfilled": _when(f"{AGREED} AND followed_up = 1 AND fulfilled = 1"),
-    "judicial_applied": _when(f"{AGREED} AND judicial_applied = 1"),
-    "judicial_confirmed": _when(f"{AGREED} AND judicial_applied = 1 AND judicial_confirmed = 1"),
+    **{name: _when(condition) for name, condition in RESOLUTION_WHEN.items()},
 }
-"""The counters of resolutions, as sums over facts (the same as contributions.py, in SQL)."""
-AMOUNT_SUM = f"SUM(CASE WHEN {AGREED} THEN COALESCE(amount_cents, 0) ELSE 0 END)"
+AMOUNT = f"CASE WHEN {AGREED} THEN COALESCE(amount_cents, 0) ELSE 0 END"
+"""What a resolved case adds to the agreed amount, in cents."""
+AMOUNT_SUM = f"SUM({AMOUNT})"
+ESCALATED_WHEN: dict[str, str] = {
+    "escalated_yellow": "risk = 'yellow'",
+    "escalated_orange": "risk = 'orange'",
+    "escalated_red": "risk = 'red'",
+}
 BACKLOG_SUMS: dict[str, str] = {
     "open": "COUNT(*)",
-    "escalated_yellow": _when("risk = 'yellow'"),
-    "escalated_orange": _when("risk = 'orange'"),
-    "escalated_red": _when("risk = 'red'"),
+    **{name: _when(condition) for name, condition in ESCALATED_WHEN.items()},
 }
 DEADLINE_SUMS = (_when("due_us < %s"), _when("due_us >= %s AND due_us < %s"))
 """Overdue and due soon, given now, now and now + 72 h."""
@@ -71,15 +79,17 @@ def period_durations(
         answer.get(group(row)).durations.append(int(row[-1]))
 
 
-def backlog(conn: Connection, tables: Tables, answer: Answer) -> None:
-    """Open cases now, their escalations and deadlines: summed over the open cases alone."""
+def backlog(conn: Connection, tables: Tables, answer: Answer, *, open_table: bool = True) -> None:
+    """Open cases now, their escalations and deadlines: summed over the open cases alone (or,
+    before a rebuild has made that table, over the facts of the cases not resolved)."""
     now = answer.question.now_us
     column, group = answer.facts_group(None)
-    where, params = _filtered(answer, "TRUE", [])
+    source, where = ("open", "TRUE") if open_table else ("cases", "resolved_us IS NULL")
+    where, params = _filtered(answer, where, [])
     select = f"{column}, " if column else ""
     grouped = f" GROUP BY {column}" if column else ""
     sums = ", ".join((*BACKLOG_SUMS.values(), *DEADLINE_SUMS))
-    statement = f"SELECT {select}{sums} FROM {tables.name('open')} WHERE {where}{grouped}"
+    statement = f"SELECT {select}{sums} FROM {tables.name(source)} WHERE {where}{grouped}"
     for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
         if not row[-6]:
             continue  # no open case

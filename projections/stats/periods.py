@@ -73,6 +73,25 @@ def plan(start_us: int, end_us: int, zone: tzinfo) -> Plan:
     return Plan(((first_month, last_month),), days, partial)
 
 
+def spans(months: Range) -> list[tuple[str, Range]]:
+    """Whole months cut into whole years, then whole quarters at either end, then months at
+    either end: (grain, [first, last) of its buckets); years are `y`, quarters `q`, months `m`."""
+    first, last = months
+    if first >= last:
+        return []
+    pieces: list[tuple[str, Range]] = []
+    grain = "m"
+    for upper, per in (("q", 3), ("y", 4)):
+        inner = (-(-first // per), last // per)
+        if inner[0] >= inner[1]:
+            break
+        ends = ((first, inner[0] * per), (inner[1] * per, last))
+        pieces += [(grain, r) for r in ends if r[0] < r[1]]
+        grain, (first, last) = upper, inner
+    pieces.append((grain, (first, last)))
+    return pieces
+
+
 Bound = date | datetime
 """A period's bound as a user gives it: a date (midnight in the bureau's time zone) or a time."""
 

@@ -95,7 +95,7 @@ class StatsQuery:
                     position = 0
                 else:
                     tables = Tables(VIEW, generation.generation)
-                    found = read(conn, tables, question, self.zone)
+                    found = read(conn, tables, question, self.zone, cells=generation.indexed)
                     position = generation.position
         if by is None and not found:
             found = {None: figures(NOTHING, Backlog())}

@@ -29,23 +29,24 @@ __all__ = ["BY", "DUE_SOON_US", "Filters", "Key", "Question", "read"]
 
 
 def read(
-    conn: Connection, tables: Tables, question: Question, zone: tzinfo
+    conn: Connection, tables: Tables, question: Question, zone: tzinfo, *, cells: bool = True
 ) -> dict[Key, dict[str, Any]]:
     """The figures of each group that has a case in the period or in the backlog.
 
-    The summary (by None) always answers its one group, under the key None.
+    The summary (by None) always answers its one group, under the key None. `cells` False: the
+    generation has not caught up yet (its cells and open cases are made then): the facts answer.
     """
     answer = Answer(question, zone)
     involved = {d for d, _ in question.filters.items()}
     if question.by in DIMENSIONS:
         involved.add(question.by)
-    if len(involved) <= 1:
+    if cells and len(involved) <= 1:
         from_cells(conn, tables, answer, next(iter(involved), WHOLE))
     else:
         period = ((question.start_us, question.end_us),)
         period_counts(conn, tables, answer, period)
         period_durations(conn, tables, answer, period)
-        backlog(conn, tables, answer)
+        backlog(conn, tables, answer, open_table=cells)
     if question.by is None:
         answer.get(None)
     return {

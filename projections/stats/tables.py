@@ -1,9 +1,10 @@
-"""The statistics view's two tables, on SQLite and PostgreSQL: per-case facts and cells.
+"""The statistics view's tables, on SQLite and PostgreSQL: per-case facts, cells, open cases.
 
 `cases` holds one row of facts per case: the state the view folds events into, and what the
-partial days of a period, the periods of several dimensions and the backlog's deadlines are
-summed from (with the months of receipt and resolution, in the bureau's time zone, beside).
-`cells` holds the pre-added statistics. SQL is written once with `%s` placeholders.
+cells are built from after a rebuild, the partial days of a period and the periods of several
+dimensions are summed from (with the months and days of receipt and resolution, in the bureau's
+time zone, beside). `cells` holds the pre-added statistics (sums.py), `open` the work in hand.
+SQL is written once with `%s` placeholders.
 """
 
 from __future__ import annotations
@@ -11,25 +12,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import tzinfo
-from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from projections.stats import bulk
-from projections.stats.bulk import Column
-from projections.stats.cells import (
-    DAY,
-    DAY_DIMENSIONS,
-    MINUTE_US,
-    MONTH,
-    OPEN,
-    WHOLE,
-    Deltas,
-    DurationKey,
-    buckets,
-    merge,
-)
+from projections.stats.bulk import CHUNK, Column
+from projections.stats.cells import MINUTE_US, buckets
 from projections.stats.facts import DIMENSIONS, CaseFacts
 from projections.stats.figures import COUNTERS
 
@@ -39,15 +28,16 @@ if TYPE_CHECKING:
 
 FACTS = tuple(field.name for field in dataclasses.fields(CaseFacts))
 """The facts' columns, in CaseFacts' order."""
-MONTHS = ("received_month", "resolved_month")
-"""Derived columns: the months (year * 12 + month - 1) of receipt and resolution."""
+DERIVED = ("received_month", "resolved_month", "received_day", "resolved_day")
+"""Derived columns: the months (year * 12 + month - 1) and days (ordinals) of receipt and
+resolution, in the bureau's time zone."""
 _TYPES = {"case_id": "text", "outcome": "text", "risk": "text", "events": "integer"}
 _TYPES |= dict.fromkeys(("received_us", "resolved_us", "amount_cents", "due_us"), "bigint")
 _TYPES |= dict.fromkeys(
     ("followed_up", "fulfilled", "judicial_applied", "judicial_confirmed"), "integer"
 )
-_TYPES |= dict.fromkeys(MONTHS, "integer")
-FACT_COLUMNS: tuple[Column, ...] = tuple((c, _TYPES.get(c, "text")) for c in (*FACTS, *MONTHS))
+_TYPES |= dict.fromkeys(DERIVED, "integer")
+FACT_COLUMNS: tuple[Column, ...] = tuple((c, _TYPES.get(c, "text")) for c in (*FACTS, *DERIVED))
 COUNTS = tuple(f"n_{name}" for name in COUNTERS)
 OPEN_COLUMNS: tuple[Column, ...] = (
     ("case_id", "text"),
@@ -56,10 +46,6 @@ OPEN_COLUMNS: tuple[Column, ...] = (
     ("due_us", "bigint"),
 )
 """The open cases alone, with their deadlines: overdue and due soon are read through `due_us`."""
-CELL_KEY = ("dim", "grain", "bucket", "key")
-CELL_VALUES = (*COUNTS, "amount", "durations")
-CHUNK = 400
-"""Rows per statement where SQLite needs one placeholder per value."""
 
 
 def create(conn: Connection, tables: Tables) -> None:
@@ -74,7 +60,8 @@ def create(conn: Connection, tables: Tables) -> None:
         f"amount_cents {big}, followed_up INTEGER NOT NULL, fulfilled INTEGER NOT NULL, "
         "judicial_applied INTEGER NOT NULL, judicial_confirmed INTEGER NOT NULL, "
         f"risk TEXT NOT NULL, due_us {big}, events INTEGER NOT NULL, "
-        f"received_month INTEGER NOT NULL, resolved_month INTEGER){room}"
+        "received_month INTEGER NOT NULL, resolved_month INTEGER, "
+        f"received_day INTEGER NOT NULL, resolved_day INTEGER){room}"
     )
     counts = ", ".join(f"{name} INTEGER NOT NULL" for name in COUNTS)
     rowid = "" if conn.dialect == "postgres" else " WITHOUT ROWID"
@@ -119,9 +106,12 @@ def _fact_row(facts: CaseFacts, zone: tzinfo) -> tuple[Any, ...]:
     values: list[Any] = list(_FIELDS(facts))
     values[0] = str(facts.case_id)
     values[10:14] = (int(v) for v in values[10:14])
-    resolved = facts.resolved_us
-    values.append(buckets(facts.received_us // MINUTE_US, zone)[0])
-    values.append(None if resolved is None else buckets(resolved // MINUTE_US, zone)[0])
+    received = buckets(facts.received_us // MINUTE_US, zone)
+    resolved = None if facts.resolved_us is None else buckets(facts.resolved_us // MINUTE_US, zone)
+    values.append(received[0])
+    values.append(None if resolved is None else resolved[0])
+    values.append(received[1])
+    values.append(None if resolved is None else resolved[1])
     return tuple(values)
 
 
@@ -153,103 +143,6 @@ def save_facts(
         [_fact_row(facts, zone) for facts in changed],
         f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
     )
-
-
-# -- cells ---------------------------------------------------------------------------------
-
-DELTA = "stats_delta"
-"""A temporary table of the connection: one batch's contributions, summed into the cells."""
-DELTA_COLUMNS: tuple[Column, ...] = (
-    ("month", "integer"),
-    ("day", "integer"),
-    *((name, "text") for name in DIMENSIONS),
-    *((name, "integer") for name in COUNTS),
-    ("amount", "bigint"),
-)
-GRAINS = (
-    (MONTH, "month", (WHOLE, *DIMENSIONS), "month IS NOT NULL"),
-    (DAY, "day", DAY_DIMENSIONS, "day IS NOT NULL"),
-    (OPEN, "", (WHOLE, *DIMENSIONS), "month IS NULL"),
-)
-"""Each grain: the delta's column that is its bucket (none: 0), the dimensions that have its
-cells, and which contributions it sums."""
-
-
-def write_deltas(conn: Connection, tables: Tables, deltas: Deltas) -> None:
-    """Sum the batch's contributions into the cells, then merge the month cells' durations."""
-    if not deltas.rows:
-        return
-    _delta_table(conn)
-    bulk.insert(conn, DELTA, DELTA_COLUMNS, deltas.rows)
-    for statement, params in _sum_statements(tables.name("cells")):
-        conn.execute(statement, params)
-    if deltas.durations:
-        _merge_durations(conn, tables.name("cells"), deltas.durations)
-
-
-def _delta_table(conn: Connection) -> None:
-    big = "BIGINT" if conn.dialect == "postgres" else "INTEGER"
-    counts = ", ".join(f"{name} INTEGER NOT NULL" for name in COUNTS)
-    keys = ", ".join(f"{name} TEXT NOT NULL" for name in DIMENSIONS)
-    on_commit = " ON COMMIT DELETE ROWS" if conn.dialect == "postgres" else ""
-    conn.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {DELTA} (month INTEGER, day INTEGER, "
-        f"{keys}, {counts}, amount {big} NOT NULL){on_commit}"
-    )
-    if conn.dialect != "postgres":
-        conn.execute(f"DELETE FROM {DELTA}")  # a rolled-back batch's rows are gone already
-
-
-@lru_cache(maxsize=16)
-def _sum_statements(cells: str) -> list[tuple[str, tuple[Any, ...]]]:
-    """For each grain and dimension, one INSERT ... SELECT ... GROUP BY ... ON CONFLICT ADD."""
-    sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
-    adds = ", ".join(f"{c} = {cells}.{c} + excluded.{c}" for c in (*COUNTS, "amount"))
-    statements = []
-    for grain, bucket, dimensions, which in GRAINS:
-        for dimension in dimensions:
-            key = dimension or "''"
-            groups = [c for c in (bucket, dimension) if c]
-            grouped = f" GROUP BY {', '.join(groups)}" if groups else ""
-            statements.append(
-                (
-                    f"INSERT INTO {cells} (dim, grain, bucket, key, {', '.join(CELL_VALUES)}) "
-                    f"SELECT %s, %s, {bucket or 0}, {key}, {sums}, %s FROM {DELTA} "
-                    f"WHERE {which}{grouped} HAVING COUNT(*) > 0 "
-                    f"ON CONFLICT ({', '.join(CELL_KEY)}) DO UPDATE SET {adds}",
-                    (dimension, grain, b""),
-                )
-            )
-    return statements
-
-
-def _merge_durations(
-    conn: Connection, cells: str, changes: dict[DurationKey, dict[int, int]]
-) -> None:
-    keys = [(dimension, MONTH, month, value) for dimension, month, value in changes]
-    key_columns = (("dim", "text"), ("grain", "text"), ("bucket", "integer"), ("key", "text"))
-    join = " AND ".join(f"c.{c} = k.{c}" for c in CELL_KEY)
-    select = f"SELECT c.dim, c.bucket, c.key, c.durations FROM {{}} JOIN {cells} c ON {join}"
-    stored: list[Any] = []
-    if conn.dialect == "postgres":
-        stage = bulk.staged(conn, key_columns, keys)
-        stored = conn.execute(select.format(f"{stage} k"))
-    else:
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            values = ", ".join("(%s, %s, %s, %s)" for _ in chunk)
-            stored += conn.execute(
-                f"WITH k(dim, grain, bucket, key) AS (VALUES {values}) " + select.format("k"),
-                [value for key in chunk for value in key],
-            )
-    updates: list[tuple[Any, ...]] = []
-    for dimension, month, value, blob in stored:
-        before = bytes(blob)
-        merged = merge(before, changes[(dimension, month, value)])
-        if merged is not before:
-            updates.append((merged, dimension, MONTH, month, value))
-    blob_type = "bytea" if conn.dialect == "postgres" else "blob"
-    bulk.update(conn, cells, key_columns, (("durations", blob_type),), updates)
 
 
 # -- the backlog -------------------------------------------------------------------------------

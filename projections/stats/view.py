@@ -3,6 +3,8 @@
 Per batch: read the facts of the cases the batch touches, fold the events in, take each changed
 case's old contributions out of the cells and put its new ones in, and write the facts and the
 changed cells, all inside the engine's transaction (which also moves the view's position).
+While a rebuild folds the store in, only the facts are written; the cells and the open cases
+are made from them when the generation has caught up (sums.build), then kept batch by batch.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from projections.engine.view import Tables, View, ViewEvent
+from projections.stats import sums
 from projections.stats import tables as store
 from projections.stats.cells import Deltas
 from projections.stats.contributions import contributions
@@ -24,19 +27,21 @@ if TYPE_CHECKING:
 
 class StatsView(View):
     name: ClassVar[str] = "stats"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3
     topics: ClassVar[frozenset[str]] = TOPICS
     table_names: ClassVar[tuple[str, ...]] = ("cases", "cells", "open")
 
     def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
-        """The bureau's time zone: months and days of the cells follow it."""
+        """The bureau's time zone: years, quarters, months and days of the cells follow it."""
 
     def create_tables(self, conn: Connection, tables: Tables) -> None:
         store.create(conn, tables)
 
     def create_indexes(self, conn: Connection, tables: Tables) -> None:
+        """Caught up: the facts' indexes, then the cells and the open cases from the facts."""
         store.create_indexes(conn, tables)
+        sums.build(conn, tables)
 
     def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[ViewEvent]) -> None:
         ids = list(dict.fromkeys(event.originator_id for event in events))
@@ -50,20 +55,32 @@ class StatsView(View):
                 if facts is not None:  # never seen received: nothing to count it under
                     FOLDS[event.topic](facts, event.data)
                     facts.events += 1
+        changed = [
+            new
+            for case_id in ids
+            if (new := after.get(case_id)) is not None and new != before.get(case_id)
+        ]
+        store.save_facts(conn, tables, changed, self.zone)
+        if sums.live(conn, tables):
+            self._count(conn, tables, before, changed)
+
+    def _count(
+        self,
+        conn: Connection,
+        tables: Tables,
+        before: dict[UUID, CaseFacts],
+        changed: list[CaseFacts],
+    ) -> None:
+        """Move the changed cases' contributions in the cells, and keep the open cases."""
         deltas = Deltas(self.zone)
-        changed: list[CaseFacts] = []
         still_open: list[CaseFacts] = []
         closed: list[UUID] = []
-        for case_id in ids:
-            old, new = before.get(case_id), after.get(case_id)
-            if new is None or old == new:
-                continue
-            changed.append(new)
+        for new in changed:
+            old = before.get(new.case_id)
             deltas.move(contributions(old), contributions(new))
             if new.resolved_us is None:
                 still_open.append(new)
             elif old is not None and old.resolved_us is None:
-                closed.append(case_id)
-        store.save_facts(conn, tables, changed, self.zone)
+                closed.append(new.case_id)
         store.save_open(conn, tables, still_open, closed)
-        store.write_deltas(conn, tables, deltas)
+        sums.write_deltas(conn, tables, deltas)

@@ -80,11 +80,15 @@ def bound(value: Any, zone: Any) -> datetime:
 def test_every_figure_equals_the_oracle(
     tongjie: Tongjie, district: District, rig: StatsRig, data: st.DataObject
 ) -> None:
-    """Cases accumulate across examples; each example adds some, catches up, and compares."""
+    """Cases accumulate across examples; each example adds some, catches up (the first time the
+    cells are made from the facts, later kept batch by batch), sometimes rebuilds, compares."""
     clerk = Clerk(tongjie, district, data)
     for _ in range(data.draw(st.integers(1, 6), label="cases")):
         clerk.case()
-    rig.catch_up(page_size=data.draw(st.sampled_from([1, 3, 50, 2000]), label="page size"))
+    page_size = data.draw(st.sampled_from([1, 3, 50, 2000]), label="page size")
+    rig.catch_up(page_size=page_size)
+    if data.draw(st.booleans(), label="rebuilt"):  # cells made from the facts, not kept
+        assert rig.engine(page_size).rebuild("stats") is not None
     cases = stories(tongjie)
     zone = rig.settings.zone
     for _ in range(3):
