@@ -7,13 +7,12 @@ timeout, a restart or on another server process finds it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from starlette.responses import Response
 
@@ -25,6 +24,10 @@ from infrastructure.eventstore.idempotency import (
 )
 
 MAX_KEY_LENGTH = 200
+
+Info = TypeVar("Info")
+Result = TypeVar("Result")
+RecordWith = Callable[[Info], dict[str, Any]]
 
 
 class AnswerStore(Protocol):
@@ -87,16 +90,19 @@ class Idempotency:
             )
         return found
 
-    def replay(self) -> Response | None:
+    def replay(self, *, with_position: bool = True) -> Response | None:
+        """The first answer, if any; `with_position`: with the X-Position its write had (a case
+        write's answer carries one, reference data's does not)."""
         found = self.stored()
         if found is None:
             return None
-        return Answer(found.status, dict(found.headers), found.body).response(found.position)
+        position = found.position if with_position else None
+        return Answer(found.status, dict(found.headers), found.body).response(position)
 
-    def replay_after_race(self) -> Response:
+    def replay_after_race(self, *, with_position: bool = True) -> Response:
         """A concurrent twin stored its answer first: wait until it can be read, and replay it."""
         for _ in range(50):
-            replayed = self.replay()
+            replayed = self.replay(with_position=with_position)
             if replayed is not None:
                 return replayed
             time.sleep(0.01)
@@ -120,27 +126,44 @@ class Idempotency:
         """A body-less record: the key was used, and its answer (a token) is never replayed."""
         return self.record_for(Answer(status=201, headers={}, body=b""))
 
-    def record_alone(self, record: dict[str, Any]) -> None:
-        """Store a record by itself, after a command whose use case takes no `record_with`."""
-        # A concurrent twin may have recorded it: its answer is the one retries get.
-        with contextlib.suppress(IdempotencyKeyExistsError):
-            self.store.insert_events([], **record)
 
+def run_once(
+    idempotency: Idempotency | None,
+    command: Callable[[RecordWith[Info] | None], Info],
+    answer: Callable[[Info], Answer],
+) -> Response:
+    """A write of reference data or users under an optional key, replayed if answered before.
 
-def run_once(idempotency: Idempotency | None, command: Callable[[], Answer]) -> Response:
-    """A write of reference data under an optional key: replayed if answered before.
-
-    Reference data is rare, admin-only, and unique by code, so its record follows the
-    command in a second transaction (a retry after a crash between the two gets a 409).
+    `command(record_with)` runs the use case, which stores `record_with(info)` (this answer's
+    idempotency record) in the same transaction as its events: a retry after a timeout, a
+    crash or on another process gets the first answer, and records nothing.
     """
     if idempotency is None:
-        return command().response(None)
-    replayed = idempotency.replay()
+        return answer(command(None)).response(None)
+    replayed = idempotency.replay(with_position=False)
     if replayed is not None:
         return replayed
-    answer = command()
-    idempotency.record_alone(idempotency.record_for(answer))
-    return answer.response(None)
+    keyed = idempotency
+    try:
+        info = command(lambda result: keyed.record_for(answer(result)))
+    except IdempotencyKeyExistsError:  # a concurrent twin answered first: its answer it is
+        return idempotency.replay_after_race(with_position=False)
+    return answer(info).response(None)
+
+
+def run_never_replayed(
+    idempotency: Idempotency | None, command: Callable[[RecordWith[Any] | None], Result]
+) -> Result:
+    """A write whose answer carries a token, under an optional key: the key is stored with the
+    write's events as a body-less marker, so a retry is a 409 and never shows the token."""
+    if idempotency is None:
+        return command(None)
+    never_replay(idempotency)
+    marker = idempotency.marker()
+    try:
+        return command(lambda _result: marker)
+    except IdempotencyKeyExistsError:
+        raise _never_replayed() from None
 
 
 def never_replay(idempotency: Idempotency | None) -> None:
@@ -148,9 +171,13 @@ def never_replay(idempotency: Idempotency | None) -> None:
     if idempotency is not None and idempotency.store.find_idempotency(
         idempotency.caller, idempotency.path, idempotency.key
     ):
-        raise IdempotencyKeyReusedError(
-            "this Idempotency-Key was used already; a token is never replayed: list the users"
-        )
+        raise _never_replayed()
+
+
+def _never_replayed() -> IdempotencyKeyReusedError:
+    return IdempotencyKeyReusedError(
+        "this Idempotency-Key was used already; a token is never replayed: list the users"
+    )
 
 
 def supports_idempotency(store: object) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
@@ -19,6 +22,14 @@ from domain.errors import (
 from domain.reference import Directory, Mediator, Organisation
 from domain.values import Actor, OrganisationKind
 
+Info = TypeVar("Info")
+RecordWith = Callable[[Info], Mapping[str, Any]]
+"""What to store with a write's events, given the write's answer (its idempotency record)."""
+
+
+def _extra(record_with: RecordWith[Info] | None, info: Info) -> dict[str, Any]:
+    return dict(record_with(info)) if record_with is not None else {}
+
 
 class ReferenceData:
     def __init__(self, store: TongjieStore) -> None:
@@ -31,7 +42,14 @@ class ReferenceData:
     # -- organisations --------------------------------------------------------------------
 
     def add_organisation(
-        self, *, code: str, name: str, kind: OrganisationKind, street: str, actor: Actor
+        self,
+        *,
+        code: str,
+        name: str,
+        kind: OrganisationKind,
+        street: str,
+        actor: Actor,
+        record_with: RecordWith[OrganisationInfo] | None = None,
     ) -> OrganisationInfo:
         organisation = Organisation.register(
             code=code, name=name, kind=kind, street=street, actor=actor
@@ -40,8 +58,9 @@ class ReferenceData:
         if code in directory.organisations:
             raise DuplicateCodeError("organisation", code)
         directory.list_organisation(code, organisation.street)
-        self._save_new("organisation", code, directory, organisation)
-        return _organisation_info(organisation)
+        info = _organisation_info(organisation)
+        self._save_new("organisation", code, directory, organisation, _extra(record_with, info))
+        return info
 
     def organisation(self, code: str) -> OrganisationInfo:
         found = self.store.load(Organisation.id_for(code), OrganisationNotFoundError(code))
@@ -60,7 +79,13 @@ class ReferenceData:
     # -- mediators ---------------------------------------------------------------------------
 
     def add_mediator(
-        self, *, code: str, name: str, organisation: str, actor: Actor
+        self,
+        *,
+        code: str,
+        name: str,
+        organisation: str,
+        actor: Actor,
+        record_with: RecordWith[MediatorInfo] | None = None,
     ) -> MediatorInfo:
         mediator = Mediator.register(code=code, name=name, organisation=organisation, actor=actor)
         directory = self.directory()
@@ -69,8 +94,9 @@ class ReferenceData:
         if code in directory.mediators:
             raise DuplicateCodeError("mediator", code)
         directory.list_mediator(code)
-        self._save_new("mediator", code, directory, mediator)
-        return _mediator_info(mediator)
+        info = _mediator_info(mediator)
+        self._save_new("mediator", code, directory, mediator, _extra(record_with, info))
+        return info
 
     def mediator(self, code: str) -> MediatorInfo:
         return _mediator_info(self._mediator(code))
@@ -78,11 +104,14 @@ class ReferenceData:
     def mediators(self) -> list[MediatorInfo]:
         return [self.mediator(code) for code in self.directory().mediators]
 
-    def deactivate_mediator(self, code: str, *, actor: Actor) -> MediatorInfo:
+    def deactivate_mediator(
+        self, code: str, *, actor: Actor, record_with: RecordWith[MediatorInfo] | None = None
+    ) -> MediatorInfo:
         mediator = self._mediator(code)
         mediator.deactivate(actor=actor)
-        self.store.save(mediator)
-        return _mediator_info(mediator)
+        info = _mediator_info(mediator)
+        self.store.save(mediator, **_extra(record_with, info))
+        return info
 
     def require_routable(self, organisation: str, mediator: str) -> None:
         """Routing names an existing organisation and an active mediator of it."""
@@ -100,9 +129,11 @@ class ReferenceData:
         assert isinstance(found, Mediator)
         return found
 
-    def _save_new(self, kind: str, code: str, directory: Directory, new: Aggregate) -> None:
+    def _save_new(
+        self, kind: str, code: str, directory: Directory, new: Aggregate, extra: dict[str, Any]
+    ) -> None:
         try:
-            self.store.save(directory, new)
+            self.store.save(directory, new, **extra)
         except IntegrityError:
             # Another admin listed something at the same moment, or took the same code.
             raise DuplicateCodeError(kind, code) from None

@@ -100,20 +100,30 @@ class Users:
             raise DuplicateCodeError("user", login) from None
         return IssuedToken(user=info, token=token)
 
-    def rotate(self, login: str, *, actor: Actor | None = None) -> IssuedToken:
-        """A new token; the old one stops working at once, on every process."""
+    def rotate(
+        self, login: str, *, actor: Actor | None = None, record_with: RecordWith | None = None
+    ) -> IssuedToken:
+        """A new token; the old one stops working at once, on every process.
+
+        `record_with` is given the user, never the token: nothing stored can replay it.
+        """
         user = self._user(login)
         token = new_token()
         hashed = token_hash(token)
         user.rotate_token(token_hash=hashed, actor=actor)
-        self.store.save(user, TokenIndex.issue(token_hash=hashed, login=login))
-        return IssuedToken(user=_user_info(user), token=token)
+        info = _user_info(user)
+        extra = dict(record_with(info)) if record_with else {}
+        self.store.save(user, TokenIndex.issue(token_hash=hashed, login=login), **extra)
+        return IssuedToken(user=info, token=token)
 
-    def revoke(self, login: str, *, actor: Actor | None = None) -> UserInfo:
+    def revoke(
+        self, login: str, *, actor: Actor | None = None, record_with: RecordWith | None = None
+    ) -> UserInfo:
         user = self._user(login)
         user.revoke(actor=actor)
-        self.store.save(user)
-        return _user_info(user)
+        info = _user_info(user)
+        self.store.save(user, **(dict(record_with(info)) if record_with else {}))
+        return info
 
     def get(self, login: str) -> UserInfo:
         last = self.uses.last_uses() if self.uses is not None else {}

@@ -55,14 +55,15 @@ def add_organisation(
 ) -> Response:
     return run_once(
         idempotency,
-        lambda: _json(
-            _organisation(
-                tongjie.reference.add_organisation(
-                    code=body.code, name=body.name, kind=body.kind, street=body.street, actor=actor
-                )
-            ),
-            201,
+        lambda record_with: tongjie.reference.add_organisation(
+            code=body.code,
+            name=body.name,
+            kind=body.kind,
+            street=body.street,
+            actor=actor,
+            record_with=record_with,
         ),
+        lambda info: _json(_organisation(info), 201),
     )
 
 
@@ -89,14 +90,14 @@ def add_mediator(
 ) -> Response:
     return run_once(
         idempotency,
-        lambda: _json(
-            _mediator(
-                tongjie.reference.add_mediator(
-                    code=body.code, name=body.name, organisation=body.organisation, actor=actor
-                )
-            ),
-            201,
+        lambda record_with: tongjie.reference.add_mediator(
+            code=body.code,
+            name=body.name,
+            organisation=body.organisation,
+            actor=actor,
+            record_with=record_with,
         ),
+        lambda info: _json(_mediator(info), 201),
     )
 
 
@@ -119,7 +120,10 @@ def deactivate_mediator(
 ) -> Response:
     return run_once(
         idempotency,
-        lambda: _json(_mediator(tongjie.reference.deactivate_mediator(code, actor=actor))),
+        lambda record_with: tongjie.reference.deactivate_mediator(
+            code, actor=actor, record_with=record_with
+        ),
+        lambda info: _json(_mediator(info)),
     )
 
 

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from api.deps import Admin, IdempotencyDep, SettingsDep, TongjieDep
 from api.encoding import dumps, jsonable
-from api.idempotency import never_replay
+from api.idempotency import Answer, run_never_replayed, run_once
 from api.problems import responses
 from api.schemas.users import IssuedUserOut, TokenOut, UserCreateRequest, UserList
 from application.dto import UserInfo
@@ -31,15 +31,16 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
 def add_user(
     actor: Admin, body: UserCreateRequest, tongjie: TongjieDep, idempotency: IdempotencyDep
 ) -> Response:
-    never_replay(idempotency)
-    marker = idempotency.marker() if idempotency is not None else None
-    issued = tongjie.users.add(
-        login=body.login,
-        role=body.role,
-        name=body.name,
-        mediator=body.mediator,
-        actor=actor,
-        record_with=(lambda _info: marker) if marker is not None else None,
+    issued = run_never_replayed(
+        idempotency,
+        lambda record_with: tongjie.users.add(
+            login=body.login,
+            role=body.role,
+            name=body.name,
+            mediator=body.mediator,
+            actor=actor,
+            record_with=record_with,
+        ),
     )
     user = issued.user
     answer = {
@@ -66,19 +67,24 @@ def list_users(actor: Admin, tongjie: TongjieDep, settings: SettingsDep) -> Resp
 def rotate_token(
     login: str, actor: Admin, tongjie: TongjieDep, idempotency: IdempotencyDep
 ) -> Response:
-    never_replay(idempotency)
-    issued = tongjie.users.rotate(login, actor=actor)
-    if idempotency is not None:
-        idempotency.record_alone(idempotency.marker())
+    issued = run_never_replayed(
+        idempotency,
+        lambda record_with: tongjie.users.rotate(login, actor=actor, record_with=record_with),
+    )
     return _json({"login": issued.user.login, "token": issued.token}, headers=NO_STORE)
 
 
 @router.delete(
-    "/{login}", status_code=204, responses=responses(404), summary="Revoke the user's token"
+    "/{login}", status_code=204, responses=responses(404, 409), summary="Revoke the user's token"
 )
-def revoke_user(login: str, actor: Admin, tongjie: TongjieDep) -> Response:
-    tongjie.users.revoke(login, actor=actor)
-    return Response(status_code=204)
+def revoke_user(
+    login: str, actor: Admin, tongjie: TongjieDep, idempotency: IdempotencyDep
+) -> Response:
+    return run_once(
+        idempotency,
+        lambda record_with: tongjie.users.revoke(login, actor=actor, record_with=record_with),
+        lambda _info: Answer(204, {}, b""),
+    )
 
 
 def _user(user: UserInfo, settings: SettingsDep) -> dict[str, object]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from domain.values import Role
 from infrastructure.settings import Settings
 from tests.e2e.api.conftest import NEW_CASE, SESSION, Api, routed
 
@@ -117,3 +119,91 @@ def test_a_retry_after_a_restart_gets_the_first_answer(api_settings: Settings) -
         assert tongjie.store.recorder.find_idempotency(
             "zhang", "/api/v1/cases", key["Idempotency-Key"]
         )
+
+
+def _head(api: Api) -> int:
+    return int(api.app.state.tongjie.store.recorder.max_notification_id() or 0)
+
+
+def _stored(api: Api, path: str, key: str) -> Any:
+    return api.app.state.tongjie.store.recorder.find_idempotency("admin", path, key)
+
+
+def test_reference_data_keys_are_stored_with_their_events(api: Api) -> None:
+    """Organisations, mediators, deactivations: the key's record is written in the same
+    transaction as the events (it carries their position), a retry records nothing, and the
+    same key with another body is a 409."""
+    code = f"org-{uuid.uuid4().hex[:6]}"
+    writes = [
+        (
+            "/api/v1/organisations",
+            {"code": code, "name": "南湖调解委员会", "kind": "professional", "street": "南湖街道"},
+            {"code": code, "name": "另一个", "kind": "professional", "street": "南湖街道"},
+            201,
+        ),
+        (
+            "/api/v1/mediators",
+            {"code": f"m-{code}", "name": "周调解", "organisation": code},
+            {"code": f"m2-{code}", "name": "周调解", "organisation": code},
+            201,
+        ),
+        (f"/api/v1/mediators/m-{code}/deactivate", {}, {"reason": "x"}, 200),
+    ]
+    for path, body, other_body, status in writes:
+        key = f"ref-{uuid.uuid4()}"
+        first = api.post(path, "admin", body, **{"Idempotency-Key": key})
+        assert first.status_code == status, (path, first.text)
+        head = _head(api)
+        stored = _stored(api, path, key)
+        assert stored is not None, path
+        assert stored.position == head, path  # stored with the events
+        assert (stored.status, stored.body) == (status, first.content)
+        again = api.post(path, "admin", body, **{"Idempotency-Key": key})
+        assert (again.status_code, again.content) == (status, first.content), path
+        assert again.headers["content-type"] == first.headers["content-type"]
+        other = api.post(path, "admin", other_body, **{"Idempotency-Key": key})
+        assert other.status_code == 409, (path, other.text)
+        assert other.headers["content-type"] == "application/problem+json"
+        assert _head(api) == head, path  # neither the retry nor the 409 recorded anything
+    mediators = {m["code"]: m for m in api.get("/api/v1/mediators", "admin").json()["items"]}
+    assert mediators[f"m-{code}"]["active"] is False
+    assert f"m2-{code}" not in mediators
+
+
+def test_a_rotation_is_never_replayed_and_its_key_is_stored_with_it(api: Api) -> None:
+    login = f"rot-{uuid.uuid4().hex[:6]}"
+    api.app.state.tongjie.users.add(login=login, role=Role.AUDITOR)
+    path = f"/api/v1/users/{login}/token"
+    key = f"rotate-{uuid.uuid4()}"
+    first = api.post(path, "admin", {}, **{"Idempotency-Key": key})
+    assert first.status_code == 200, first.text
+    token = first.json()["token"]
+    head = _head(api)
+    stored = _stored(api, path, key)
+    assert stored is not None
+    assert stored.position == head
+    assert token.encode() not in stored.body  # the token is never stored
+    assert b"tj_" not in stored.body
+
+    again = api.post(path, "admin", {}, **{"Idempotency-Key": key})
+    assert again.status_code == 409, again.text
+    assert "tj_" not in again.text
+    assert _head(api) == head  # no second rotation
+    still = {"Authorization": f"Bearer {token}"}
+    assert api.client.get("/api/v1/streets", headers=still).status_code == 200
+
+
+def test_a_retried_revocation_gets_the_first_answer(api: Api) -> None:
+    login = f"rev-{uuid.uuid4().hex[:6]}"
+    api.app.state.tongjie.users.add(login=login, role=Role.AUDITOR)
+    path = f"/api/v1/users/{login}"
+    key = {"Authorization": api.auth("admin")["Authorization"], "Idempotency-Key": "revoke-1"}
+    first = api.client.delete(path, headers=key)
+    assert first.status_code == 204, first.text
+    head = _head(api)
+    stored = _stored(api, path, "revoke-1")
+    assert stored is not None
+    assert (stored.status, stored.position) == (204, head)
+    again = api.client.delete(path, headers=key)
+    assert (again.status_code, again.content) == (204, b"")
+    assert _head(api) == head
