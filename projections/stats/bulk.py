@@ -1,6 +1,6 @@
-"""Many rows in one go. PostgreSQL: COPY into a temporary table of the connection, then one
-statement from it (adapting arrays of parameters costs several times more client time than
-COPY). SQLite, in-process: `executemany`."""
+"""Many rows in one go. PostgreSQL: a binary COPY (into a temporary table of the connection,
+then one statement from it, where rows may exist already): adapting arrays of parameters costs
+several times more client time. SQLite, in-process: `executemany`."""
 
 from __future__ import annotations
 
@@ -21,21 +21,32 @@ Column = tuple[str, str]
 def copy(
     conn: Connection, table: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """COPY the rows into `table` (PostgreSQL)."""
+    """COPY the rows into `table` (PostgreSQL, binary: no text rendering)."""
     assert isinstance(conn, PostgresConnection)
-    names = ", ".join(name for name, _ in columns)
-    with conn.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as out:
-        for row in rows:
-            out.write_row(row)
+    conn.copy(table, [name for name, _ in columns], rows)
 
 
 def staged(conn: Connection, columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> str:
     """A temporary table of the connection holding the rows (emptied at each commit)."""
     spec = ", ".join(f"{name} {kind}" for name, kind in columns)
-    name = f"stats_stage_{abs(hash(spec)) % 10**9}"
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({spec}) ON COMMIT DELETE ROWS")
+    return temporary(conn, f"stats_stage_{abs(hash(spec)) % 10**9}", columns, rows)
+
+
+def temporary(
+    conn: Connection, name: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
+) -> str:
+    """The temporary table `name` of the connection, holding the rows alone (on PostgreSQL
+    emptied at each commit; on SQLite until it is used again)."""
+    spec = ", ".join(f"{column} {kind}" for column, kind in columns)
+    on_commit = " ON COMMIT DELETE ROWS" if conn.dialect == "postgres" else ""
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({spec}){on_commit}")
     conn.execute(f"DELETE FROM {name}")  # a table staged earlier in this transaction
-    copy(conn, name, columns, rows)
+    if conn.dialect == "postgres":
+        copy(conn, name, columns, rows)
+    elif rows:
+        marks = ", ".join("%s" for _ in columns)
+        names = ", ".join(column for column, _ in columns)
+        conn.executemany(f"INSERT INTO {name} ({names}) VALUES ({marks})", rows)
     return name
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, insort
 from collections.abc import Iterable
-from datetime import tzinfo
+from datetime import date, tzinfo
 from functools import lru_cache
 
 from projections.stats.contributions import Contribution
-from projections.stats.facts import DIMENSIONS
+from projections.stats.facts import DIMENSIONS, ONE_US, instant
 from projections.stats.periods import local_date, month_index
 
 WHOLE = ""
@@ -32,7 +32,6 @@ PER_MONTH = {YEAR: 12, QUARTER: 3, MONTH: 1}
 DAY_DIMENSIONS = (WHOLE, "category", "street", "channel")
 """The dimensions with day cells: they have few values, so few day cells. An organisation's
 or a mediator's part of a month is summed from the facts of that month's days instead."""
-MINUTE_US = 60_000_000
 
 DurationKey = tuple[str, str, int, str]
 """(dimension, grain, bucket, value) of a cell whose durations change."""
@@ -58,11 +57,35 @@ def unpack(blob: bytes | None) -> array[int]:
 _LITTLE = array("q", [1]).tobytes()[0] == 1
 
 
-@lru_cache(maxsize=4096)
-def buckets(minute: int, zone: tzinfo) -> tuple[int, int]:
-    """The month and day buckets of a minute (the bureau's dates change on whole minutes)."""
-    day = local_date(minute * MINUTE_US, zone)
-    return month_index(day), day.toordinal()
+HOUR_US = 3_600_000_000
+DAY_US = 86_400_000_000
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def buckets(us: int, zone: tzinfo) -> tuple[int, int]:
+    """The month and day buckets (in the bureau's time zone) of a time in microseconds."""
+    offset = _offset(us // HOUR_US, zone)
+    if offset is None:  # the zone's offset changes within this hour
+        day = local_date(us, zone).toordinal()
+    else:
+        day = (us + offset) // DAY_US + EPOCH_ORDINAL
+    return _month(day), day
+
+
+@lru_cache(maxsize=65536)
+def _offset(hour: int, zone: tzinfo) -> int | None:
+    """The zone's offset from UTC (microseconds) throughout this UTC hour, if it has one."""
+    first, last = hour * HOUR_US, (hour + 1) * HOUR_US - 1
+    offsets = {instant(us).astimezone(zone).utcoffset() for us in (first, last)}
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    return None if offset is None else offset // ONE_US
+
+
+@lru_cache(maxsize=65536)
+def _month(ordinal: int) -> int:
+    return month_index(date.fromordinal(ordinal))
 
 
 class Deltas:
@@ -85,7 +108,7 @@ class Deltas:
 
     def _add(self, contribution: Contribution, sign: int) -> None:
         at = contribution.at_us
-        month, day = (None, None) if at is None else buckets(at // MINUTE_US, self.zone)
+        month, day = (None, None) if at is None else buckets(at, self.zone)
         counts = contribution.counts if sign > 0 else tuple(-n for n in contribution.counts)
         self.rows.append((month, day, *contribution.keys, *counts, sign * contribution.amount))
         duration = contribution.duration_us

@@ -1,19 +1,15 @@
-"""Adding contributions into the cells, by the database: per batch, or all at once from the facts.
+"""Adding a batch's contributions into the cells, by the database.
 
 A contribution is a row (month, day, the case's five keys, the counters, the amount); month
 None is the backlog. One statement joins the rows with the cells they count in (each grain
-and dimension: the whole year, quarter, month, day of the whole, ...) and adds them up with
-`INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE SET n = n + excluded.n`.
-
-A rebuild does not keep the cells while it folds the events in: the facts alone are written,
-batch after batch, and once the new generation has caught up (`build`, run where the engine
-makes the indexes, in its transaction) the cells and the open cases are made from the facts
-in a few statements, by the same rules. A marker cell says the cells are kept from then on.
+and dimension: the whole's year, quarter, month, day, ...) and adds them up with
+`INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE SET n = n + excluded.n`; the span
+cells' sorted durations are merged here. The cells are kept so only once a rebuild has made
+them from the facts (build.py), which the marker cell says.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -23,21 +19,15 @@ from projections.stats.bulk import Column
 from projections.stats.cells import (
     DAY,
     DAY_DIMENSIONS,
-    MONTH,
     OPEN,
     PER_MONTH,
-    QUARTER,
     SPANS,
     WHOLE,
-    YEAR,
     Deltas,
     DurationKey,
     merge,
-    pack,
 )
 from projections.stats.facts import DIMENSIONS
-from projections.stats.figures import BACKLOG_COUNTERS, COUNTERS
-from projections.stats.from_facts import AMOUNT, ESCALATED_WHEN, RESOLUTION_WHEN
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
@@ -102,20 +92,28 @@ def write_deltas(conn: Connection, tables: Tables, deltas: Deltas) -> None:
 @lru_cache(maxsize=32)
 def _add_statement(cells: str, source: str, groups: tuple[tuple[str, str], ...]) -> str:
     """Add the contributions of `source` into the cells of `groups`, in one statement."""
-    listed = ", ".join(f"('{grain}', '{dimension}')" for grain, dimension in groups)
-    spans = " ".join(f"WHEN '{g}' THEN s.month / {PER_MONTH[g]}" for g in SPANS)
-    bucket = f"CASE g.grain {spans} WHEN '{DAY}' THEN s.day ELSE 0 END"
-    key = " ".join(f"WHEN '{d}' THEN s.{d}" for d in DIMENSIONS)
-    sums = ", ".join(f"SUM(s.{name})" for name in (*COUNTS, "amount"))
     adds = ", ".join(f"{c} = {cells}.{c} + excluded.{c}" for c in (*COUNTS, "amount"))
     return (
-        f"WITH g (grain, dim) AS (VALUES {listed}) "
-        f"INSERT INTO {cells} (dim, grain, bucket, key, {', '.join(CELL_VALUES)}) "
-        f"SELECT g.dim, g.grain, {bucket}, CASE g.dim {key} ELSE '' END, {sums}, %s "
-        f"FROM {source} s JOIN g ON (g.grain = '{OPEN}') = (s.month IS NULL) "
-        f"WHERE g.grain <> '{DAY}' OR s.day IS NOT NULL "
-        f"GROUP BY g.dim, g.grain, {bucket}, CASE g.dim {key} ELSE '' END "
+        f"INSERT INTO {cells} ({', '.join(CELL_KEY)}, {', '.join(CELL_VALUES)}) "
+        f"SELECT a.*, %s FROM ({expanded(source, groups)}) a WHERE TRUE "
         f"ON CONFLICT ({', '.join(CELL_KEY)}) DO UPDATE SET {adds}"
+    )
+
+
+def expanded(source: str, groups: tuple[tuple[str, str], ...]) -> str:
+    """The contributions of `source` summed per cell of `groups`: a query of the cells' key and
+    counts (dim, grain, bucket, key, n_..., amount)."""
+    listed = " UNION ALL ".join(f"SELECT '{grain}' AS grain, '{d}' AS dim" for grain, d in groups)
+    spans = " ".join(f"WHEN '{g}' THEN s.month / {PER_MONTH[g]}" for g in SPANS)
+    bucket = f"CASE g.grain {spans} WHEN '{DAY}' THEN s.day ELSE 0 END"
+    key = "CASE g.dim " + " ".join(f"WHEN '{d}' THEN s.{d}" for d in DIMENSIONS) + " ELSE '' END"
+    sums = ", ".join(f"SUM(s.{name}) AS {name}" for name in (*COUNTS, "amount"))
+    return (
+        f"SELECT g.dim AS dim, g.grain AS grain, {bucket} AS bucket, {key} AS key, {sums} "
+        f"FROM {source} s JOIN ({listed}) g "
+        f"ON (g.grain = '{OPEN}') = (s.month IS NULL) "
+        f"WHERE g.grain <> '{DAY}' OR s.day IS NOT NULL "
+        f"GROUP BY g.dim, g.grain, {bucket}, {key}"
     )
 
 
@@ -150,87 +148,3 @@ def _merge_durations(
 def _write_durations(conn: Connection, cells: str, updates: Sequence[tuple[Any, ...]]) -> None:
     blob_type = "bytea" if conn.dialect == "postgres" else "blob"
     bulk.update(conn, cells, KEY_COLUMNS, (("durations", blob_type),), updates)
-
-
-# -- a rebuild's cells, from the facts -----------------------------------------------------------
-
-
-def build(conn: Connection, tables: Tables) -> None:
-    """The cells and the open cases from the facts, once; then the marker (kept from now on)."""
-    if live(conn, tables):
-        return
-    cells, cases = tables.name("cells"), tables.name("cases")
-    source = f"({_contributions(cases)})"
-    below = tuple((grain, d) for grain, d in GROUPS if grain not in (YEAR, QUARTER))
-    conn.execute(_add_statement(cells, source, below), (b"",))
-    for grain in (QUARTER, YEAR):  # the spans above a month, from the month cells
-        per = PER_MONTH[grain]
-        sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
-        conn.execute(
-            f"INSERT INTO {cells} (dim, grain, bucket, key, {', '.join(CELL_VALUES)}) "
-            f"SELECT dim, %s, bucket / {per}, key, {sums}, %s FROM {cells} "
-            f"WHERE grain = %s GROUP BY dim, bucket / {per}, key",
-            (grain, b"", MONTH),
-        )
-    _build_durations(conn, cells, cases)
-    open_columns = ", ".join(("case_id", *DIMENSIONS, "risk", "due_us"))
-    conn.execute(
-        f"INSERT INTO {tables.name('open')} ({open_columns}) "
-        f"SELECT {open_columns} FROM {cases} WHERE resolved_us IS NULL"
-    )
-    zeros = ", ".join("0" for _ in (*COUNTS, "amount"))
-    conn.execute(
-        f"INSERT INTO {cells} ({', '.join(CELL_KEY)}, {', '.join(CELL_VALUES)}) "
-        f"VALUES (%s, %s, %s, %s, {zeros}, %s)",
-        (*MARKER, b""),
-    )
-
-
-def _contributions(cases: str) -> str:
-    """Every case's contributions as rows of the delta's columns (the rules of contributions.py,
-    in SQL): its receipt, and its resolution or its place in the backlog."""
-    keys = ", ".join(DIMENSIONS)
-
-    def row(month: str, day: str, values: dict[str, str], amount: str, where: str) -> str:
-        pairs = zip(COUNTERS, COUNTS, strict=True)
-        counts = ", ".join(f"{values.get(name, '0')} AS {column}" for name, column in pairs)
-        return (
-            f"SELECT {month} AS month, {day} AS day, {keys}, {counts}, {amount} AS amount "
-            f"FROM {cases}{where}"
-        )
-
-    resolution = {"resolved": "1"}
-    resolution |= {n: f"CASE WHEN {c} THEN 1 ELSE 0 END" for n, c in RESOLUTION_WHEN.items()}
-    backlog = {"open": "1"}
-    backlog |= {n: f"CASE WHEN {c} THEN 1 ELSE 0 END" for n, c in ESCALATED_WHEN.items()}
-    assert set(backlog) == set(BACKLOG_COUNTERS)
-    return " UNION ALL ".join(
-        (
-            row("received_month", "received_day", {"received": "1"}, "0", ""),
-            row(
-                "resolved_month",
-                "resolved_day",
-                resolution,
-                AMOUNT,
-                " WHERE resolved_us IS NOT NULL",
-            ),
-            row("NULL", "NULL", backlog, "0", " WHERE resolved_us IS NULL"),
-        )
-    )
-
-
-def _build_durations(conn: Connection, cells: str, cases: str) -> None:
-    """The sorted durations of every span cell, from the facts of the resolved cases."""
-    rows = conn.execute(
-        f"SELECT resolved_month, {', '.join(DIMENSIONS)}, resolved_us - received_us "
-        f"FROM {cases} WHERE resolved_us IS NOT NULL"
-    )
-    found: defaultdict[DurationKey, list[int]] = defaultdict(list)
-    for month, *keys, duration in rows:
-        pairs = ((WHOLE, WHOLE), *zip(DIMENSIONS, keys, strict=True))
-        for grain in SPANS:
-            bucket = month // PER_MONTH[grain]
-            for dimension, value in pairs:
-                found[(dimension, grain, bucket, value)].append(duration)
-    updates = [(pack(sorted(values)), *key) for key, values in found.items()]
-    _write_durations(conn, cells, updates)

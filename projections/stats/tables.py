@@ -10,15 +10,14 @@ SQL is written once with `%s` placeholders.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import tzinfo
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from projections.stats import bulk
 from projections.stats.bulk import CHUNK, Column
-from projections.stats.cells import MINUTE_US, buckets
+from projections.stats.cells import buckets
 from projections.stats.facts import DIMENSIONS, CaseFacts
 from projections.stats.figures import COUNTERS
 
@@ -99,20 +98,17 @@ def facts_of(row: Sequence[Any]) -> CaseFacts:
     return CaseFacts(*values)
 
 
-_FIELDS = attrgetter(*FACTS)
-
-
 def _fact_row(facts: CaseFacts, zone: tzinfo) -> tuple[Any, ...]:
-    values: list[Any] = list(_FIELDS(facts))
-    values[0] = str(facts.case_id)
-    values[10:14] = (int(v) for v in values[10:14])
-    received = buckets(facts.received_us // MINUTE_US, zone)
-    resolved = None if facts.resolved_us is None else buckets(facts.resolved_us // MINUTE_US, zone)
-    values.append(received[0])
-    values.append(None if resolved is None else resolved[0])
-    values.append(received[1])
-    values.append(None if resolved is None else resolved[1])
-    return tuple(values)
+    """The row of FACT_COLUMNS (flags go in as bools: 1 or 0 in the integer columns)."""
+    received = buckets(facts.received_us, zone)
+    resolved_us = facts.resolved_us
+    resolved = (None, None) if resolved_us is None else buckets(resolved_us, zone)
+    return (
+        str(facts.case_id), facts.category, facts.street, facts.channel, facts.organisation,
+        facts.mediator, facts.received_us, resolved_us, facts.outcome, facts.amount_cents,
+        facts.followed_up, facts.fulfilled, facts.judicial_applied, facts.judicial_confirmed,
+        facts.risk, facts.due_us, facts.events, received[0], resolved[0], received[1], resolved[1],
+    )  # fmt: skip
 
 
 def load_facts(conn: Connection, tables: Tables, ids: Sequence[UUID]) -> dict[UUID, CaseFacts]:
@@ -133,16 +129,19 @@ def load_facts(conn: Connection, tables: Tables, ids: Sequence[UUID]) -> dict[UU
 
 
 def save_facts(
-    conn: Connection, tables: Tables, changed: Sequence[CaseFacts], zone: tzinfo
+    conn: Connection,
+    tables: Tables,
+    changed: Sequence[CaseFacts],
+    known: Collection[UUID],
+    zone: tzinfo,
 ) -> None:
+    """Write the changed facts: new cases inserted, those `known` (stored already) replaced."""
+    name = tables.name("cases")
+    fresh = [_fact_row(facts, zone) for facts in changed if facts.case_id not in known]
+    stale = [_fact_row(facts, zone) for facts in changed if facts.case_id in known]
+    bulk.insert(conn, name, FACT_COLUMNS, fresh)
     updates = ", ".join(f"{c} = excluded.{c}" for c, _ in FACT_COLUMNS[1:])
-    bulk.insert(
-        conn,
-        tables.name("cases"),
-        FACT_COLUMNS,
-        [_fact_row(facts, zone) for facts in changed],
-        f"ON CONFLICT (case_id) DO UPDATE SET {updates}",
-    )
+    bulk.insert(conn, name, FACT_COLUMNS, stale, f"ON CONFLICT (case_id) DO UPDATE SET {updates}")
 
 
 # -- the backlog -------------------------------------------------------------------------------

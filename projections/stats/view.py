@@ -4,7 +4,7 @@ Per batch: read the facts of the cases the batch touches, fold the events in, ta
 case's old contributions out of the cells and put its new ones in, and write the facts and the
 changed cells, all inside the engine's transaction (which also moves the view's position).
 While a rebuild folds the store in, only the facts are written; the cells and the open cases
-are made from them when the generation has caught up (sums.build), then kept batch by batch.
+are made from them when the generation has caught up (build.py), then kept batch by batch.
 """
 
 from __future__ import annotations
@@ -17,12 +17,18 @@ from uuid import UUID
 from projections.engine.view import Tables, View, ViewEvent
 from projections.stats import sums
 from projections.stats import tables as store
+from projections.stats.build import build
 from projections.stats.cells import Deltas
 from projections.stats.contributions import contributions
 from projections.stats.facts import FOLDS, RECEIVED, TOPICS, CaseFacts, received
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection
+
+
+MEMO = "facts"
+MEMO_CASES = 20_000
+"""How many cases' facts the view remembers between batches (some megabytes)."""
 
 
 class StatsView(View):
@@ -41,11 +47,11 @@ class StatsView(View):
     def create_indexes(self, conn: Connection, tables: Tables) -> None:
         """Caught up: the facts' indexes, then the cells and the open cases from the facts."""
         store.create_indexes(conn, tables)
-        sums.build(conn, tables)
+        build(conn, tables)
 
     def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[ViewEvent]) -> None:
         ids = list(dict.fromkeys(event.originator_id for event in events))
-        before = store.load_facts(conn, tables, ids)
+        before = self._before(conn, tables, ids, events)
         after = {case_id: facts.clone() for case_id, facts in before.items()}
         for event in events:
             if event.topic == RECEIVED:
@@ -60,9 +66,32 @@ class StatsView(View):
             for case_id in ids
             if (new := after.get(case_id)) is not None and new != before.get(case_id)
         ]
-        store.save_facts(conn, tables, changed, self.zone)
+        store.save_facts(conn, tables, changed, before.keys(), self.zone)
         if sums.live(conn, tables):
             self._count(conn, tables, before, changed)
+        self._remember(tables, changed)
+
+    def _before(
+        self, conn: Connection, tables: Tables, ids: list[UUID], events: Sequence[ViewEvent]
+    ) -> dict[UUID, CaseFacts]:
+        """The stored facts of the batch's cases: from the memo of the batches before (what
+        they committed), else read; a case received in this batch has none."""
+        memo: dict[UUID, CaseFacts] = tables.memo.get(MEMO, {})
+        new = {event.originator_id for event in events if event.topic == RECEIVED}
+        before = {case_id: memo[case_id] for case_id in ids if case_id in memo}
+        missing = [case_id for case_id in ids if case_id not in before and case_id not in new]
+        before.update(store.load_facts(conn, tables, missing))
+        return before
+
+    @staticmethod
+    def _remember(tables: Tables, changed: list[CaseFacts]) -> None:
+        """Keep the facts just written for the next batch (the most recent MEMO_CASES)."""
+        memo: dict[UUID, CaseFacts] = tables.memo.setdefault(MEMO, {})
+        for facts in changed:
+            memo.pop(facts.case_id, None)
+            memo[facts.case_id] = facts
+        while len(memo) > MEMO_CASES:
+            del memo[next(iter(memo))]
 
     def _count(
         self,
