@@ -15,11 +15,11 @@ from projections.stats.periods import Range, midnight, month_index, month_label,
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
     from projections.engine.view import Tables
+    from projections.stats.statements import Statements
 
 
-def from_cells(conn: Connection, tables: Tables, answer: Answer, dimension: str) -> None:
+def from_cells(out: Statements, tables: Tables, answer: Answer, dimension: str) -> None:
     question = answer.question
     pieces = plan(question.start_us, question.end_us, zone=answer.zone)
     value = dict(question.filters.items()).get(dimension)
@@ -34,30 +34,34 @@ def from_cells(conn: Connection, tables: Tables, answer: Answer, dimension: str)
     ranges.append((OPEN, (0, 1)))
     columns, group = _cell_group(answer, dimension)
     select = f"{columns}, " if columns else ""
-    _sum_cells(conn, tables, answer, dimension, value, ranges, (columns, group))
+    _sum_cells(out, tables, answer, dimension, value, ranges, (columns, group))
     if months:
         cells, params = _cell_ranges(tables, dimension, value, months, resolved=True)
         statement = f"SELECT {select}durations FROM ({cells}) c"
-        if conn.dialect == "postgres":  # one packed list per group, joined by the server
+        if out.dialect == "postgres":  # one packed list per group, joined by the server
             grouped = f" GROUP BY {columns}" if columns else ""
             statement = f"SELECT {select}string_agg(durations, ''::bytea) FROM ({cells}) c{grouped}"
-        for row in conn.execute(statement, params):
-            if row[-1] is not None:
-                answer.get(group(row)).blobs.append(bytes(row[-1]))
+
+        def blobs(rows: list[Any]) -> None:
+            for row in rows:
+                if row[-1] is not None:
+                    answer.get(group(row)).blobs.append(bytes(row[-1]))
+
+        out.add(statement, params, blobs)
     days = [
         (midnight(date.fromordinal(a), answer.zone), midnight(date.fromordinal(b), answer.zone))
         for a, b in pieces.days
     ]
     counted_from_facts = [*pieces.partial] if day_cells else [*days, *pieces.partial]
     if counted_from_facts:
-        period_counts(conn, tables, answer, counted_from_facts)
+        period_counts(out, tables, answer, counted_from_facts)
     if days or pieces.partial:
-        period_durations(conn, tables, answer, [*days, *pieces.partial])
-    deadlines(conn, tables, answer)
+        period_durations(out, tables, answer, [*days, *pieces.partial])
+    deadlines(out, tables, answer)
 
 
 def _sum_cells(
-    conn: Connection,
+    out: Statements,
     tables: Tables,
     answer: Answer,
     dimension: str,
@@ -71,14 +75,17 @@ def _sum_cells(
     sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
     grouped = f" GROUP BY {columns}" if columns else ""
     select = f"{columns}, " if columns else ""
-    for row in conn.execute(f"SELECT {select}{sums} FROM ({cells}) c{grouped}", params):
-        width = len(row) - len(COUNTS) - 1
-        values = row[width:]
-        if not any(values):
-            continue  # no cell, or cells whose cases have all moved on (a backlog emptied)
-        target = answer.get(group(row))
-        target.add_all(values[:-1])
-        target.amount += int(values[-1])
+
+    def counted(rows: list[Any]) -> None:
+        for row in rows:
+            values = row[len(row) - len(COUNTS) - 1 :]
+            if not any(values):
+                continue  # no cell, or cells whose cases have all moved on (a backlog emptied)
+            target = answer.get(group(row))
+            target.add_all(values[:-1])
+            target.amount += int(values[-1])
+
+    out.add(f"SELECT {select}{sums} FROM ({cells}) c{grouped}", params, counted)
 
 
 def _cell_group(answer: Answer, dimension: str) -> tuple[str, Group]:

@@ -11,8 +11,8 @@ from projections.stats.periods import Range
 from projections.stats.question import DUE_SOON_US
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
     from projections.engine.view import Tables
+    from projections.stats.statements import Handler, Statements
 
 
 def _when(condition: str) -> str:
@@ -50,23 +50,29 @@ DEADLINE_SUMS = (_when("due_us < %s"), _when("due_us >= %s AND due_us < %s"))
 """Overdue and due soon, given now, now and now + 72 h."""
 
 
-def period_counts(
-    conn: Connection, tables: Tables, answer: Answer, ranges: Sequence[Range]
-) -> None:
+def period_counts(out: Statements, tables: Tables, answer: Answer, ranges: Sequence[Range]) -> None:
     """The receipts and resolutions in the ranges (microseconds), summed from the facts."""
-    column, group = answer.facts_group("received_month")
-    for row in _sum_facts(conn, tables, answer, column, ["COUNT(*)"], "received_us", ranges):
-        answer.get(group(row)).add(("received",), row[-1:])
+    received_column, received_group = answer.facts_group("received_month")
+
+    def receipts(rows: list[Any]) -> None:
+        for row in rows:
+            answer.get(received_group(row)).add(("received",), row[-1:])
+
+    _sum_facts(out, tables, answer, received_column, ["COUNT(*)"], "received_us", ranges, receipts)
     column, group = answer.facts_group("resolved_month")
     sums = [*RESOLUTION_SUMS.values(), AMOUNT_SUM]
-    for row in _sum_facts(conn, tables, answer, column, sums, "resolved_us", ranges):
-        target = answer.get(group(row))
-        target.add(tuple(RESOLUTION_SUMS), row[len(row) - len(sums) : -1])
-        target.amount += int(row[-1] or 0)
+
+    def resolutions(rows: list[Any]) -> None:
+        for row in rows:
+            target = answer.get(group(row))
+            target.add(tuple(RESOLUTION_SUMS), row[len(row) - len(sums) : -1])
+            target.amount += int(row[-1] or 0)
+
+    _sum_facts(out, tables, answer, column, sums, "resolved_us", ranges, resolutions)
 
 
 def period_durations(
-    conn: Connection, tables: Tables, answer: Answer, ranges: Sequence[Range]
+    out: Statements, tables: Tables, answer: Answer, ranges: Sequence[Range]
 ) -> None:
     """resolved_at - received_at of the cases resolved in the ranges, from the facts."""
     column, group = answer.facts_group("resolved_month")
@@ -75,11 +81,15 @@ def period_durations(
     select = f"{column}, " if column else ""
     cases = tables.name("cases")
     statement = f"SELECT {select}resolved_us - received_us FROM {cases} WHERE {where}"
-    for row in conn.execute(statement, params):
-        answer.get(group(row)).durations.append(int(row[-1]))
+
+    def durations(rows: list[Any]) -> None:
+        for row in rows:
+            answer.get(group(row)).durations.append(int(row[-1]))
+
+    out.add(statement, params, durations)
 
 
-def backlog(conn: Connection, tables: Tables, answer: Answer, *, open_table: bool = True) -> None:
+def backlog(out: Statements, tables: Tables, answer: Answer, *, open_table: bool = True) -> None:
     """Open cases now, their escalations and deadlines: summed over the open cases alone (or,
     before a rebuild has made that table, over the facts of the cases not resolved)."""
     now = answer.question.now_us
@@ -90,33 +100,38 @@ def backlog(conn: Connection, tables: Tables, answer: Answer, *, open_table: boo
     grouped = f" GROUP BY {column}" if column else ""
     sums = ", ".join((*BACKLOG_SUMS.values(), *DEADLINE_SUMS))
     statement = f"SELECT {select}{sums} FROM {tables.name(source)} WHERE {where}{grouped}"
-    for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
-        if not row[-6]:
-            continue  # no open case
-        target = answer.get(group(row))
-        target.add(tuple(BACKLOG_SUMS), row[-6:-2])
-        target.overdue += int(row[-2] or 0)
-        target.due_soon += int(row[-1] or 0)
+
+    def counted(rows: list[Any]) -> None:
+        for row in rows:
+            if not row[-6]:
+                continue  # no open case
+            target = answer.get(group(row))
+            target.add(tuple(BACKLOG_SUMS), row[-6:-2])
+            target.overdue += int(row[-2] or 0)
+            target.due_soon += int(row[-1] or 0)
+
+    out.add(statement, [now, now, now + DUE_SOON_US, *params], counted)
 
 
 def _sum_facts(
-    conn: Connection,
+    out: Statements,
     tables: Tables,
     answer: Answer,
     column: str,
     sums: Sequence[str],
     time_column: str,
     ranges: Sequence[Range],
-) -> list[Any]:
+    handle: Handler,
+) -> None:
     where, params = _within(time_column, ranges)
     where, params = _filtered(answer, where, params)
     select = f"{column}, " if column else ""
     grouped = f" GROUP BY {column}" if column else ""
-    rows = conn.execute(
+    out.add(
         f"SELECT {select}{', '.join(sums)} FROM {tables.name('cases')} WHERE {where}{grouped}",
         params,
+        lambda rows: handle([row for row in rows if row[len(row) - len(sums)]]),  # COUNT(*) 0
     )
-    return [row for row in rows if row[len(row) - len(sums)]]  # COUNT(*) 0: nothing there
 
 
 def _within(column: str, ranges: Sequence[Range]) -> tuple[str, list[Any]]:
@@ -131,7 +146,7 @@ def _filtered(answer: Answer, where: str, params: list[Any]) -> tuple[str, list[
     return where, params
 
 
-def deadlines(conn: Connection, tables: Tables, answer: Answer) -> None:
+def deadlines(out: Statements, tables: Tables, answer: Answer) -> None:
     """Overdue and due soon: the open cases due before now + 72 h, through `due_us`'s index."""
     now = answer.question.now_us
     column, group = answer.facts_group(None)
@@ -142,9 +157,13 @@ def deadlines(conn: Connection, tables: Tables, answer: Answer) -> None:
         f"SELECT {select}{', '.join(DEADLINE_SUMS)} FROM {tables.name('open')} "
         f"WHERE {where}{grouped}"
     )
-    for row in conn.execute(statement, [now, now, now + DUE_SOON_US, *params]):
-        if row[-2] is None:
-            continue  # none due
-        target = answer.get(group(row))
-        target.overdue += int(row[-2] or 0)
-        target.due_soon += int(row[-1] or 0)
+
+    def due(rows: list[Any]) -> None:
+        for row in rows:
+            if row[-2] is None:
+                continue  # none due
+            target = answer.get(group(row))
+            target.overdue += int(row[-2] or 0)
+            target.due_soon += int(row[-1] or 0)
+
+    out.add(statement, [now, now, now + DUE_SOON_US, *params], due)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from psycopg import pq
+
 from projections.engine.catalog import active, ensure_catalog
 from projections.engine.database import PostgresConnection, SQLiteConnection
 from projections.engine.view import Tables
@@ -88,15 +90,7 @@ class StatsQuery:
             if not self._catalog_ready:
                 ensure_catalog(conn)
                 self._catalog_ready = True
-            with _snapshot(conn):
-                generation = active(conn, VIEW)
-                if generation is None:
-                    found: dict[Key, dict[str, Any]] = {}
-                    position = 0
-                else:
-                    tables = Tables(VIEW, generation.generation)
-                    found = read(conn, tables, question, self.zone, cells=generation.indexed)
-                    position = generation.position
+            position, found = _read(conn, question, self.zone)
         if by is None and not found:
             found = {None: figures(NOTHING, Backlog())}
         rows = [StatsRow(key, found[key]) for key in sorted(found, key=_order)]
@@ -107,14 +101,38 @@ def _order(key: Key) -> tuple[bool, str]:
     return (key is None, key or "")
 
 
+def _read(conn: Connection, question: Question, zone: tzinfo) -> tuple[int, dict[Key, Any]]:
+    """The view's position and the figures, from one snapshot of the view's tables.
+
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction; its COMMIT goes with the figures'
+    statements, all in one round trip (three in all, with BEGIN and the catalog's read).
+    """
+    if isinstance(conn, PostgresConnection):
+        raw = conn.raw
+        try:
+            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            generation = active(conn, VIEW)
+            if generation is None:
+                raw.execute("COMMIT")
+                return 0, {}
+            tables = Tables(VIEW, generation.generation)
+            found = read(conn, tables, question, zone, cells=generation.indexed, last="COMMIT")
+        except BaseException:
+            if raw.info.transaction_status != pq.TransactionStatus.IDLE:
+                raw.execute("ROLLBACK")
+            raise
+        return generation.position, found
+    with _snapshot(conn):
+        generation = active(conn, VIEW)
+        if generation is None:
+            return 0, {}
+        tables = Tables(VIEW, generation.generation)
+        return generation.position, read(conn, tables, question, zone, cells=generation.indexed)
+
+
 @contextmanager
 def _snapshot(conn: Connection) -> Iterator[None]:
-    """One read transaction: every statement of the answer sees the same committed state."""
-    if isinstance(conn, PostgresConnection):
-        with conn.raw.transaction():
-            conn.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
-        return
+    """One read transaction (SQLite): every statement of the answer sees the same state."""
     if isinstance(conn, SQLiteConnection):
         conn.raw.execute("BEGIN")
         try:

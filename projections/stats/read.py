@@ -20,6 +20,7 @@ from projections.stats.facts import DIMENSIONS
 from projections.stats.from_cells import from_cells
 from projections.stats.from_facts import backlog, period_counts, period_durations
 from projections.stats.question import BY, DUE_SOON_US, Filters, Key, Question
+from projections.stats.statements import Statements
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection
@@ -29,24 +30,33 @@ __all__ = ["BY", "DUE_SOON_US", "Filters", "Key", "Question", "read"]
 
 
 def read(
-    conn: Connection, tables: Tables, question: Question, zone: tzinfo, *, cells: bool = True
+    conn: Connection,
+    tables: Tables,
+    question: Question,
+    zone: tzinfo,
+    *,
+    cells: bool = True,
+    last: str | None = None,
 ) -> dict[Key, dict[str, Any]]:
     """The figures of each group that has a case in the period or in the backlog.
 
     The summary (by None) always answers its one group, under the key None. `cells` False: the
     generation has not caught up yet (its cells and open cases are made then): the facts answer.
+    `last`: a statement sent after the reads, in the same round trip (the read's COMMIT).
     """
     answer = Answer(question, zone)
     involved = {d for d, _ in question.filters.items()}
     if question.by in DIMENSIONS:
         involved.add(question.by)
+    out = Statements(conn.dialect)
     if cells and len(involved) <= 1:
-        from_cells(conn, tables, answer, next(iter(involved), WHOLE))
+        from_cells(out, tables, answer, next(iter(involved), WHOLE))
     else:
         period = ((question.start_us, question.end_us),)
-        period_counts(conn, tables, answer, period)
-        period_durations(conn, tables, answer, period)
-        backlog(conn, tables, answer, open_table=cells)
+        period_counts(out, tables, answer, period)
+        period_durations(out, tables, answer, period)
+        backlog(out, tables, answer, open_table=cells)
+    out.run(conn, last)
     if question.by is None:
         answer.get(None)
     return {
