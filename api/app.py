@@ -10,17 +10,16 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import structlog
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from api import problems
-from api.bootstrap import build_application, build_views
-from api.idempotency import supports_idempotency
 from api.logging import configure_logging
 from api.metrics import Metrics
 from api.middleware import RequestMiddleware
 from api.ratelimit import FailedAuthLimiter
 from api.routes import ROUTERS
+from api.startup import Startup
 from infrastructure.settings import Settings
 from projections.metrics import ViewsCollector
 
@@ -50,20 +49,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         gc.set_threshold(*GC_THRESHOLDS)
-        tongjie = build_application(settings)
-        app.state.tongjie = tongjie
-        views = build_views(settings, tongjie)
-        app.state.views = views
-        views.start(workers=not settings.is_postgres)  # PostgreSQL: `tongjie project` keeps them
-        if not supports_idempotency(tongjie.store.recorder):
-            structlog.get_logger("tongjie.api").warning(
-                "idempotency_unsupported", recorder=type(tongjie.store.recorder).__name__
-            )
+        startup = Startup(app, settings)
+        await run_in_threadpool(startup.start)  # a database that does not answer: 503s
         try:
             yield
         finally:
-            views.close()
-            tongjie.close()
+            await run_in_threadpool(startup.close)
 
     app = FastAPI(
         title="Tongjie (通解) API",

@@ -20,6 +20,7 @@ from api.problems import (
     ForbiddenError,
     InvalidFieldsError,
     NotAuthenticatedError,
+    StoreNotConnectedError,
     TooManyFailuresError,
 )
 from api.ratelimit import FailedAuthLimiter
@@ -33,7 +34,10 @@ ACTOR_SCOPE_KEY = "tongjie.actor"
 
 
 def tongjie_of(request: Request) -> Tongjie:
-    tongjie: Tongjie = request.app.state.tongjie
+    """The application; 503 while the store has not been reached since the server started."""
+    tongjie: Tongjie | None = getattr(request.app.state, "tongjie", None)
+    if tongjie is None:
+        raise StoreNotConnectedError
     return tongjie
 
 

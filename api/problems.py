@@ -70,6 +70,18 @@ class TooManyFailuresError(ApiError):
     status, slug, title = 429, "too-many-failed-authentications", "Too many failures"
 
 
+class StoreNotConnectedError(ApiError):
+    """The server started while its database could not be reached and has not reached it yet."""
+
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the database cannot be reached: try again shortly",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
 class NotAuthenticatedError(ApiError):
     status, slug, title = 401, "not-authenticated", "Not authenticated"
 

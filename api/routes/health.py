@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.deps import MetricsDep, TongjieDep
@@ -10,6 +10,7 @@ from api.encoding import dumps
 from api.metrics import CONTENT_TYPE
 from api.problems import DATABASE_DOWN, unavailable
 from api.schemas.health import Health, Readiness
+from application.tongjie import Tongjie
 
 router = APIRouter(tags=["operations"])
 
@@ -41,8 +42,12 @@ def readyz(tongjie: TongjieDep) -> Response:
     responses={200: {"content": {CONTENT_TYPE.split(";")[0]: {"schema": {"type": "string"}}}}},
     summary="Prometheus metrics of this process",
 )
-def metrics(tongjie: TongjieDep, metrics: MetricsDep) -> Response:
+def metrics(request: Request, metrics: MetricsDep) -> Response:
+    tongjie: Tongjie | None = getattr(request.app.state, "tongjie", None)
+
     def position() -> int | None:
+        if tongjie is None:
+            return None
         try:
             found = tongjie.store.recorder.max_notification_id()
         except DATABASE_DOWN:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from api.deps import Auditing, SettingsDep, roles
 from api.encoding import dumps, jsonable
-from api.problems import ApiError, InvalidFieldsError, responses
+from api.problems import ApiError, InvalidFieldsError, StoreNotConnectedError, responses
 from api.schemas.views import BoardOut, ProjectionsOut, moment
 from domain.values import Actor, CaseStatus, Category, Channel, Role
 from projections.board import BoardFilter, InvalidCursorError, Reach
@@ -33,7 +33,9 @@ class ViewBehindError(ApiError):
 
 
 def get_views(request: Request) -> Views:
-    views: Views = request.app.state.views
+    views: Views | None = getattr(request.app.state, "views", None)
+    if views is None:
+        raise StoreNotConnectedError
     return views
 
 

@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.ratelimit import FailedAuthLimiter
 from infrastructure import settings as settings_module
 from infrastructure.settings import Settings
 from tests.conftest import POSTGRES_URL, require_postgres
@@ -99,7 +98,7 @@ def module_api(module_database_url: str) -> Iterator[Api]:
 @pytest.fixture
 def api(module_api: Api) -> Api:
     """The module's app, with a clean count of failed authentications."""
-    module_api.app.state.limiter = FailedAuthLimiter()
+    module_api.app.state.limiter.reset()
     return module_api
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from infrastructure.settings import Settings
 from tests.e2e.api.conftest import Api
+from tests.world import make_world
 
 
 def _listed(api: Api) -> dict[str, dict[str, object]]:
@@ -48,3 +53,35 @@ def test_a_use_noted_by_another_process_is_listed(fresh_api: Api) -> None:
     uses.record_use("boss", later - timedelta(minutes=10))  # an older use, from elsewhere
     listed = datetime.fromisoformat(str(_listed(api)["boss"]["last_used_at"]))
     assert listed == later
+
+
+def test_server_processes_on_one_store_share_the_failed_authentication_limit(
+    api_settings: Settings,
+) -> None:
+    """Two app instances on one database (two server processes): 20 failures in all are
+    allowed, the 21st is a 429 on either, with Retry-After until the minute has passed."""
+    first, second = create_app(api_settings), create_app(api_settings)
+    with TestClient(first) as one, TestClient(second) as two:
+        world = make_world(first.state.tongjie)
+        good = {"Authorization": f"Bearer {world.tokens['boss']}"}
+        bad = {"Authorization": "Bearer tj_guessed"}
+        assert one.get("/api/v1/streets", headers=good).status_code == 200
+        assert two.get("/api/v1/streets", headers=good).status_code == 200  # untouched by it
+        for client in [one, two] * 10:
+            assert client.get("/api/v1/streets", headers=bad).status_code == 401
+        for client in (one, two):
+            blocked = client.get("/api/v1/streets", headers=bad)
+            assert blocked.status_code == 429, blocked.text
+            assert 1 <= int(blocked.headers["Retry-After"]) <= 60
+            assert blocked.headers["content-type"] == "application/problem+json"
+            # the process that answered 429 locks the address out for good tokens too
+            assert client.get("/api/v1/streets", headers=good).status_code == 429
+        # Each counted its failures in the one table: neither process alone saw 21.
+        shared = first.state.tongjie.users.uses
+        failures, left = shared.count_failure("testclient", 60.0)
+        assert failures == 23
+        assert 0 < left <= 60
+        first.state.limiter.reset()
+        second.state.limiter.reset()
+        assert one.get("/api/v1/streets", headers=good).status_code == 200
+        assert two.get("/api/v1/streets", headers=bad).status_code == 401  # counting anew

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from api.ratelimit import FailedAuthLimiter
 from domain.values import Role
 from tests.e2e.api.conftest import (
     AGREEMENT,
@@ -164,7 +163,7 @@ def test_each_role_gets_its_answer(api: Api, endpoint: Endpoint) -> None:
     anonymous = _call(api, endpoint, {}, case_id)
     assert anonymous.status_code == 401, anonymous.text
     assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
-    api.app.state.limiter = FailedAuthLimiter()  # one bad guess per endpoint, not a flood
+    api.app.state.limiter.reset()  # one bad guess per endpoint, not a flood
     bad = _call(api, endpoint, {"Authorization": "Bearer tj_not-a-token"}, case_id)
     assert bad.status_code == 401, bad.text
     assert bad.json()["status"] == 401

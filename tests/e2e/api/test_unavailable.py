@@ -72,3 +72,41 @@ def test_a_lost_database_is_503_and_the_api_recovers_by_itself(
         assert session.status_code == 200, session.text
         history = client.get(f"/api/v1/cases/{case_id}/history", headers=boss).json()["events"]
         assert [e["type"] for e in history] == ["Received", "Routed", "Mediated"]
+
+
+@pytest.mark.postgres
+def test_a_server_started_without_its_database_answers_503_and_connects_when_it_is_back(
+    proxied_url: tuple[Proxy, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy, url = proxied_url
+    proxy.stop()  # nothing listens where the server looks for PostgreSQL
+    app = create_app(our_store_settings(url, monkeypatch))
+    with TestClient(app, raise_server_exceptions=False) as client:  # it starts all the same
+        token = {"Authorization": "Bearer tj_whoever"}
+        for path in ("/readyz", "/api/v1/streets", "/api/v1/cases", "/api/v1/users"):
+            answer = client.get(path, headers=token)
+            assert answer.status_code == 503, (path, answer.status_code, answer.text)
+            assert int(answer.headers["Retry-After"]) >= 1
+            assert answer.headers["content-type"] == "application/problem+json"
+        down = client.post("/api/v1/cases", json=NEW_CASE, headers=token)
+        assert down.status_code == 503, down.text
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/metrics").status_code == 200
+
+        proxy.start()
+        deadline = time.monotonic() + 60
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "the API did not connect by itself"
+            time.sleep(0.2)
+        world = make_world(app.state.tongjie)
+        zhang = {"Authorization": f"Bearer {world.tokens['zhang']}"}
+        received = client.post("/api/v1/cases", json=NEW_CASE, headers=zhang)
+        assert received.status_code == 201, received.text
+        case = client.get(received.headers["Location"], headers=zhang)
+        assert case.status_code == 200, case.text
+        board = client.get(
+            "/api/v1/cases",
+            params={"min_position": received.headers["X-Position"]},
+            headers={"Authorization": f"Bearer {world.tokens['boss']}"},
+        )
+        assert board.status_code in (200, 504), board.text  # the views are attached
