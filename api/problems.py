@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from api.encoding import dumps
 from api.schemas.common import Problem
-from application.errors import BusyError, VersionMismatchError
+from application.errors import BusyError, UnreadableEventError, VersionMismatchError
 from domain.errors import (
     DomainError,
     DuplicateCodeError,
@@ -170,6 +170,35 @@ def _api_error(request: Request, error: Exception) -> Response:
     return problem(error.status, error.slug, error.title, error.detail, headers=error.headers)
 
 
+def _unreadable_event(request: Request, error: Exception) -> Response:
+    """A damaged store: a problem document naming the event, and the audit that explains it."""
+    assert isinstance(error, UnreadableEventError)
+    log.error(
+        "stored_event_unreadable",
+        aggregate_id=str(error.aggregate_id),
+        version=error.version,
+        reason=error.reason,
+    )
+    case_path = f"/api/v1/cases/{error.aggregate_id}"
+    verify = (
+        f"{case_path}/verify" if request.url.path.startswith(case_path) else "/api/v1/audit/verify"
+    )
+    body = {
+        "type": PROBLEM_TYPES + "stored-event-unreadable",
+        "title": "A stored event cannot be read",
+        "status": 500,
+        "detail": (
+            f"event {error.version} of {error.aggregate_id} cannot be decoded "
+            f"({error.reason}): the store is damaged or was changed outside Tongjie; "
+            f"{verify} (or `tongjie audit verify`) names every changed event"
+        ),
+        "aggregate_id": str(error.aggregate_id),
+        "version": error.version,
+        "verify": verify,
+    }
+    return Response(dumps(body), status_code=500, media_type="application/problem+json")
+
+
 # -- the request's shape ---------------------------------------------------------------------
 
 
@@ -254,6 +283,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(VersionMismatchError, _domain_error)
     app.add_exception_handler(BusyError, _domain_error)
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(UnreadableEventError, _unreadable_event)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     for kind in DATABASE_DOWN:

@@ -17,3 +17,17 @@ class VersionMismatchError(Exception):
 
 class BusyError(Exception):
     """A write lost its race more times than it is worth retrying (503, try again)."""
+
+
+class UnreadableEventError(ValueError):
+    """A stored event's payload cannot be decoded: the store was damaged or changed by hand.
+
+    Not a client's mistake and nothing a retry mends: the audit (`verify`) names the damage.
+    A ValueError, as the library's MapperDeserialisationError it replaces.
+    """
+
+    def __init__(self, aggregate_id: UUID, version: int, reason: str) -> None:
+        super().__init__(f"event {version} of {aggregate_id} cannot be decoded: {reason}")
+        self.aggregate_id = aggregate_id
+        self.version = version
+        self.reason = reason

@@ -13,8 +13,16 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
-from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    Mapper,
+    MapperDeserialisationError,
+    Recording,
+    StoredEvent,
+    Transcoding,
+)
 
+from application.errors import UnreadableEventError
 from domain.case import Case
 from domain.numbering import CaseNumberSequence
 from domain.reference import Directory
@@ -39,6 +47,21 @@ class _Collected(ProcessingEvent[UUID]):
         self.saved_kwargs.update(kwargs)
 
 
+class _CheckedMapper(Mapper[UUID]):
+    """The library's mapper, whose failure to decode a payload names the event it was."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        try:
+            return super().to_domain_event(stored_event)
+        except MapperDeserialisationError as error:
+            cause = error.__cause__ or error
+            raise UnreadableEventError(
+                UUID(str(stored_event.originator_id)),
+                stored_event.originator_version,
+                f"{type(cause).__name__}: {str(cause)[:200]}",
+            ) from error
+
+
 class TongjieStore(Application[UUID]):
     name = "Tongjie"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
@@ -52,6 +75,11 @@ class TongjieStore(Application[UUID]):
     ) -> None:
         self._transcodings = list(transcodings)
         super().__init__(env)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=_CheckedMapper
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

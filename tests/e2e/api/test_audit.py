@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
+from infrastructure.settings import Settings
 from tests.e2e.api.conftest import AGREEMENT, Api, in_mediation, receive, resolved
 from tests.integration.audit.tamper import RawEvents
 
@@ -135,3 +139,33 @@ def test_tampering_seen_through_the_api(fresh_api: Api) -> None:
         2,
         "content_changed",
     )
+
+
+def test_an_undecodable_event_is_a_problem_that_points_to_the_audit(
+    fresh_api: Api, api_settings: Settings
+) -> None:
+    api = fresh_api
+    case_id = in_mediation(api)
+    RawEvents(api.app.state.settings, api.app.state.tongjie).garble(uuid.UUID(case_id), 2)
+
+    def damaged(answer: Any) -> None:
+        assert answer.status_code == 500, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        body = answer.json()
+        assert body["type"].endswith("/stored-event-unreadable")
+        assert (body["aggregate_id"], body["version"]) == (case_id, 2)
+        assert body["verify"] == f"/api/v1/cases/{case_id}/verify"
+        assert f"event 2 of {case_id}" in body["detail"]
+
+    damaged(api.get(f"/api/v1/cases/{case_id}/history", "boss"))
+    damaged(api.get(f"/api/v1/cases/{case_id}/replay", "audit", version=3))
+    # Another server process, with nothing cached, reads the case from its events.
+    with TestClient(create_app(api_settings), raise_server_exceptions=False) as other:
+        damaged(other.get(f"/api/v1/cases/{case_id}", headers=api.auth("boss")))
+        # The case file reads raw rows, and shows what it can with the damage named.
+        file = other.get(f"/api/v1/cases/{case_id}/file", headers=api.auth("boss"))
+        assert file.status_code == 200, file.text
+        assert file.json()["unreadable_versions"] == [2]
+    # The audit the answer points to names the damage.
+    verified = api.get(f"/api/v1/cases/{case_id}/verify", "audit").json()
+    assert (verified["valid"], verified["first_invalid_version"]) == (False, 2)

@@ -103,6 +103,18 @@ class RawEvents:
                 )
             assert c.rowcount == 1
 
+    def garble(self, case_id: UUID, version: int) -> None:
+        """Overwrite the event's stored payload with bytes that decode to nothing."""
+        with self.cursor() as c:
+            c.execute(
+                self.q(
+                    "UPDATE {events} SET state = ? "
+                    "WHERE originator_id = ? AND originator_version = ?"
+                ),
+                (b"\xff\xfe not an event", self.key(case_id), version),
+            )
+            assert c.rowcount == 1
+
     def delete(self, case_id: UUID, version: int) -> None:
         with self.cursor() as c:
             c.execute(
