@@ -129,6 +129,8 @@ class PostgresConnection:
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
         self.raw = raw
         self._types: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self._staging: set[str] = set()
+        """Temporary tables made on this connection (gone again if their transaction failed)."""
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.raw.cursor() as cursor:
@@ -187,9 +189,12 @@ class PostgresConnection:
         names = ", ".join(columns)
         types = self.column_types(table, columns)
         with self.raw.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table}) ON COMMIT DELETE ROWS"
-            )
+            if staging not in self._staging:
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table}) "
+                    "ON COMMIT DELETE ROWS"
+                )
+                self._staging.add(staging)
             self._copy(staging, columns, rows, types)
             changes = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
             cursor.execute(
@@ -200,8 +205,12 @@ class PostgresConnection:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.raw.transaction():
-            yield
+        try:
+            with self.raw.transaction():
+                yield
+        except BaseException:
+            self._staging.clear()  # made in the transaction rolled back, perhaps
+            raise
 
     @property
     def backend_pid(self) -> int:
