@@ -142,6 +142,22 @@ def create_indexes(conn: Connection, view: View, generation: Generation) -> Gene
     return replace(generation, indexed=True)
 
 
+def vacuum(conn: Connection, view: View, generation: Generation) -> None:
+    """VACUUM (ANALYZE) the generation's tables, outside any transaction (PostgreSQL).
+
+    Autovacuum may be off (it is on the benchmark's server): after a rebuild, whose upserts
+    leave a dead version of most rows, and now and then while following the store. It clears
+    dead rows and sets the visibility map, so index-only scans need not visit the table.
+    """
+    from projections.engine.view import Tables
+
+    if conn.dialect != "postgres":
+        return
+    tables = Tables(view.name, generation.generation)
+    for table in view.table_names:
+        conn.execute(f"VACUUM (ANALYZE) {tables.name(table)}")
+
+
 def switch(conn: Connection, built: Generation) -> bool:
     """Make `built` the active generation if it is at least as far as the active one.
 

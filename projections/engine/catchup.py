@@ -18,6 +18,7 @@ from projections.engine.catalog import (
     create_indexes,
     drop_generations,
     switch,
+    vacuum,
 )
 from projections.engine.gcpause import gc_paused
 from projections.engine.log import log_reader
@@ -103,9 +104,11 @@ class Feeder:
         return generation
 
     def indexed(self, conn: Connection, generation: Generation) -> Generation:
-        """The generation with its indexes: made now if it has none yet."""
+        """The generation with its indexes: made now if it has none yet (after a VACUUM of
+        what the bulk load left, cheaper before the indexes exist)."""
         if generation.indexed:
             return generation
+        vacuum(conn, self.view, generation)
         return create_indexes(conn, self.view, generation)
 
     def rebuild(

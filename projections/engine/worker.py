@@ -20,6 +20,7 @@ from projections.engine.catalog import (
     active,
     create_generation,
     ensure_catalog,
+    vacuum,
 )
 from projections.engine.locking import lock_key, wait_for_lock
 
@@ -62,6 +63,7 @@ class ViewWorker:
         on_advance: Advanced,
         lock_poll: float = 0.5,
         max_backoff: float = 5.0,
+        vacuum_every: int = 50_000,
     ) -> None:
         self.feeder = feeder
         self.view = feeder.view
@@ -71,6 +73,9 @@ class ViewWorker:
         self.on_advance = on_advance
         self.lock_poll = lock_poll
         self.max_backoff = max_backoff
+        self.vacuum_every = vacuum_every
+        """Notifications applied while following, between two VACUUMs of the view's tables
+        (made when caught up: its updates leave dead rows, and autovacuum may be off)."""
         self.state = STOPPED
         self.last_error: str | None = None
         self.connection: Connection | None = None
@@ -155,6 +160,7 @@ class ViewWorker:
     def _follow(self, conn: Connection, generation: Generation) -> None:
         wake = self.waker.signal.subscribe()
         reader = self.feeder.reader()
+        applied = 0
         try:
             while not self._stopping.is_set():
                 wake.clear()
@@ -166,8 +172,12 @@ class ViewWorker:
                 if count:
                     self._progressed = True
                     self.on_advance(self.view.name, generation.position)
+                    applied += count
                 if count < reader.page_size:
                     generation = self.feeder.indexed(conn, generation)
+                    if applied >= self.vacuum_every:
+                        vacuum(conn, self.view, generation)
+                        applied = 0
                     self.state = LIVE
                     self.last_error = None
                     if count == 0:
