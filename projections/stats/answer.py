@@ -36,12 +36,17 @@ class Sums:
 
     def add_all(self, values: Sequence[Any]) -> None:
         """Add a value for each of COUNTERS, in order."""
-        self.counts = [a + int(b or 0) for a, b in zip(self.counts, values, strict=True)]
+        counts = self.counts
+        for i, value in enumerate(values):
+            if value:
+                counts[i] += int(value)
 
     def figures(self) -> dict[str, Any]:
-        durations = unpack(b"".join(self.blobs)).tolist() + self.durations
-        durations.sort()
-        tally = Tally(tuple(self.counts), self.amount, tuple(durations))
+        durations = unpack(b"".join(self.blobs)).tolist() if self.blobs else []
+        if self.durations:
+            durations += self.durations
+        durations.sort()  # sorted runs (cells, joined by the server), merged in C
+        tally = Tally(self.counts, self.amount, durations)
         return figures(tally, Backlog(self.overdue, self.due_soon))
 
     def counted(self) -> bool:

@@ -75,10 +75,10 @@ MONEY = Decimal("0.01")
 class Tally:
     """The additive statistics of a set of cases: counts, agreed amount, durations (sorted)."""
 
-    counts: tuple[int, ...]
+    counts: Sequence[int]
     amount: int
     """In cents (fen): money has two decimals."""
-    durations: tuple[int, ...]
+    durations: Sequence[int]
     """resolved_at - received_at of each resolved case, in microseconds, ascending."""
 
     def count(self, name: str) -> int:
@@ -134,28 +134,31 @@ def money(amount: int) -> str:
 
 def figures(tally: Tally, backlog: Backlog) -> dict[str, Any]:
     """Every figure of api.md, as one flat JSON-ready object."""
-    c = dict(zip(COUNTERS, tally.counts, strict=True))
+    (
+        received, resolved, agreements, no_agreement, withdrawn, follow_up, fulfilled,
+        judicial_applied, judicial_confirmed, open_, yellow, orange, red,
+    ) = tally.counts  # fmt: skip
     return {
-        "received": c["received"],
-        "resolved": c["resolved"],
-        "agreements": c["agreements"],
-        "no_agreement": c["no_agreement"],
-        "withdrawn": c["withdrawn"],
-        "success_rate": ratio(c["agreements"], c["received"]),
-        "settlement_rate": ratio(c["agreements"], c["resolved"]),
-        "open": c["open"],
+        "received": received,
+        "resolved": resolved,
+        "agreements": agreements,
+        "no_agreement": no_agreement,
+        "withdrawn": withdrawn,
+        "success_rate": ratio(agreements, received),
+        "settlement_rate": ratio(agreements, resolved),
+        "open": open_,
         "overdue": backlog.overdue,
         "due_soon": backlog.due_soon,
         "days_to_resolve_median": median_days(tally.durations),
         "days_to_resolve_p90": p90_days(tally.durations),
         "agreement_amount": money(tally.amount),
-        "follow_up_rate": ratio(c["follow_up"], c["agreements"]),
-        "fulfilment_rate": ratio(c["fulfilled"], c["follow_up"]),
-        "judicial_confirmations_applied": c["judicial_applied"],
-        "judicial_confirmations_confirmed": c["judicial_confirmed"],
-        "escalated_yellow": c["escalated_yellow"],
-        "escalated_orange": c["escalated_orange"],
-        "escalated_red": c["escalated_red"],
+        "follow_up_rate": ratio(follow_up, agreements),
+        "fulfilment_rate": ratio(fulfilled, follow_up),
+        "judicial_confirmations_applied": judicial_applied,
+        "judicial_confirmations_confirmed": judicial_confirmed,
+        "escalated_yellow": yellow,
+        "escalated_orange": orange,
+        "escalated_red": red,
     }
 
 

@@ -34,20 +34,16 @@ def from_cells(out: Statements, tables: Tables, answer: Answer, dimension: str) 
     ranges.append((OPEN, (0, 1)))
     columns, group = _cell_group(answer, dimension)
     select = f"{columns}, " if columns else ""
-    _sum_cells(out, tables, answer, dimension, value, ranges, (columns, group))
-    if months:
+    joined = out.dialect == "postgres"  # the server joins each group's durations too
+    _sum_cells(out, tables, answer, dimension, value, ranges, (columns, group), joined=joined)
+    if months and not joined:
         cells, params = _cell_ranges(tables, dimension, value, months, resolved=True)
-        statement = f"SELECT {select}durations FROM ({cells}) c"
-        if out.dialect == "postgres":  # one packed list per group, joined by the server
-            grouped = f" GROUP BY {columns}" if columns else ""
-            statement = f"SELECT {select}string_agg(durations, ''::bytea) FROM ({cells}) c{grouped}"
 
         def blobs(rows: list[Any]) -> None:
             for row in rows:
-                if row[-1] is not None:
-                    answer.get(group(row)).blobs.append(bytes(row[-1]))
+                answer.get(group(row)).blobs.append(bytes(row[-1]))
 
-        out.add(statement, params, blobs)
+        out.add(f"SELECT {select}durations FROM ({cells}) c", params, blobs)
     days = [
         (midnight(date.fromordinal(a), answer.zone), midnight(date.fromordinal(b), answer.zone))
         for a, b in pieces.days
@@ -68,22 +64,31 @@ def _sum_cells(
     value: str | None,
     ranges: list[tuple[str, Range]],
     grouping: tuple[str, Group],
+    *,
+    joined: bool,
 ) -> None:
-    """The cells' counts and amounts in the ranges, summed per group by the database."""
+    """The cells' counts and amounts in the ranges, summed per group by the database; `joined`:
+    with the packed durations of each group's span cells, joined (PostgreSQL's string_agg; the
+    day and backlog cells have none)."""
     columns, group = grouping
-    cells, params = _cell_ranges(tables, dimension, value, ranges)
+    cells, params = _cell_ranges(tables, dimension, value, ranges, durations=joined)
     sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
+    if joined:
+        sums += ", string_agg(durations, ''::bytea)"
     grouped = f" GROUP BY {columns}" if columns else ""
     select = f"{columns}, " if columns else ""
+    width = len(COUNTS) + 1 + joined
 
     def counted(rows: list[Any]) -> None:
         for row in rows:
-            values = row[len(row) - len(COUNTS) - 1 :]
-            if not any(values):
+            values = row[len(row) - width :]
+            if not any(values[: len(COUNTS) + 1]):
                 continue  # no cell, or cells whose cases have all moved on (a backlog emptied)
             target = answer.get(group(row))
-            target.add_all(values[:-1])
-            target.amount += int(values[-1])
+            target.add_all(values[: len(COUNTS)])
+            target.amount += int(values[len(COUNTS)])
+            if joined and values[-1]:
+                target.blobs.append(bytes(values[-1]))
 
     out.add(f"SELECT {select}{sums} FROM ({cells}) c{grouped}", params, counted)
 
@@ -111,10 +116,11 @@ def _cell_ranges(
     ranges: list[tuple[str, Range]],
     *,
     resolved: bool = False,
+    durations: bool = False,
 ) -> tuple[str, list[Any]]:
     """The cells of one dimension in the given ranges of buckets, as one UNION ALL: their counts
-    and amounts, or (`resolved`) the durations of those with a resolution."""
-    values = ("durations",) if resolved else (*COUNTS, "amount")
+    and amounts (and `durations`), or (`resolved`) the durations of those with a resolution."""
+    values = ("durations",) if resolved else (*COUNTS, "amount", *(("durations",) * durations))
     columns = ", ".join(("grain", "bucket", "key", *values))
     selects: list[str] = []
     params: list[Any] = []

@@ -76,14 +76,27 @@ def create(conn: Connection, tables: Tables) -> None:
     )
 
 
+INDEXED = ("street", "organisation", "mediator")
+"""The dimensions whose filter leads an index of the facts' times: a period of several
+dimensions (one street's figures per mediator, say) reads that value's cases alone."""
+
+
 def create_indexes(conn: Connection, tables: Tables) -> None:
-    """The facts' time indexes (partial days, periods read from facts); the open cases' dates."""
+    """The facts' time indexes (partial days, periods read from facts), with the filters of
+    INDEXED in front; the open cases' deadlines."""
     cases = tables.name("cases")
-    for statement in (
+    statements = [
         f"CREATE INDEX IF NOT EXISTS {cases}_received ON {cases} (received_us)",
         f"CREATE INDEX IF NOT EXISTS {cases}_resolved ON {cases} (resolved_us)",
         f"CREATE INDEX IF NOT EXISTS {tables.name('open')}_due ON {tables.name('open')} (due_us)",
-    ):
+    ]
+    for dimension in INDEXED:
+        for time in ("received_us", "resolved_us"):
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {cases}_{dimension}_{time} "
+                f"ON {cases} ({dimension}, {time})"
+            )
+    for statement in statements:
         conn.execute(statement)
 
 
