@@ -19,9 +19,13 @@ if TYPE_CHECKING:
     from projections.stats.statements import Statements
 
 
-def from_cells(out: Statements, tables: Tables, answer: Answer, dimension: str) -> None:
+def from_cells(
+    out: Statements, tables: Tables, answer: Answer, dimension: str, bounds: Range
+) -> None:
+    """The figures of [start, end) = `bounds` (the question's period, or one with the same
+    figures: widen.py) from the cells, the ends' days from the facts."""
     question = answer.question
-    pieces = plan(question.start_us, question.end_us, zone=answer.zone)
+    pieces = plan(*bounds, zone=answer.zone)
     value = dict(question.filters.items()).get(dimension)
     if question.by == "month":  # a row per month: month cells
         months: list[tuple[str, Range]] = [(MONTH, r) for r in pieces.months]

@@ -21,6 +21,7 @@ from projections.stats.from_cells import from_cells
 from projections.stats.from_facts import backlog, period_counts, period_durations
 from projections.stats.question import BY, DUE_SOON_US, Filters, Key, Question
 from projections.stats.statements import Statements
+from projections.stats.widen import widened
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection
@@ -50,7 +51,8 @@ def read(
         involved.add(question.by)
     out = Statements(conn.dialect)
     if cells and len(involved) <= 1:
-        from_cells(out, tables, answer, next(iter(involved), WHOLE))
+        bounds = widened(conn, tables, question.start_us, question.end_us, zone)
+        from_cells(out, tables, answer, next(iter(involved), WHOLE), bounds)
     else:
         period = ((question.start_us, question.end_us),)
         period_counts(out, tables, answer, period)
