@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 RETRY_SECONDS = 2.0
 PROBE_TIMEOUT_SECONDS = 3
+LOG_EVERY = 30  # failed attempts between two warnings (about a minute)
 
 log = structlog.get_logger("tongjie.api")
 
@@ -42,6 +43,7 @@ class Startup:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # an attempt and `close` never overlap
+        self.failures = 0
         self.tongjie: Tongjie | None = None
         self.views: Views | None = None
 
@@ -61,18 +63,26 @@ class Startup:
                 self._probe()
                 tongjie = build_application(self.settings)
             except DATABASE_DOWN as error:
-                log.warning("database_unreachable_at_start", error=str(error)[:200])
+                self._failed(error)
                 return False
             try:
                 views = build_views(self.settings, tongjie)
                 # PostgreSQL: `tongjie project` keeps the views; SQLite: this process does.
                 views.start(workers=not self.settings.is_postgres)
             except DATABASE_DOWN as error:
-                log.warning("database_unreachable_at_start", error=str(error)[:200])
+                self._failed(error)
                 tongjie.close()
                 return False
             self._publish(tongjie, views)
             return True
+
+    def _failed(self, error: Exception) -> None:
+        """Logged at the first failure, then about once a minute while it lasts."""
+        self.failures += 1
+        if self.failures % LOG_EVERY == 1:
+            log.warning(
+                "database_unreachable_at_start", attempts=self.failures, error=str(error)[:200]
+            )
 
     def _probe(self) -> None:
         """A PostgreSQL that does not answer fails here, before a pool is made for it (a pool
@@ -92,7 +102,7 @@ class Startup:
             log.warning("idempotency_unsupported", recorder=type(tongjie.store.recorder).__name__)
         self.app.state.views = views
         self.app.state.tongjie = tongjie  # last: requests are served from here on
-        log.info("store_connected")
+        log.info("store_connected", attempts=self.failures + 1)
 
     def _retry(self) -> None:
         while not self._stop.wait(self.retry_seconds):

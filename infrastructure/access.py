@@ -165,7 +165,7 @@ class PostgresAccessLog(AccessLog):
 
     def last_uses(self) -> dict[str, datetime]:
         rows = self._execute("SELECT login, used_at FROM {schema}.{uses}")
-        return {row["login"]: row["used_at"] for row in rows}
+        return {row["login"]: row["used_at"].astimezone(UTC) for row in rows}
 
     def _count_failure(self, address: str, window: float) -> tuple[int, float]:
         rows = self._execute(

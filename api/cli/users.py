@@ -33,7 +33,7 @@ def list_users() -> None:
     """List users (never their tokens)."""
     with opened() as app:
         found = app.users.list()
-    table = Table("login", "name", "role", "mediator", "revoked", "created")
+    table = Table("login", "name", "role", "mediator", "revoked", "created", "last used (±1 min)")
     for user in found:
         table.add_row(
             user.login,
@@ -42,6 +42,7 @@ def list_users() -> None:
             user.mediator or "",
             "yes" if user.revoked else "",
             user.created_at.isoformat(timespec="seconds"),
+            user.last_used_at.isoformat(timespec="minutes") if user.last_used_at else "never",
         )
     Console().print(table)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from api.app import create_app
+from api.cli.main import app as cli
 from infrastructure.settings import Settings
 from tests.e2e.api.conftest import Api
 from tests.world import make_world
@@ -85,3 +88,20 @@ def test_server_processes_on_one_store_share_the_failed_authentication_limit(
         second.state.limiter.reset()
         assert one.get("/api/v1/streets", headers=good).status_code == 200
         assert two.get("/api/v1/streets", headers=bad).status_code == 401  # counting anew
+
+
+def test_the_command_line_lists_the_last_use(
+    fresh_api: Api, api_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = fresh_api
+    added = api.post("/api/v1/users", "admin", {"login": "chen", "role": "auditor"})
+    assert added.status_code == 201, added.text
+    assert api.client.get("/api/v1/streets", headers=api.auth("boss")).status_code == 200
+    monkeypatch.setenv("TONGJIE_DATABASE_URL", api_settings.database_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    listed = CliRunner().invoke(cli, ["users", "list"])
+    assert listed.exit_code == 0, listed.output
+    rows = {line.split("│")[1].strip(): line for line in listed.output.splitlines() if "│" in line}
+    assert "never" in rows["chen"]
+    used = datetime.fromisoformat(str(_listed(api)["boss"]["last_used_at"])).astimezone(UTC)
+    assert used.isoformat(timespec="minutes") in rows["boss"]
