@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar
 from starlette.responses import Response
 
 from api.problems import IdempotencyKeyReusedError, InvalidFieldsError
+from domain.errors import DomainError
 from infrastructure.eventstore.idempotency import (
     IdempotencyKeyExistsError,
     IdempotencyRecord,
@@ -148,6 +149,13 @@ def run_once(
         info = command(lambda result: keyed.record_for(answer(result)))
     except IdempotencyKeyExistsError:  # a concurrent twin answered first: its answer it is
         return idempotency.replay_after_race(with_position=False)
+    except DomainError:
+        # A twin that committed between our look-up and our command makes it fail (the code
+        # is taken): the twin's answer is this request's too.
+        replayed = idempotency.replay(with_position=False)
+        if replayed is not None:
+            return replayed
+        raise
     return answer(info).response(None)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -207,3 +209,23 @@ def test_a_retried_revocation_gets_the_first_answer(api: Api) -> None:
     again = api.client.delete(path, headers=key)
     assert (again.status_code, again.content) == (204, b"")
     assert _head(api) == head
+
+
+def test_concurrent_twins_of_a_reference_write_get_one_answer(api: Api) -> None:
+    """The same key and body sent at once by eight clients: one organisation, one answer."""
+    code = f"org-{uuid.uuid4().hex[:6]}"
+    body = {"code": code, "name": "并发调解委员会", "kind": "professional", "street": "并发街道"}
+    headers = {**api.auth("admin"), "Idempotency-Key": f"twins-{code}"}
+    start = threading.Barrier(8)
+
+    def send(_: int) -> tuple[int, bytes]:
+        start.wait()
+        answer = api.client.post("/api/v1/organisations", json=body, headers=headers)
+        return answer.status_code, answer.content
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(send, range(8)))
+    assert {status for status, _ in answers} == {201}, answers
+    assert len({content for _, content in answers}) == 1
+    listed = [o["code"] for o in api.get("/api/v1/organisations", "admin").json()["items"]]
+    assert listed.count(code) == 1
