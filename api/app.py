@@ -1,7 +1,9 @@
 """The FastAPI app: `create_app()` is also a uvicorn factory (`api.app:create_app`).
 
 Nothing connects at import: the application is built in `lifespan` from settings read from
-the environment in each worker process, kept on `app.state`, and closed at shutdown.
+the environment in each worker process, kept on `app.state`, and closed at shutdown. If the
+database does not answer at start, the server starts anyway and builds it once it does
+(api/startup.py); until then every route that needs it answers 503.
 """
 
 from __future__ import annotations
