@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from projections.engine.catalog import Generation, advance
+from projections.engine.catalog import BUILDING, Generation, advance
 from projections.engine.view import Tables, View, ViewEvent
 
 if TYPE_CHECKING:
@@ -35,6 +35,11 @@ def commit_batch(
     PositionMovedError, rolling back, if another writer moved the position first.
     """
     with conn.transaction():
+        if conn.dialect == "postgres" and generation.status == BUILDING:
+            # Nobody reads a building generation: its batches need not wait for the WAL's
+            # flush. A crash may lose the last ones, but each with its own position (commits
+            # stay atomic and in order), so they are applied again, once.
+            conn.execute("SET LOCAL synchronous_commit = off")
         advance(conn, generation, position)
         if events:
             tables = Tables(view.name, generation.generation, {} if memo is None else memo)
