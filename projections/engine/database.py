@@ -41,7 +41,12 @@ class Connection(Protocol):
 
     dialect: Dialect
 
-    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Row]: ...
+    def execute(
+        self, statement: str, params: Sequence[Any] = (), *, prepare: bool = True
+    ) -> list[Row]:
+        """Run a statement, and its rows if it has any. `prepare`: PostgreSQL keeps it
+        prepared (set False for a statement whose best plan depends on its parameters)."""
+        ...
 
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
@@ -91,7 +96,9 @@ class SQLiteConnection:
         self.raw.execute("PRAGMA journal_mode=WAL")
         self.raw.execute("PRAGMA synchronous=NORMAL")
 
-    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
+    def execute(
+        self, statement: str, params: Sequence[Any] = (), *, prepare: bool = True
+    ) -> list[Row]:
         return self.raw.execute(_qmarks(statement), tuple(params)).fetchall()
 
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -132,9 +139,11 @@ class PostgresConnection:
         self._staging: set[str] = set()
         """Temporary tables made on this connection (gone again if their transaction failed)."""
 
-    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
+    def execute(
+        self, statement: str, params: Sequence[Any] = (), *, prepare: bool = True
+    ) -> list[Row]:
         with self.raw.cursor() as cursor:
-            cursor.execute(statement, params, prepare=True)
+            cursor.execute(statement, params, prepare=prepare)
             return cursor.fetchall() if cursor.description is not None else []
 
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
