@@ -1,13 +1,17 @@
 """Reading the board: filters, a mediator's reach, newest receipt first, keyset pages.
 
 Every query reads the active generation's table only, through an index ending in the board's
-order (received_at, id), and one more row than asked to know whether a next page exists.
+order (received_at, id), and one more row than asked to know whether a next page exists; the
+generation's position comes in the same statement.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+import psycopg
 
 from domain.values import CaseStatus, RiskLevel
 from projections.board.fold import TIME_COLUMNS
@@ -21,7 +25,7 @@ from projections.board.page import (
     encode_cursor,
 )
 from projections.board.schema import CASES
-from projections.engine.catalog import active, ensure_catalog
+from projections.engine.catalog import ACTIVE, TRACKING, active, ensure_catalog
 from projections.engine.database import sqlite_time
 from projections.engine.view import Tables
 
@@ -63,6 +67,8 @@ class BoardQuery:
         self.db = db
         self.feed = feed
         self._catalog_ready = False
+        self._generation: int | None = None
+        """The generation the last page was read from (reads check it is still active)."""
 
     def page(
         self, filters: BoardFilter, reach: Reach | None = None, now: datetime | None = None
@@ -74,23 +80,53 @@ class BoardQuery:
             if not self._catalog_ready:
                 ensure_catalog(conn)
                 self._catalog_ready = True
-            generation = active(conn, VIEW)
-            if generation is None:
-                return BoardPage(items=[], next_cursor=None, position=0)
-            table = Tables(VIEW, generation.generation).name(CASES)
             where, params = _where(conn, filters, reach, now)
-            rows = conn.execute(
-                f"SELECT {', '.join(_READ)} FROM {table} WHERE {where} "
-                "ORDER BY received_at DESC, id DESC LIMIT %s",
-                [*params, limit + 1],
-            )
+            found = self._read(conn, where, params, limit + 1, searching=bool(filters.q))
+        if found is None:
+            return BoardPage(items=[], next_cursor=None, position=0)
+        position, rows = found
         items = [self._row(values, now) for values in rows[:limit]]
         last = items[-1] if len(rows) > limit else None
         return BoardPage(
             items=items,
             next_cursor=encode_cursor(last.received_at, last.id) if last else None,
-            position=generation.position,
+            position=position,
         )
+
+    def _read(
+        self, conn: Connection, where: str, params: list[Any], count: int, *, searching: bool
+    ) -> tuple[int, list[tuple[Any, ...]]] | None:
+        """The active generation's position and up to `count` rows, in one statement (one
+        round trip, one snapshot) while the generation read before is still the active one;
+        None if the board has no generation yet."""
+        generation = self._generation
+        for _ in range(3):
+            if generation is None:
+                current = active(conn, VIEW)
+                if current is None:
+                    return None
+                generation = self._generation = current.generation
+            statement = _statement(Tables(VIEW, generation).name(CASES), where, searching)
+            try:
+                # `q`: planned with its pattern each time (a generic plan cannot tell a
+                # pattern matching half the board from one matching three cases).
+                rows = conn.execute(
+                    statement, [VIEW, generation, ACTIVE, *params, count], prepare=not searching
+                )
+            except (psycopg.errors.UndefinedTable, sqlite3.OperationalError):
+                if self._generation is None:
+                    raise  # not a generation dropped since it was read
+                generation = self._generation = None
+                continue
+            if rows and rows[0][0] is not None:
+                return int(rows[0][0]), [row[1:] for row in rows]
+            current = active(conn, VIEW)  # an empty page, or the generation was switched
+            if current is None:
+                return None
+            if current.generation == generation:
+                return current.position, []
+            generation = self._generation = current.generation
+        raise RuntimeError("the board's active generation kept changing while it was read")
 
     def _row(self, values: tuple[Any, ...], now: datetime) -> BoardRow:
         data = dict(zip(_READ, values, strict=True))
@@ -104,6 +140,29 @@ class BoardQuery:
             overdue=data["status"] != RESOLVED and due is not None and due < now,
             days_open=round((open_until - data["received_at"]).total_seconds() / 86400, 2),
         )
+
+
+_ORDER = "ORDER BY received_at DESC, id DESC"
+_POSITION = (
+    f"(SELECT notification_id FROM {TRACKING} "
+    "WHERE view_name = %s AND generation = %s AND status = %s)"
+)
+
+
+def _statement(table: str, where: str, searching: bool) -> str:
+    """The page's rows, each with the generation's position (NULL if it is not active).
+
+    A `q` search finds the page's ids first, then reads their rows: the search walks the
+    index in the board's order that holds the number and summary too, without visiting the
+    table for the rows it passes over (PostgreSQL), and only the page's rows are read.
+    """
+    columns = ", ".join(_READ)
+    if searching:
+        return (
+            f"SELECT {_POSITION}, {columns} FROM {table} WHERE id IN "
+            f"(SELECT id FROM {table} WHERE {where} {_ORDER} LIMIT %s) {_ORDER}"
+        )
+    return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {_ORDER} LIMIT %s"
 
 
 def _where(

@@ -24,7 +24,7 @@ _SELECT = ", ".join(COLUMNS)
 
 class BoardView(View):
     name = "board"
-    version = 1
+    version = 2  # 2: the index in the board's order includes the number and summary
     topics = TOPICS
     table_names = (CASES,)
 
