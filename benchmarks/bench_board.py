@@ -4,7 +4,9 @@
    (events of a case interleaved with other cases', as real work leaves them).
 2. At 10,000 events, then at N (default 1,000,000): reads the whole notification log through
    the recorder (the baseline), rebuilds the board from the first event, and times board pages
-   (filters of one year, `q`, a mediator's reach, a second page) while commands are written.
+   (filters of one year, `q`, a mediator's reach, a second page) while commands are written
+   and the board's worker applies them, each in a process of its own as in production on
+   PostgreSQL (API processes only read the views; `tongjie project` keeps them).
 3. View lag: commands written by several threads while the engine runs; time from a command's
    return to the board having applied it.
 
@@ -300,6 +302,33 @@ def _write_commands(
     app.close()
 
 
+def _keep_board(url: str, ready: Any, stop: Any) -> None:
+    """In a process of its own, as `tongjie project`: the board's worker until `stop`."""
+    settings = Settings(database_url=url)
+    app = build_application(settings)
+    views = build_views(settings, app, only=["board"])
+    views.start(workers=True)
+    ready.set()
+    stop.wait()
+    views.close()
+    app.close()
+
+
+@contextmanager
+def worker_process(url: str) -> Iterator[None]:
+    context = multiprocessing.get_context("spawn")
+    ready, stop = context.Event(), context.Event()
+    process = context.Process(target=_keep_board, args=(url, ready, stop))
+    process.start()
+    try:
+        if not ready.wait(120):
+            raise RuntimeError("the worker process did not start")
+        yield
+    finally:
+        stop.set()
+        process.join(30)
+
+
 @contextmanager
 def writing(url: str, actor: Actor, threads: int = 4) -> Iterator[list[tuple[int, float]]]:
     """Commands written by another process (as by the API's other workers) meanwhile.
@@ -376,9 +405,10 @@ def measure(
         line(f"raw log read @{count:,} (pages of {args.page})", read, "events/s", 165_000, base)
         line(f"board rebuild @{count:,}", built, "events/s", read, "of the raw read")
         line(f"board rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")
-        views.start(workers=True)
-        with writing(url, world.mediator):
+        views.start(workers=False)  # as an API process: the positions' feed, no worker
+        with worker_process(url), writing(url, world.mediator):
             p50, p99 = latencies(views, args.queries)
+        views.start(workers=True)
         line(f"board query p50 @{count:,} (during writes)", p50, "ms", None)
         if small_p99 is None:
             line(f"board query p99 @{count:,} (during writes)", p99, "ms", 20.0, "of 20 ms")
