@@ -26,6 +26,7 @@ from api.problems import (
 from api.ratelimit import FailedAuthLimiter
 from application.dto import CaseDetails
 from application.tongjie import Tongjie
+from application.users import Recalled
 from domain.errors import TokenInvalidError
 from domain.values import Actor, Role
 from infrastructure.settings import Settings
@@ -108,6 +109,29 @@ def authenticated(request: Request, credentials: HTTPAuthorizationCredentials | 
         ) from None
     request.scope[ACTOR_SCOPE_KEY] = actor.login
     return actor
+
+
+def recalled(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, allowed: tuple[Role, ...]
+) -> Recalled | None:
+    """The caller as this process last read them, if that lets them make this write; no I/O.
+
+    Only for a write the store makes on condition that the user is unchanged since (see
+    `Users.recall`); None whenever `authenticated` must answer instead.
+    """
+    tongjie = tongjie_of(request)
+    limiter: FailedAuthLimiter = request.app.state.limiter
+    if (
+        credentials is None
+        or not getattr(tongjie.store.recorder, "checks_unchanged", False)
+        or limiter.retry_after(client_address(request)) is not None
+    ):
+        return None
+    found = tongjie.users.recall(credentials.credentials)
+    if found is None or found.actor.role not in allowed:
+        return None
+    request.scope[ACTOR_SCOPE_KEY] = found.actor.login
+    return found
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -163,8 +163,32 @@ def _domain_error(request: Request, error: Exception) -> Response:
     return problem(400, "bad-request", "Bad request", str(error))
 
 
+# -- a caller not read from the store for this request -------------------------------------
+
+CONFIRM_CALLER_KEY = "tongjie.confirm_caller"
+"""Set by a write judged on the caller as this process last read them (api/writes.py): the
+store stores it only if they are still so; any other answer authenticates them first."""
+
+
+def _confirmed(request: Request) -> Response | None:
+    """None once the caller is confirmed; else the answer they get instead (401, 429, 403)."""
+    confirm = request.scope.pop(CONFIRM_CALLER_KEY, None)
+    if confirm is None:
+        return None
+    try:
+        confirm()
+    except ApiError as error:
+        return _api_error(request, error)
+    except DATABASE_DOWN as error:
+        return _database_down(request, error)
+    return None
+
+
 def _api_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiError)
+    unconfirmed = _confirmed(request)
+    if unconfirmed is not None:
+        return unconfirmed
     if isinstance(error, InvalidFieldsError):
         return invalid([{"field": error.field, "message": error.message}])
     return problem(error.status, error.slug, error.title, error.detail, headers=error.headers)
@@ -227,6 +251,9 @@ def _message(error: dict[str, Any]) -> str:
 
 def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
+    unconfirmed = _confirmed(request)
+    if unconfirmed is not None:
+        return unconfirmed
     raw = list(error.errors())
     if any(e.get("type") == "json_invalid" for e in raw):
         return problem(400, "body-not-json", "The body is not JSON", "the body is not valid JSON")

@@ -4,6 +4,11 @@ A route parses, authorises and names its command; `CaseWrite.run` does the rest 
 for all of them: a stored answer replayed, the answer recorded with the command's events. The
 mediator's reach is checked by the use case on the case it loads (404, then 403, then the
 case's state); with an Idempotency-Key it is checked first, so a replay never passes it.
+
+A caller this process has read before is not read again for a write without a key: the write
+is stored on condition that the user is still as read (the store checks it under its write
+lock, in the write's transaction), so a rotated or revoked token never writes; any other
+outcome (an error, the user changed) authenticates the caller anew and runs the write again.
 """
 
 from __future__ import annotations
@@ -25,15 +30,18 @@ from api.deps import (
     metrics_of,
     parse_if_match,
     reachable_case,
+    recalled,
     require_role,
     tongjie_of,
 )
 from api.encoding import dumps, summary_json
 from api.idempotency import Answer, Idempotency, check_key, supports_idempotency
 from api.metrics import Metrics
+from api.problems import CONFIRM_CALLER_KEY
 from application.cases import RecordWith
 from application.dto import CaseSummary
 from application.tongjie import Tongjie
+from application.users import Recalled
 from domain.values import Actor, Role
 from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
 
@@ -60,7 +68,11 @@ class KeyedRequest:
 
 
 class CaseWrite:
-    """A case command's caller and request conditions; `run` answers it."""
+    """A case command's caller and request conditions; `run` answers it.
+
+    `recalled`: the caller as this process last read them (then `actor` is theirs), and
+    `authenticate` reads them from the store (401, 429, 403 as every route's).
+    """
 
     def __init__(
         self,
@@ -69,12 +81,16 @@ class CaseWrite:
         metrics: Metrics,
         expected: int | None,
         keyed: KeyedRequest | None,
+        recalled: Recalled | None = None,
+        authenticate: Callable[[], Actor] | None = None,
     ) -> None:
         self.actor = actor
         self.tongjie = tongjie
         self.metrics = metrics
         self.expected = expected
         self.keyed = keyed
+        self.recalled = recalled
+        self._authenticate = authenticate
 
     def run(
         self,
@@ -83,6 +99,22 @@ class CaseWrite:
         *,
         case_id: UUID | None = None,
         status: int = 200,
+    ) -> Response:
+        if self.recalled is not None and self._authenticate is not None:
+            try:
+                return self._run(event_type, command, case_id, status, self.recalled)
+            except Exception:  # any answer but a stored write, as the store has the caller
+                self.recalled = None
+                self.actor = self._authenticate()
+        return self._run(event_type, command, case_id, status, None)
+
+    def _run(
+        self,
+        event_type: str,
+        command: Command,
+        case_id: UUID | None,
+        status: int,
+        recalled: Recalled | None,
     ) -> Response:
         actor = self.actor
         idem = self._idempotency(actor)
@@ -97,6 +129,12 @@ class CaseWrite:
 
             def record_with(summary: CaseSummary) -> dict[str, object]:
                 return keyed.record_for(answer_for(summary, status))
+
+        elif recalled is not None:
+            unchanged = recalled.unchanged
+
+            def record_with(summary: CaseSummary) -> dict[str, object]:
+                return {"unchanged": unchanged}
 
         try:
             summary = command(self.expected, record_with)
@@ -129,15 +167,23 @@ def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]
         if_match: IfMatch = None,
         idempotency_key: IdempotencyKey = None,
     ) -> CaseWrite:
-        actor = await run_in_threadpool(authenticated, request, credentials)
-        require_role(actor, allowed)
+        def authenticate() -> Actor:
+            request.scope.pop(CONFIRM_CALLER_KEY, None)
+            actor = authenticated(request, credentials)
+            require_role(actor, allowed)
+            return actor
+
+        known = None if idempotency_key is not None else recalled(request, credentials, allowed)
+        if known is not None:
+            request.scope[CONFIRM_CALLER_KEY] = authenticate  # before any answer but success
+        actor = known.actor if known else await run_in_threadpool(authenticate)
         expected = parse_if_match(if_match)
         tongjie = tongjie_of(request)
         keyed = None
         if idempotency_key is not None and supports_idempotency(tongjie.store.recorder):
             check_key(idempotency_key)
             keyed = KeyedRequest(idempotency_key, request.url.path, await request.body())
-        return CaseWrite(actor, tongjie, metrics_of(request), expected, keyed)
+        return CaseWrite(actor, tongjie, metrics_of(request), expected, keyed, known, authenticate)
 
     return case_write
 

@@ -7,8 +7,10 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
+from uuid import UUID
 
 from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError
@@ -42,6 +44,15 @@ class TokenUses(Protocol):
     def record_use(self, login: str, at: datetime) -> None: ...
 
     def last_uses(self) -> dict[str, datetime]: ...
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """A token's holder as this process last read them: `unchanged` names that read (the
+    user's id and version), for a write stored only if the user is still so."""
+
+    actor: Actor
+    unchanged: Mapping[UUID, int]
 
 
 def new_token() -> str:
@@ -150,16 +161,39 @@ class Users:
         self._note_use(user.login)
         return user.actor
 
+    def recall(self, token: str) -> Recalled | None:
+        """The holder of this token as this process last read them, without reading the
+        store; None if it has not read them, read them revoked or with another token, or
+        their use is due to be recorded (`authenticate` does it).
+
+        Not an authentication: only a write that is stored on condition that the user is
+        still at `Recalled.unchanged` (checked under the store's write lock, in the write's
+        own transaction) may use it, and any other answer must `authenticate` first.
+        """
+        hashed = token_hash(token)
+        try:
+            user = self._known.get(self._logins.get(hashed))
+        except KeyError:
+            return None
+        if user.revoked or not hmac.compare_digest(user.token_hash, hashed):
+            return None
+        if self._use_due(user.login, time.monotonic()):
+            return None
+        return Recalled(user.actor, {user.id: user.version})
+
     def _note_use(self, login: str) -> None:
         """Record the use, at most once a minute per user in this process (not per request)."""
         if self.uses is None:
             return
         now = time.monotonic()
-        last = self._noted.get(login)
-        if last is not None and now - last < USE_PRECISION:
+        if not self._use_due(login, now):
             return
         self._noted[login] = now  # racing threads may both record: harmless, once a minute
         self.uses.record_use(login, datetime.now(UTC))
+
+    def _use_due(self, login: str, now: float) -> bool:
+        last = self._noted.get(login)
+        return self.uses is not None and (last is None or now - last >= USE_PRECISION)
 
     def _login_for(self, hashed: str) -> str | None:
         try:

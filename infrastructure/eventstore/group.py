@@ -14,6 +14,7 @@ from eventsourcing.persistence import DataError, IntegrityError
 
 from infrastructure.eventstore.chain import HashedEvent, Latest, plan_command
 from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError, IdempotencyRecord
+from infrastructure.eventstore.unchanged import ChangedMeanwhileError, Unchanged
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -36,6 +37,9 @@ class Command(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyRecord | None: ...
+
+    @property
+    def unchanged(self) -> Unchanged | None: ...
 
 
 @dataclass(frozen=True)
@@ -81,26 +85,32 @@ def answer_key(record: IdempotencyRecord) -> AnswerKey:
 def write_group(session: WriteSession, commands: Sequence[Command]) -> list[Outcome]:
     """Store the commands in order; return each one's notification ids or its own error.
 
-    Commands that conflict with the store or with an earlier command of the group are
-    answered with their error and skipped; the others go in one insert. Should that insert
+    Commands that conflict with the store or with an earlier command of the group, or whose
+    `unchanged` originators moved on (in the store or earlier in the group), are answered
+    with their error and skipped; the others go in one insert. Should that insert
     still fail (a constraint we did not foresee), it is rolled back and the commands are
     stored one by one, each in its own savepoint. Errors other than COMMAND_ERRORS
     propagate: the whole group then fails.
     """
     event_keys = {(e.originator_id, e.originator_version) for c in commands for e in c.events}
     answer_keys = {answer_key(c.idempotency) for c in commands if c.idempotency is not None}
-    state = session.read_state({k[0] for k in event_keys}, event_keys, answer_keys)
+    watched = {i for c in commands if c.unchanged for i in c.unchanged}
+    state = session.read_state({k[0] for k in event_keys} | watched, event_keys, answer_keys)
 
     outcomes: list[Outcome | None] = [None] * len(commands)
     claimed_events = set(state.existing_events)
     claimed_answers = set(state.existing_answers)
+    written: set[UUID | str] = set()  # originators the commands accepted so far write
     accepted: list[int] = []
     for index, command in enumerate(commands):
-        error = _conflict(command, claimed_events, claimed_answers)
+        error = _conflict(command, claimed_events, claimed_answers) or _moved(
+            command, state.latest, written
+        )
         if error is not None:
             outcomes[index] = error
             continue
         claimed_events.update((e.originator_id, e.originator_version) for e in command.events)
+        written.update(e.originator_id for e in command.events)
         if command.idempotency is not None:
             claimed_answers.add(answer_key(command.idempotency))
         accepted.append(index)
@@ -108,11 +118,11 @@ def write_group(session: WriteSession, commands: Sequence[Command]) -> list[Outc
     if accepted:
         chosen = [commands[i] for i in accepted]
         try:
-            written: list[Outcome] = _write_at_once(session, chosen, state)
+            results: list[Outcome] = _write_at_once(session, chosen, state)
         except COMMAND_ERRORS as error:
             single = len(chosen) == 1
-            written = [error] if single else _write_one_by_one(session, chosen, state)
-        for index, outcome in zip(accepted, written, strict=True):
+            results = [error] if single else _write_one_by_one(session, chosen, state)
+        for index, outcome in zip(accepted, results, strict=True):
             outcomes[index] = outcome
     return [o if o is not None else RuntimeError("command not written") for o in outcomes]
 
@@ -132,6 +142,16 @@ def _conflict(
                 f"(originator_id, originator_version)=({key[0]}, {key[1]}) already exists"
             )
         seen.add(key)
+    return None
+
+
+def _moved(command: Command, latest: Latest, written: set[UUID | str]) -> Exception | None:
+    """The command's first `unchanged` originator that is no longer at its version."""
+    for originator_id, version in (command.unchanged or {}).items():
+        known = latest.get(originator_id)
+        stored = None if known is None else known[0]
+        if stored != version or originator_id in written:
+            return ChangedMeanwhileError(originator_id, version, stored)
     return None
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from infrastructure.eventstore.group import Outcome
     from infrastructure.eventstore.idempotency import IdempotencyRecord
+    from infrastructure.eventstore.unchanged import Unchanged
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 class PendingCommand:
     events: Sequence[StoredEvent]
     idempotency: IdempotencyRecord | None
+    unchanged: Unchanged | None = None
     future: Future[list[int]] = field(default_factory=Future)
 
 
@@ -72,10 +74,13 @@ class GroupCommitter:
         self._thread: threading.Thread | None = None
 
     def submit(
-        self, events: Sequence[StoredEvent], idempotency: IdempotencyRecord | None
+        self,
+        events: Sequence[StoredEvent],
+        idempotency: IdempotencyRecord | None,
+        unchanged: Unchanged | None = None,
     ) -> list[int]:
         """Queue one command and block until its group committed; raise its error if any."""
-        command = PendingCommand(events, idempotency)
+        command = PendingCommand(events, idempotency, unchanged)
         self._put(command)
         return command.future.result()
 

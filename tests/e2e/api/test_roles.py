@@ -9,8 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from domain.values import Role
+from infrastructure.settings import Settings
 from tests.e2e.api.conftest import (
     AGREEMENT,
     NEW_CASE,
@@ -217,3 +220,39 @@ def test_a_revoked_or_rotated_token_stops_working_at_once(api: Api) -> None:
     listed = api.get("/api/v1/users", "admin").json()["items"]
     assert {u["login"]: u["revoked"] for u in listed}[login] is True
     assert all("token" not in u for u in listed)
+
+
+def test_a_write_in_another_process_sees_a_rotation_or_revocation_at_once(
+    fresh_api: Api, api_settings: Settings
+) -> None:
+    """The other process remembers the caller from their earlier writes: a rotation or a
+    revocation stored since must still stop the next one, whatever else is wrong with it."""
+    case_id = uuid.UUID(routed(fresh_api))
+    path = f"/api/v1/cases/{case_id}/sessions"
+    tongjie = fresh_api.app.state.tongjie
+
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    with TestClient(create_app(api_settings), raise_server_exceptions=False) as other:
+
+        def remembered(headers: dict[str, str]) -> None:
+            for _ in range(2):
+                answer = other.post(path, json=SESSION, headers=headers)
+                assert answer.status_code == 200, answer.text
+
+        old = fresh_api.auth("zhang")
+        remembered(old)
+        new = bearer(tongjie.users.rotate("zhang").token)
+        assert other.post(path, json={"method": "?"}, headers=old).status_code == 401  # not 422
+        remembered(new)
+        newer = bearer(tongjie.users.rotate("zhang").token)
+        missing = f"/api/v1/cases/{uuid.uuid4()}/sessions"
+        assert other.post(missing, json=SESSION, headers=new).status_code == 401  # not 404
+        remembered(newer)
+        version = tongjie.reads.current(case_id).version
+        tongjie.users.revoke("zhang")
+        stale = {**newer, "If-Match": "x"}
+        assert other.post(path, json=SESSION, headers=stale).status_code == 401  # not 422
+        assert other.post(path, json=SESSION, headers=newer).status_code == 401
+        assert tongjie.reads.current(case_id).version == version
