@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composable, Identifier
 
 from infrastructure.eventstore.chain import ChainRow
 from infrastructure.eventstore.group import write_group
@@ -82,8 +82,11 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
         )
         # The library's table lock, and its NOTIFY (delivered at COMMIT to its LISTEN).
         self._preamble = [
-            *self.lock_table_statements,
-            SQL("NOTIFY {0}").format(Identifier(self.channel_name)),
+            query.as_bytes(None) if isinstance(query, Composable) else query
+            for query in (
+                *self.lock_table_statements,
+                SQL("NOTIFY {0}").format(Identifier(self.channel_name)),
+            )
         ]
         self._start_group_commit(max_group_size)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 from eventsourcing.persistence import DataError, IntegrityError
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Identifier
 
 from infrastructure.eventstore.group import GroupState
 from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 
 class PostgresStatements:
-    """The write path's SQL (and the reads of one aggregate), composed once per recorder."""
+    """The write path's SQL (and the reads of one aggregate), composed once per recorder,
+    as bytes: psycopg would otherwise compose a `Composed` again at every execution."""
 
     def __init__(self, schema: str, events_table: str, answers_table: str, id_type: str) -> None:
         names = {
@@ -35,51 +36,80 @@ class PostgresStatements:
             "answers": Identifier(answers_table),
             "id_type": Identifier(id_type),
         }
-        self.last_chain_hash = SQL(
-            "SELECT notification_id, chain_hash FROM {schema}.{events} "
-            "ORDER BY notification_id DESC LIMIT 1"
-        ).format(**names)
-        self.latest_hashes = SQL(
-            "SELECT o.id AS originator_id, e.originator_version, e.hash "
-            "FROM unnest(%s::{id_type}[]) AS o(id) LEFT JOIN LATERAL ("
-            "  SELECT originator_version, hash FROM {schema}.{events} "
-            "  WHERE originator_id = o.id ORDER BY originator_version DESC LIMIT 1"
-            ") AS e ON true"
-        ).format(**names)
-        self.existing_events = SQL(
-            "SELECT e.originator_id, e.originator_version "
-            "FROM unnest(%s::{id_type}[], %s::bigint[]) AS k(id, v) "
-            "JOIN {schema}.{events} AS e ON e.originator_id = k.id AND e.originator_version = k.v"
-        ).format(**names)
-        self.existing_answers = SQL(
-            "SELECT a.caller, a.path, a.key "
-            "FROM unnest(%s::text[], %s::text[], %s::text[]) AS k(c, p, k) "
-            "JOIN {schema}.{answers} AS a ON a.caller = k.c AND a.path = k.p AND a.key = k.k"
-        ).format(**names)
-        self.hash_below = SQL(
-            "SELECT hash FROM {schema}.{events} "
-            "WHERE originator_id = %s AND originator_version < %s "
-            "ORDER BY originator_version DESC LIMIT 1"
-        ).format(**names)
-        self.insert_events = SQL(
-            "INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state, "
-            "prev_hash, hash, chain_hash) "
-            "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[], "
-            "%s::text[], %s::text[], %s::text[]) "
-            "RETURNING notification_id"
-        ).format(**names)
+        self.last_chain_hash = (
+            SQL(
+                "SELECT notification_id, chain_hash FROM {schema}.{events} "
+                "ORDER BY notification_id DESC LIMIT 1"
+            )
+            .format(**names)
+            .as_bytes(None)
+        )
+        self.latest_hashes = (
+            SQL(
+                "SELECT o.id AS originator_id, e.originator_version, e.hash "
+                "FROM unnest(%s::{id_type}[]) AS o(id) LEFT JOIN LATERAL ("
+                "  SELECT originator_version, hash FROM {schema}.{events} "
+                "  WHERE originator_id = o.id ORDER BY originator_version DESC LIMIT 1"
+                ") AS e ON true"
+            )
+            .format(**names)
+            .as_bytes(None)
+        )
+        self.existing_events = (
+            SQL(
+                "SELECT e.originator_id, e.originator_version "
+                "FROM unnest(%s::{id_type}[], %s::bigint[]) AS k(id, v) "
+                "JOIN {schema}.{events} AS e "
+                "ON e.originator_id = k.id AND e.originator_version = k.v"
+            )
+            .format(**names)
+            .as_bytes(None)
+        )
+        self.existing_answers = (
+            SQL(
+                "SELECT a.caller, a.path, a.key "
+                "FROM unnest(%s::text[], %s::text[], %s::text[]) AS k(c, p, k) "
+                "JOIN {schema}.{answers} AS a ON a.caller = k.c AND a.path = k.p AND a.key = k.k"
+            )
+            .format(**names)
+            .as_bytes(None)
+        )
+        self.hash_below = (
+            SQL(
+                "SELECT hash FROM {schema}.{events} "
+                "WHERE originator_id = %s AND originator_version < %s "
+                "ORDER BY originator_version DESC LIMIT 1"
+            )
+            .format(**names)
+            .as_bytes(None)
+        )
+        self.insert_events = (
+            SQL(
+                "INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state, "
+                "prev_hash, hash, chain_hash) "
+                "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[], "
+                "%s::text[], %s::text[], %s::text[]) "
+                "RETURNING notification_id"
+            )
+            .format(**names)
+            .as_bytes(None)
+        )
         self._events_of = SQL(
             "SELECT originator_id, originator_version, topic, state "
             "FROM {schema}.{events} WHERE originator_id = %s"
         ).format(**names)
         self._select_events: dict[tuple[bool, bool, bool, bool], bytes] = {}
-        self.insert_answers = SQL(
-            "INSERT INTO {schema}.{answers} (caller, path, key, fingerprint, status, headers, "
-            "body, position) "
-            "SELECT c, p, k, f, s, h::jsonb, b, n FROM unnest(%s::text[], %s::text[], "
-            "%s::text[], %s::text[], %s::int[], %s::text[], %s::bytea[], %s::bigint[]) "
-            "AS u(c, p, k, f, s, h, b, n)"
-        ).format(**names)
+        self.insert_answers = (
+            SQL(
+                "INSERT INTO {schema}.{answers} (caller, path, key, fingerprint, status, headers, "
+                "body, position) "
+                "SELECT c, p, k, f, s, h::jsonb, b, n FROM unnest(%s::text[], %s::text[], "
+                "%s::text[], %s::text[], %s::int[], %s::text[], %s::bytea[], %s::bigint[]) "
+                "AS u(c, p, k, f, s, h, b, n)"
+            )
+            .format(**names)
+            .as_bytes(None)
+        )
 
     def select_events(self, gt: bool, lte: bool, desc: bool, limit: bool) -> bytes:
         """One aggregate's events, in the library's order, with its optional bounds."""
@@ -113,7 +143,7 @@ class PostgresWriteSession:
         self._preamble = preamble  # lock and notify, sent with the first reads
         self.position_before: int | None = None  # once read under the lock
 
-    def _execute(self, query: Composed, params: Sequence[Any] | None = None) -> None:
+    def _execute(self, query: bytes, params: Sequence[Any] | None = None) -> None:
         self._curs.execute(query, params, prepare=True)
 
     def read_state(
