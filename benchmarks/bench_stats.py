@@ -235,21 +235,26 @@ def vacuum(url: str) -> None:
 
 
 def queries(views: Views) -> dict[str, Callable[[], Any]]:
-    """A dashboard's statistics of one year: the last whole year, and this year to date."""
+    """A dashboard's statistics of one year: the last whole year, and this year to date (to now
+    at each query, as the API's default period: the cases written meanwhile are in it)."""
     today = datetime.now(ZONE).date()
     last = (_midnight(date(today.year - 1, 1, 1)), _midnight(date(today.year, 1, 1)))
-    ytd = (_midnight(date(today.year, 1, 1)), datetime.now(UTC))
+    first = _midnight(date(today.year, 1, 1))
     stats, none = views.stats, Filters()
     found: dict[str, Callable[[], Any]] = {}
-    for label, (start, end) in (("last year", last), ("this year", ytd)):
-        found[f"{label}: summary"] = lambda s=start, e=end: stats.summary(s, e, none)
+
+    def period(label: str) -> tuple[datetime, datetime]:
+        return last if label == "last year" else (first, datetime.now(UTC))
+
+    for label in ("last year", "this year"):
+        found[f"{label}: summary"] = lambda p=label: stats.summary(*period(p), none)
         for by in ("category", "street", "organisation", "mediator", "channel", "month"):
-            found[f"{label}: by {by}"] = lambda b=by, s=start, e=end: stats.by(b, s, e, none)
+            found[f"{label}: by {by}"] = lambda b=by, p=label: stats.by(b, *period(p), none)
     street = Filters(street=STREETS[3])
-    found["this year: a street by month"] = lambda: stats.by("month", *ytd, street)
+    found["this year: a street by month"] = lambda: stats.by("month", *period("this"), street)
     two = Filters(street=STREETS[3], category=Category.FAMILY.value)
     found["this year: street+category by mediator (facts)"] = lambda: stats.by(
-        "mediator", *ytd, two
+        "mediator", *period("this"), two
     )
     return found
 
