@@ -81,7 +81,7 @@ class BoardQuery:
                 ensure_catalog(conn)
                 self._catalog_ready = True
             where, params = _where(conn, filters, reach, now)
-            found = self._read(conn, where, params, limit + 1, searching=bool(filters.q))
+            found = self._read(conn, where, params, limit + 1, filters)
         if found is None:
             return BoardPage(items=[], next_cursor=None, position=0)
         position, rows = found
@@ -94,11 +94,14 @@ class BoardQuery:
         )
 
     def _read(
-        self, conn: Connection, where: str, params: list[Any], count: int, *, searching: bool
+        self, conn: Connection, where: str, params: list[Any], count: int, filters: BoardFilter
     ) -> tuple[int, list[tuple[Any, ...]]] | None:
         """The active generation's position and up to `count` rows, in one statement (one
         round trip, one snapshot) while the generation read before is still the active one;
         None if the board has no generation yet."""
+        # Filters that may pass over many rows in the board's order: ids first (see _statement).
+        searching = bool(filters.q)
+        walking = searching or filters.overdue is not None or filters.escalated is not None
         generation = self._generation
         for _ in range(3):
             if generation is None:
@@ -106,7 +109,7 @@ class BoardQuery:
                 if current is None:
                     return None
                 generation = self._generation = current.generation
-            statement = _statement(Tables(VIEW, generation).name(CASES), where, searching)
+            statement = _statement(Tables(VIEW, generation).name(CASES), where, walking)
             try:
                 # `q`: planned with its pattern each time (a generic plan cannot tell a
                 # pattern matching half the board from one matching three cases).
@@ -149,15 +152,17 @@ _POSITION = (
 )
 
 
-def _statement(table: str, where: str, searching: bool) -> str:
+def _statement(table: str, where: str, walking: bool) -> str:
     """The page's rows, each with the generation's position (NULL if it is not active).
 
-    A `q` search finds the page's ids first, then reads their rows: the search walks the
-    index in the board's order that holds the number and summary too, without visiting the
-    table for the rows it passes over (PostgreSQL), and only the page's rows are read.
+    When `walking` (a `q` search, overdue, escalated) the page's ids are found first, then
+    their rows are read: the walk goes along an index in the board's order that also holds
+    the columns tested (number and summary; due_at and risk_level of open cases), without
+    visiting the table for the rows it passes over (PostgreSQL), and only the page's rows are
+    read.
     """
     columns = ", ".join(_READ)
-    if searching:
+    if walking:
         return (
             f"SELECT {_POSITION}, {columns} FROM {table} WHERE id IN "
             f"(SELECT id FROM {table} WHERE {where} {_ORDER} LIMIT %s) {_ORDER}"

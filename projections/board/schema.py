@@ -64,10 +64,13 @@ def create_indexes(conn: Connection, table: str) -> None:
     # walking it reads no table page for the rows it passes over (once VACUUM has set the
     # visibility map).
     searched = " INCLUDE (number, summary)" if conn.dialect == "postgres" else ""
+    # Likewise the open cases in the board's order with what `overdue` and `escalated` test.
+    open_filters = " INCLUDE (due_at, risk_level)" if conn.dialect == "postgres" else ""
     statements = [
         f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_number ON {table} (number)",
         f"CREATE INDEX IF NOT EXISTS {table}_received ON {table} ({order}){searched}",
-        f"CREATE INDEX IF NOT EXISTS {table}_open ON {table} ({order}) WHERE status <> 'resolved'",
+        f"CREATE INDEX IF NOT EXISTS {table}_open ON {table} ({order}){open_filters} "
+        "WHERE status <> 'resolved'",
         f"CREATE INDEX IF NOT EXISTS {table}_due ON {table} (due_at) WHERE status <> 'resolved'",
     ]
     statements += [

@@ -24,7 +24,8 @@ _SELECT = ", ".join(COLUMNS)
 
 class BoardView(View):
     name = "board"
-    version = 2  # 2: the index in the board's order includes the number and summary
+    version = 3  # 2: number and summary in the index of the board's order; 3: due_at and
+    # risk_level in the index of the open cases
     topics = TOPICS
     table_names = (CASES,)
 
