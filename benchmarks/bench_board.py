@@ -3,12 +3,14 @@
 1. Seeds cases over ten years straight through the aggregate and batched saves of many cases
    (events of a case interleaved with other cases', as real work leaves them).
 2. At 10,000 events, then at N (default 1,000,000): reads the whole notification log through
-   the recorder (the baseline), rebuilds the board from the first event, and times board pages
-   (filters of one year, `q`, a mediator's reach, a second page) while commands are written
-   and the board's worker applies them, each in a process of its own as in production on
-   PostgreSQL (API processes only read the views; `tongjie project` keeps them).
-3. View lag: commands written by several threads while the engine runs; time from a command's
-   return to the board having applied it.
+   the recorder just before and just after rebuilding the board from the first event (the
+   baseline is their mean), then the view lag: commands written by several threads while the
+   engine runs; time from a command's return to the board having applied it.
+3. Board pages (filters of one year, `q`, a mediator's reach, a second page) of both sizes in
+   alternate rounds, so that both share the same minutes of the neighbours' load, while each
+   store takes commands and each board's worker applies them, each in a process of its own
+   as in production on PostgreSQL (API processes only read the views; `tongjie project`
+   keeps them).
 
     python benchmarks/bench_board.py [--events 1000000] [--queries 300] [--lag-seconds 10]
 """
@@ -17,13 +19,15 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import statistics
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -85,6 +89,8 @@ ISSUES = [
     "宅基地界址",
     "拖欠货款",
 ]
+SMALL_POOL = 3
+"""Connections per pool of the processes beside the queries: the server's 100 are shared."""
 SUPERVISOR = Actor(id="bench-boss", login="boss", role=Role.SUPERVISOR)
 
 
@@ -265,60 +271,79 @@ def board_queries(views: Views) -> list[Callable[[], Any]]:
     ]
 
 
-def latencies(views: Views, rounds: int) -> tuple[float, float]:
-    queries = board_queries(views)
-    for query in queries:
+def latencies(boards: list[Views], rounds: int) -> list[tuple[float, float]]:
+    """(p50, p99) in ms of each board's queries, timed in alternate rounds: the boards share
+    the same minutes, so the neighbours' load weighs on each alike."""
+    queries = [board_queries(views) for views in boards]
+    for query in (q for each in queries for q in each):
         query()  # warm
-    times = []
+    times: list[list[float]] = [[] for _ in boards]
     for _ in range(rounds):
-        for query in queries:
-            start = time.perf_counter()
-            query()
-            times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+        for own, board in zip(times, queries, strict=True):
+            for query in board:
+                start = time.perf_counter()
+                query()
+                own.append((time.perf_counter() - start) * 1000)
+    figures = []
+    for own in times:
+        own.sort()
+        figures.append((statistics.median(own), own[int(len(own) * 0.99) - 1]))
+    return figures
 
 
 def _write_commands(
-    url: str, actor: Actor, threads: int, started: Any, stop: Any, out: Any
+    stores: list[tuple[str, Actor]], threads: int, started: Any, stop: Any, out: Any
 ) -> None:
-    """In a process of its own: receive cases from `threads` threads until `stop` is set."""
-    app = build_application(Settings(database_url=url))
+    """In a process of its own: receive cases into each store from `threads` threads each
+    until `stop` is set."""
+    apps = [
+        (build_application(Settings(database_url=url, pool_size=threads + 1)), actor)
+        for url, actor in stores
+    ]
     done: list[tuple[int, float]] = []
 
-    def write() -> None:
+    def write(app: Tongjie, actor: Actor) -> None:
         while not stop.is_set():
             summary = app.cases.receive(actor=actor, registration=registration())
             done.append((int(summary.position or 0), time.perf_counter()))
             started.set()
             stop.wait(0.01)
 
-    workers = [threading.Thread(target=write) for _ in range(threads)]
+    workers = [
+        threading.Thread(target=write, args=(app, actor))
+        for app, actor in apps
+        for _ in range(threads)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
     out.put(done)
-    app.close()
+    for app, _ in apps:
+        app.close()
 
 
-def _keep_board(url: str, ready: Any, stop: Any) -> None:
-    """In a process of its own, as `tongjie project`: the board's worker until `stop`."""
-    settings = Settings(database_url=url)
-    app = build_application(settings)
-    views = build_views(settings, app, only=["board"])
-    views.start(workers=True)
+def _keep_boards(urls: list[str], ready: Any, stop: Any) -> None:
+    """In a process of its own, as `tongjie project`: the boards' workers until `stop`."""
+    running = []
+    for url in urls:
+        settings = Settings(database_url=url, pool_size=SMALL_POOL)
+        app = build_application(settings)
+        views = build_views(settings, app, only=["board"])
+        views.start(workers=True)
+        running.append((app, views))
     ready.set()
     stop.wait()
-    views.close()
-    app.close()
+    for app, views in running:
+        views.close()
+        app.close()
 
 
 @contextmanager
-def worker_process(url: str) -> Iterator[None]:
+def worker_process(urls: list[str]) -> Iterator[None]:
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Event(), context.Event()
-    process = context.Process(target=_keep_board, args=(url, ready, stop))
+    process = context.Process(target=_keep_boards, args=(urls, ready, stop))
     process.start()
     try:
         if not ready.wait(120):
@@ -330,17 +355,16 @@ def worker_process(url: str) -> Iterator[None]:
 
 
 @contextmanager
-def writing(url: str, actor: Actor, threads: int = 4) -> Iterator[list[tuple[int, float]]]:
-    """Commands written by another process (as by the API's other workers) meanwhile.
+def writing(stores: list[tuple[str, Actor]], threads: int = 4) -> Iterator[list[tuple[int, float]]]:
+    """Commands written by another process (as by the API's other workers) meanwhile,
+    `threads` threads for each store.
 
     Yields a list filled at the end with (position, time it returned) of each command; times
     are CLOCK_MONOTONIC, the same clock in every process of this machine.
     """
     context = multiprocessing.get_context("spawn")
     started, stop, out = context.Event(), context.Event(), context.Queue()
-    process = context.Process(
-        target=_write_commands, args=(url, actor, threads, started, stop, out)
-    )
+    process = context.Process(target=_write_commands, args=(stores, threads, started, stop, out))
     process.start()
     done: list[tuple[int, float]] = []
     try:
@@ -349,7 +373,10 @@ def writing(url: str, actor: Actor, threads: int = 4) -> Iterator[list[tuple[int
         yield done
     finally:
         stop.set()
-        done.extend(out.get(timeout=120))
+        if started.is_set():
+            done.extend(out.get(timeout=120))
+        else:
+            process.terminate()
         process.join(30)
 
 
@@ -363,7 +390,7 @@ def view_lag(views: Views, url: str, actor: Actor, seconds: float) -> tuple[floa
             original(name, position)
 
     views.engine._on_advance = record
-    with writing(url, actor) as done:
+    with writing([(url, actor)]) as done:
         time.sleep(seconds)
     assert views.engine.wait_caught_up(30)
     lags = []
@@ -381,10 +408,34 @@ def _world(app: Tongjie) -> World:
     return World(actor, actor, actor, actor, actor, {"zhang": token})
 
 
-def measure(
-    url: str, args: argparse.Namespace, small_p99: float | None
-) -> tuple[float, float] | None:
-    """Seed up to the target held in `args.target`, then every figure at that size."""
+@dataclass
+class Sized:
+    """One seeded store with its board rebuilt, for the query timing."""
+
+    url: str
+    world: World
+    count: int
+
+    @contextmanager
+    def board(self) -> Iterator[Views]:
+        """The views as an API process has them: the positions' feed, no worker."""
+        settings = Settings(database_url=self.url, pool_size=SMALL_POOL)
+        app = build_application(settings)
+        views = build_views(settings, app, only=["board"])
+        views.start(workers=False)
+        try:
+            yield views
+        finally:
+            views.close()
+            app.close()
+
+
+def measure(url: str, args: argparse.Namespace) -> Sized | None:
+    """Seed up to the target held in `args.target`, then the rebuild and the lag at that size.
+
+    The raw read is timed just before and just after the rebuild; its baseline is the mean
+    of the two, so that a change of the neighbours' load in between weighs on both sides.
+    """
     settings = Settings(database_url=url)
     app = build_application(settings)
     world = make_world(app) if not app.reference.streets() else _world(app)
@@ -398,29 +449,43 @@ def measure(
         app.close()
         return None
     views = build_views(settings, app, only=["board"], page_size=args.page)
+    before, count = raw_read(app, args.page)
+    built = rebuild(views)
+    after, _ = raw_read(app, args.page)
+    read = (before + after) / 2
+    base = "of the library's read (perf.md)"
+    pages = f"pages of {args.page}"
+    line(f"raw log read @{count:,} before ({pages})", before, "events/s", 165_000, base)
+    line(f"raw log read @{count:,} after ({pages})", after, "events/s", 165_000, base)
+    line(f"board rebuild @{count:,}", built, "events/s", read, "of the raw read (mean)")
+    line(f"board rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")
     try:
-        read, count = raw_read(app, args.page)
-        built = rebuild(views)
-        base = "of the library's read (perf.md)"
-        line(f"raw log read @{count:,} (pages of {args.page})", read, "events/s", 165_000, base)
-        line(f"board rebuild @{count:,}", built, "events/s", read, "of the raw read")
-        line(f"board rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")
-        views.start(workers=False)  # as an API process: the positions' feed, no worker
-        with worker_process(url), writing(url, world.mediator):
-            p50, p99 = latencies(views, args.queries)
         views.start(workers=True)
-        line(f"board query p50 @{count:,} (during writes)", p50, "ms", None)
-        if small_p99 is None:
-            line(f"board query p99 @{count:,} (during writes)", p99, "ms", 20.0, "of 20 ms")
-        else:
-            line(f"board query p99 @{count:,} (during writes)", p99, "ms", small_p99, "of small")
         lag50, lag99, commands = view_lag(views, url, world.mediator, args.lag_seconds)
-        line(f"view lag p50 ({commands} commands, 4 writers)", lag50, "ms", None)
-        line(f"view lag p99 ({commands} commands, 4 writers)", lag99, "ms", 250, "of 250 ms")
-        return p50, p99
     finally:
         views.close()
         app.close()
+    line(f"view lag p50 ({commands} commands, 4 writers)", lag50, "ms", None)
+    line(f"view lag p99 ({commands} commands, 4 writers)", lag99, "ms", 250, "of 250 ms")
+    return Sized(url, world, count)
+
+
+def query_latencies(small: Sized, large: Sized, rounds: int) -> None:
+    """Both boards' pages in alternate rounds while each store takes commands (one process,
+    2 threads for each store) and one process, as `tongjie project`, keeps both boards."""
+    with ExitStack() as running:
+        boards = [running.enter_context(sized.board()) for sized in (small, large)]
+        running.enter_context(worker_process([small.url, large.url]))
+        stores = [(sized.url, sized.world.mediator) for sized in (small, large)]
+        running.enter_context(writing(stores, threads=2))
+        figures = latencies(boards, rounds)
+    (p50_small, p99_small), (p50_large, p99_large) = figures
+    during = "(during writes)"
+    line(f"board query p50 @{small.count:,} {during}", p50_small, "ms", None)
+    line(f"board query p99 @{small.count:,} {during}", p99_small, "ms", 20.0, "of 20 ms")
+    line(f"board query p50 @{large.count:,} {during}", p50_large, "ms", None)
+    line(f"board query p99 @{large.count:,} {during}", p99_large, "ms", 20.0, "of 20 ms")
+    line(f"board query p99 @{large.count:,} vs small", p99_large, "ms", p99_small, "of small")
 
 
 def main() -> None:
@@ -434,16 +499,32 @@ def main() -> None:
     parser.add_argument(
         "--keep-schemas", metavar="PREFIX", help="seed into (or reuse) PREFIX_small, PREFIX_large"
     )
+    parser.add_argument(
+        "--small-schema", metavar="NAME", help="seed into (or reuse) NAME for the small size"
+    )
     parser.add_argument("--seed-only", action="store_true", help="seed, measure nothing")
     args = parser.parse_args()
     print(f"board benchmark: PostgreSQL, {args.small:,} then {args.events:,} events", flush=True)
-    small_p99: float | None = None
-    for label, target in (("small", args.small), ("large", args.events)):
-        args.target = target
-        keep = f"{args.keep_schemas}_{label}" if args.keep_schemas else None
-        with schema(keep) as url:
-            figures = measure(url, args, small_p99)
-        small_p99 = small_p99 if figures is None or small_p99 is not None else figures[1]
+    print(f"-- {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {_load()}", flush=True)
+    with ExitStack() as stack:
+        sizes: list[Sized] = []
+        for label, target in (("small", args.small), ("large", args.events)):
+            args.target = target
+            keep = f"{args.keep_schemas}_{label}" if args.keep_schemas else None
+            if label == "small" and args.small_schema:
+                keep = args.small_schema
+            sized = measure(stack.enter_context(schema(keep)), args)
+            if sized is not None:
+                sizes.append(sized)
+        if len(sizes) == 2:
+            print("-- queries of both boards in alternate rounds", flush=True)
+            query_latencies(sizes[0], sizes[1], args.queries)
+    print(f"-- {_load()}", flush=True)
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 if __name__ == "__main__":
