@@ -24,6 +24,9 @@ class Sums:
     counts: list[int] = field(default_factory=lambda: [0] * len(COUNTERS))
     amount: int = 0
     blobs: list[bytes] = field(default_factory=list)
+    runs: int = 0
+    """How many sorted runs of durations the blobs hold (a cell's list is one; the server may
+    join several into one blob)."""
     durations: list[int] = field(default_factory=list)
     overdue: int = 0
     due_soon: int = 0
@@ -36,16 +39,18 @@ class Sums:
 
     def add_all(self, values: Sequence[Any]) -> None:
         """Add a value for each of COUNTERS, in order."""
-        counts = self.counts
-        for i, value in enumerate(values):
-            if value:
-                counts[i] += int(value)
+        self.counts = [c + int(v) if v else c for c, v in zip(self.counts, values, strict=True)]
 
     def figures(self) -> dict[str, Any]:
-        durations = unpack(b"".join(self.blobs)).tolist() if self.blobs else []
-        if self.durations:
-            durations += self.durations
-        durations.sort()  # sorted runs (cells, joined by the server), merged in C
+        durations: Sequence[int]
+        if self.runs == 1 and len(self.blobs) == 1 and not self.durations:
+            durations = unpack(self.blobs[0])  # one cell's list: sorted already
+        else:
+            merged = unpack(b"".join(self.blobs)).tolist() if self.blobs else []
+            if self.durations:
+                merged += self.durations
+            merged.sort()  # sorted runs (cells, joined by the server), merged in C
+            durations = merged
         tally = Tally(self.counts, self.amount, durations)
         return figures(tally, Backlog(self.overdue, self.due_soon))
 

@@ -45,7 +45,9 @@ def from_cells(
 
         def blobs(rows: list[Any]) -> None:
             for row in rows:
-                answer.get(group(row)).blobs.append(bytes(row[-1]))
+                target = answer.get(group(row))
+                target.blobs.append(bytes(row[-1]))
+                target.runs += 1
 
         out.add(f"SELECT {select}durations FROM ({cells}) c", params, blobs)
     days = [
@@ -78,10 +80,10 @@ def _sum_cells(
     cells, params = _cell_ranges(tables, dimension, value, ranges, durations=joined)
     sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
     if joined:
-        sums += ", string_agg(durations, ''::bytea)"
+        sums += ", string_agg(durations, ''::bytea), COUNT(NULLIF(length(durations), 0))"
     grouped = f" GROUP BY {columns}" if columns else ""
     select = f"{columns}, " if columns else ""
-    width = len(COUNTS) + 1 + joined
+    width = len(COUNTS) + 1 + 2 * joined
 
     def counted(rows: list[Any]) -> None:
         for row in rows:
@@ -91,8 +93,9 @@ def _sum_cells(
             target = answer.get(group(row))
             target.add_all(values[: len(COUNTS)])
             target.amount += int(values[len(COUNTS)])
-            if joined and values[-1]:
-                target.blobs.append(bytes(values[-1]))
+            if joined and values[-2]:
+                target.blobs.append(bytes(values[-2]))
+                target.runs += int(values[-1])
 
     out.add(f"SELECT {select}{sums} FROM ({cells}) c{grouped}", params, counted)
 

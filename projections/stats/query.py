@@ -136,9 +136,11 @@ class _Pipelined(PostgresConnection):
     """A connection in pipeline mode: each statement's rows fetched (which sends what is
     queued, BEGIN included, in one round trip)."""
 
-    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+    def execute(
+        self, statement: str, params: Sequence[Any] = (), *, prepare: bool = True
+    ) -> list[Any]:
         with self.raw.cursor() as cursor:
-            cursor.execute(statement, params)
+            cursor.execute(statement, params, prepare=prepare)
             return cursor.fetchall()
 
 
