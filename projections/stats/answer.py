@@ -9,7 +9,7 @@ from typing import Any
 
 from projections.stats.cells import unpack
 from projections.stats.facts import NOBODY
-from projections.stats.figures import COUNTERS, Backlog, Tally, figures
+from projections.stats.figures import COUNTERS, figures_of
 from projections.stats.periods import local_date, month_index, month_label
 from projections.stats.question import Key, Question
 
@@ -51,8 +51,7 @@ class Sums:
                 merged += self.durations
             merged.sort()  # sorted runs (cells, joined by the server), merged in C
             durations = merged
-        tally = Tally(self.counts, self.amount, durations)
-        return figures(tally, Backlog(self.overdue, self.due_soon))
+        return figures_of(self.counts, self.amount, durations, self.overdue, self.due_soon)
 
     def counted(self) -> bool:
         return bool(self.counts[_RECEIVED] or self.counts[_RESOLVED] or self.counts[_OPEN])
