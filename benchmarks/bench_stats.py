@@ -352,7 +352,7 @@ def measure(url: str, args: argparse.Namespace, target: int, small: float | None
         )
         line(f"stats rebuild @{count:,}", built, "events/s", read, "of the raw read (bar 0.3x)")
         line(f"stats rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")
-        with projecting(url, views, not args.sqlite), writing(url, actor):
+        with projecting(url, views, not args.sqlite), writing([(url, actor)]):
             times = latencies(views, args.rounds)
         every = [t for values in times.values() for t in values]
         for name, values in times.items():
