@@ -132,7 +132,8 @@ class Feeder:
             building = create_generation(conn, self.view, BUILDING)
             while stopping is None or not stopping.is_set():
                 bulk = self.page_size * self.bulk_factor
-                building = self.catch_up(conn, building, stopping, progress, bulk)
+                with gc_paused():  # across the batches: see gcpause.py
+                    building = self.catch_up(conn, building, stopping, progress, bulk)
                 with conn.transaction():
                     if switch(conn, building):
                         return replace(building, status=ACTIVE)

@@ -4,6 +4,13 @@ A batch creates thousands of dicts that live until it commits, and the collector
 them again and again (it halves the speed of decoding). Decoded events hold no reference
 cycles, so nothing is lost: the collector runs again as soon as no thread of this process is
 inside a batch.
+
+A rebuild holds the pause across all its batches, not batch by batch: else each batch's
+survivors (the memo of facts, the next decoded page) are scanned again by the collections
+between batches, and by the older generations' later (3.5 s of a 22 s rebuild of 1,000,000
+events, 2026-11-30). A rebuild of that store leaves no cyclic garbage (`gc.collect()` after it
+finds none) and its peak memory is the same; other threads' cyclic garbage waits for the
+rebuild's end (some 20 s per 1,000,000 events).
 """
 
 from __future__ import annotations
