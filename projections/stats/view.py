@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import tzinfo
+from itertools import islice
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
@@ -90,8 +91,9 @@ class StatsView(View):
         for facts in changed:
             memo.pop(facts.case_id, None)
             memo[facts.case_id] = facts
-        while len(memo) > MEMO_CASES:
-            del memo[next(iter(memo))]
+        if len(memo) > MEMO_CASES:  # the oldest out in one go: deleting them one by one from
+            # the front, each `next(iter(memo))` walks again over the holes left before it
+            tables.memo[MEMO] = dict(islice(memo.items(), len(memo) - MEMO_CASES, None))
 
     def _count(
         self,
