@@ -187,19 +187,11 @@ def reachable_case(tongjie: Tongjie, actor: Actor, case_id: UUID) -> CaseDetails
 # -- conditional and idempotent writes ----------------------------------------------------------
 
 
-IfMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        description='the ETag of the version this write expects ("3"); 412 if it moved on',
-    ),
-]
+IF_MATCH_DESCRIPTION = 'the ETag of the version this write expects ("3"); 412 if it moved on'
+IDEMPOTENCY_KEY_DESCRIPTION = "makes a retry safe: the same key and body get the first answer"
+IfMatch = Annotated[str | None, Header(alias="If-Match", description=IF_MATCH_DESCRIPTION)]
 IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description="makes a retry safe: the same key and body get the first answer",
-    ),
+    str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION)
 ]
 
 

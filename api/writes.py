@@ -23,10 +23,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import (
-    BearerCredentials,
-    IdempotencyKey,
-    IfMatch,
+    IDEMPOTENCY_KEY_DESCRIPTION,
+    IF_MATCH_DESCRIPTION,
     authenticated,
+    bearer,
     metrics_of,
     parse_if_match,
     reachable_case,
@@ -156,17 +156,19 @@ def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]
     """The one dependency of a case command: its caller, who must have one of the `allowed`
     roles (401, 429, 403 as every route's), its If-Match and its Idempotency-Key.
 
-    One dependency and not one each: FastAPI resolves every dependency anew on each request,
-    at a cost that showed in a command's profile; and `async def`, so only the look-up of
+    One dependency with no parameter but the request, its headers read here: FastAPI resolves
+    every dependency and parameter anew on each request, at a cost that showed in a command's
+    profile. The routes document the bearer token and the two headers (`WRITE_OPENAPI`, the
+    same operation FastAPI wrote for them as parameters). `async def`, so only the look-up of
     the token in the store takes a thread.
     """
 
-    async def case_write(
-        request: Request,
-        credentials: BearerCredentials,
-        if_match: IfMatch = None,
-        idempotency_key: IdempotencyKey = None,
-    ) -> CaseWrite:
+    async def case_write(request: Request) -> CaseWrite:
+        credentials = await bearer(request)  # as the bearer dependency answers, not resolved
+        headers = request.headers
+        if_match = headers.get("if-match")
+        idempotency_key = headers.get("idempotency-key")
+
         def authenticate() -> Actor:
             request.scope.pop(CONFIRM_CALLER_KEY, None)
             actor = authenticated(request, credentials)
@@ -186,6 +188,32 @@ def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]
         return CaseWrite(actor, tongjie, metrics_of(request), expected, keyed, known, authenticate)
 
     return case_write
+
+
+def _optional_header(name: str, description: str) -> dict[str, Any]:
+    """A header parameter as FastAPI documents an optional `Header()` of type `str | None`."""
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "schema": {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "description": description,
+            "title": name,
+        },
+        "description": description,
+    }
+
+
+WRITE_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        _optional_header("If-Match", IF_MATCH_DESCRIPTION),
+        _optional_header("Idempotency-Key", IDEMPOTENCY_KEY_DESCRIPTION),
+    ],
+    "security": [{bearer.scheme_name: []}],
+}
+"""What a case command's operation adds to the OpenAPI document (`openapi_extra`): the
+headers and the bearer token `case_write` reads itself."""
 
 
 ReceiverWrite = Annotated[CaseWrite, Depends(case_writer(Role.MEDIATOR, Role.SUPERVISOR))]

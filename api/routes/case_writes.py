@@ -26,6 +26,7 @@ from api.schemas.cases import (
 )
 from api.writes import (
     CASES_PATH,
+    WRITE_OPENAPI,
     AssignedMediatorWrite,
     CaseHandlerWrite,
     ReceiverWrite,
@@ -63,6 +64,7 @@ def _agreement(agreement: AgreementIn | None) -> Agreement | None:
     "",
     status_code=201,
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(201, "received; Location names the case"),
     summary="Receive a new case (受理登记)",
 )
@@ -91,6 +93,7 @@ def receive_case(body: CaseReceivedRequest, write: ReceiverWrite) -> Response:
 @router.post(
     "/{case_id}/route",
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(200, "routed"),
     summary="Route or re-route a case (分流交办)",
 )
@@ -115,6 +118,7 @@ def route_case(case_id: UUID, body: RouteRequest, write: SupervisorWrite) -> Res
 @router.post(
     "/{case_id}/sessions",
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(200, "session recorded"),
     summary="Log a mediation session (调解记录)",
 )
@@ -143,6 +147,7 @@ def log_session(
 @router.post(
     "/{case_id}/extension",
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(200, "deadline extended"),
     summary="Extend the deadline once (延期)",
 )
@@ -170,6 +175,7 @@ def extend_deadline(
 @router.post(
     "/{case_id}/risk",
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(200, "risk assessed"),
     summary="Assess the risk of escalation (风险研判)",
 )
@@ -192,6 +198,7 @@ def assess_risk(case_id: UUID, body: RiskRequest, write: CaseHandlerWrite) -> Re
 @router.post(
     "/{case_id}/corrections",
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(200, "registration corrected"),
     summary="Correct the registration (登记更正)",
 )
@@ -221,6 +228,7 @@ def correct_registration(
 @router.post(
     "/{case_id}/resolution",
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(200, "resolved"),
     summary="Resolve the case (结案)",
 )
@@ -249,6 +257,7 @@ def resolve_case(
 @router.post(
     "/{case_id}/follow-ups",
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(200, "follow-up recorded"),
     summary="Record a follow-up visit (回访)",
 )
@@ -276,6 +285,7 @@ def record_follow_up(
 @router.post(
     "/{case_id}/judicial-confirmation",
     response_model=CaseSummaryOut,
+    openapi_extra=WRITE_OPENAPI,
     responses=_answer(200, "judicial confirmation recorded"),
     summary="Record the judicial confirmation (司法确认), or later the court's ruling",
 )
