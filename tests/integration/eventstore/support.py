@@ -6,9 +6,10 @@ Module-level functions only, so that spawned processes can import and run them.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -211,6 +212,31 @@ def hold_write_lock(spec: StoreSpec) -> Iterator[None]:
             yield
         finally:
             pg.rollback()
+
+
+def in_one_group(
+    spec: StoreSpec,
+    recorder: Any,
+    first: Callable[[], None],
+    commands: Sequence[Callable[[], None]],
+) -> None:
+    """Run `commands` in one group of the writer, in this order, and wait for them all.
+
+    While the write lock is held from outside, `first` takes a group of its own (which waits
+    for the lock); the commands are queued behind it one by one, so the writer's next group
+    holds them all.
+    """
+    groups = recorder.writer.groups_written
+    with hold_write_lock(spec):
+        blocker = threading.Thread(target=first)
+        blocker.start()
+        wait_until(lambda: recorder.writer.groups_written == groups + 1)
+        threads = [threading.Thread(target=command) for command in commands]
+        for queued, thread in enumerate(threads, start=1):
+            thread.start()
+            wait_until(lambda queued=queued: recorder.writer.pending() == queued)
+    for thread in [blocker, *threads]:
+        thread.join()
 
 
 def wait_until(condition: Any, timeout: float = 10.0) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -14,9 +14,8 @@ from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError, Ide
 from tests.integration.eventstore.support import (
     StoreSpec,
     event,
-    hold_write_lock,
+    in_one_group,
     verify_store,
-    wait_until,
 )
 
 
@@ -75,21 +74,17 @@ def test_two_commands_with_one_key_in_one_group_store_only_the_first(
             outcomes[name] = error
 
     groups = recorder.writer.groups_written
-    with hold_write_lock(spec):
-        blocker = threading.Thread(target=run, args=("blocker", [event(other_case, 1)], None))
-        blocker.start()
-        wait_until(lambda: recorder.writer.groups_written == groups + 1)
-        commands = [
-            ("first", [event(first_case, 1)], record()),
-            ("second", [event(second_case, 1)], record()),
-            ("other", [event(other_case, 2)], record("k-2")),
-        ]
-        threads = [threading.Thread(target=run, args=command) for command in commands]
-        for queued, thread in enumerate(threads, start=1):
-            thread.start()
-            wait_until(lambda queued=queued: recorder.writer.pending() == queued)
-    for thread in [blocker, *threads]:
-        thread.join()
+    commands = [
+        ("first", [event(first_case, 1)], record()),
+        ("second", [event(second_case, 1)], record()),
+        ("other", [event(other_case, 2)], record("k-2")),
+    ]
+    in_one_group(
+        spec,
+        recorder,
+        partial(run, "blocker", [event(other_case, 1)], None),
+        [partial(run, *command) for command in commands],
+    )
     assert recorder.writer.groups_written == groups + 2
     assert isinstance(outcomes["second"], IdempotencyKeyExistsError)
     assert isinstance(outcomes["first"], list)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
+from functools import partial
 from typing import Any
 
 import pytest
@@ -12,9 +12,8 @@ from infrastructure.eventstore.unchanged import ChangedMeanwhileError
 from tests.integration.eventstore.support import (
     StoreSpec,
     event,
-    hold_write_lock,
+    in_one_group,
     verify_store,
-    wait_until,
 )
 
 
@@ -47,21 +46,17 @@ def test_an_earlier_command_of_the_group_that_moves_the_originator_fails_a_later
             outcomes[name] = error
 
     groups = recorder.writer.groups_written
-    with hold_write_lock(spec):
-        blocker = threading.Thread(target=run, args=("blocker", [event(blocked, 1)], None))
-        blocker.start()
-        wait_until(lambda: recorder.writer.groups_written == groups + 1)
-        commands = [
-            ("revoke", [event(user, 2, "revoked")], None),
-            ("stale", [event(case, 1)], {user: 1}),
-            ("unconditional", [event(other, 1)], None),
-        ]
-        threads = [threading.Thread(target=run, args=command) for command in commands]
-        for queued, thread in enumerate(threads, start=1):
-            thread.start()
-            wait_until(lambda queued=queued: recorder.writer.pending() == queued)
-    for thread in [blocker, *threads]:
-        thread.join()
+    commands = [
+        ("revoke", [event(user, 2, "revoked")], None),
+        ("stale", [event(case, 1)], {user: 1}),
+        ("unconditional", [event(other, 1)], None),
+    ]
+    in_one_group(
+        spec,
+        recorder,
+        partial(run, "blocker", [event(blocked, 1)], None),
+        [partial(run, *command) for command in commands],
+    )
     assert recorder.writer.groups_written == groups + 2  # the three in one group
     assert isinstance(outcomes["revoke"], list)
     assert isinstance(outcomes["stale"], ChangedMeanwhileError)

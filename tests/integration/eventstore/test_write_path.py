@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
@@ -14,9 +15,8 @@ from tests.integration.eventstore.support import (
     StoreSpec,
     append_with_retry,
     event,
-    hold_write_lock,
+    in_one_group,
     verify_store,
-    wait_until,
 )
 
 
@@ -85,17 +85,12 @@ def test_a_conflicting_command_fails_alone_and_the_rest_of_its_group_commits(
         "race2": [event(contested, 2, "second")],  # same version as race1, same group
         "ok2": [event(fresh[2], 1)],
     }
-    with hold_write_lock(spec):
-        first = threading.Thread(target=run, args=("ok3", [event(fresh[3], 1)]))
-        first.start()
-        wait_until(lambda: recorder.writer.groups_written == groups_before + 1)
-        threads = [threading.Thread(target=run, args=item) for item in commands.items()]
-        for queued, thread in enumerate(threads, start=1):
-            thread.start()  # one by one, so the group holds them in this order
-            wait_until(lambda queued=queued: recorder.writer.pending() == queued)
-    first.join()
-    for thread in threads:
-        thread.join()
+    in_one_group(
+        spec,
+        recorder,
+        partial(run, "ok3", [event(fresh[3], 1)]),
+        [partial(run, *item) for item in commands.items()],
+    )
 
     assert recorder.writer.groups_written == groups_before + 2  # all six in one group
     assert isinstance(outcomes["conflict"], IntegrityError)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import threading
 import uuid
+from functools import partial
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import DataError, IntegrityError, OperationalError
 
 from infrastructure.eventstore.writer import GroupCommitter, PendingCommand
-from tests.integration.eventstore.support import StoreSpec, event, verify_store, wait_until
+from tests.integration.eventstore.support import (
+    StoreSpec,
+    event,
+    in_one_group,
+    verify_store,
+    wait_until,
+)
 
 
 def test_a_failed_commit_is_raised_in_every_caller_and_the_writer_lives_on() -> None:
@@ -107,24 +114,17 @@ def test_an_unforeseen_error_in_one_command_rolls_back_that_command_only(
         except Exception as error:
             outcomes[name] = error
 
-    from tests.integration.eventstore.support import hold_write_lock
-
-    groups = recorder.writer.groups_written
-    with hold_write_lock(spec):
-        blocker = threading.Thread(target=run, args=("blocker", [event(uuid.uuid4(), 1)]))
-        blocker.start()
-        wait_until(lambda: recorder.writer.groups_written == groups + 1)
-        commands = [
-            ("good1", [event(good, 1)]),
-            ("bad", [StoredEvent(bad, 1, "topic\x00with NUL", b"x")]),
-            ("good2", [event(good, 2)]),
-        ]
-        threads = [threading.Thread(target=run, args=command) for command in commands]
-        for queued, thread in enumerate(threads, start=1):
-            thread.start()
-            wait_until(lambda queued=queued: recorder.writer.pending() == queued)
-    for thread in [blocker, *threads]:
-        thread.join()
+    commands = [
+        ("good1", [event(good, 1)]),
+        ("bad", [StoredEvent(bad, 1, "topic\x00with NUL", b"x")]),
+        ("good2", [event(good, 2)]),
+    ]
+    in_one_group(
+        spec,
+        recorder,
+        partial(run, "blocker", [event(uuid.uuid4(), 1)]),
+        [partial(run, *command) for command in commands],
+    )
     assert isinstance(outcomes["bad"], DataError | IntegrityError)
     assert isinstance(outcomes["good1"], list)
     assert isinstance(outcomes["good2"], list)
