@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -188,15 +188,23 @@ def seed(app: Tongjie, events: int, rng: random.Random, prefix: str, chunk: int 
             )
             cases.append(case)
             lives.append(_steps(case, rng, received, now))
-        while cases:
-            written += sum(len(case.pending_events) for case in cases)
-            app.store.save(*cases)
-            still = []
-            for case, life in zip(cases, lives, strict=True):
-                if next(life, StopIteration) is not StopIteration:
-                    still.append((case, life))
-            cases = [c for c, _ in still]
-            lives = [life for _, life in still]
+        written += save_in_steps(app, cases, lives)
+    return written
+
+
+def save_in_steps(app: Tongjie, cases: list[Case], lives: list[Iterator[None]]) -> int:
+    """Save the cases, then a step of each case whose life goes on per save until every life
+    has ended, so that the log interleaves the cases as real work does; the events saved."""
+    written = 0
+    while cases:
+        written += sum(len(case.pending_events) for case in cases)
+        app.store.save(*cases)
+        going = [
+            (case, life)
+            for case, life in zip(cases, lives, strict=True)
+            if next(life, StopIteration) is not StopIteration
+        ]
+        cases, lives = [case for case, _ in going], [life for _, life in going]
     return written
 
 
@@ -340,18 +348,24 @@ def _keep_boards(urls: list[str], ready: Any, stop: Any) -> None:
 
 
 @contextmanager
-def worker_process(urls: list[str]) -> Iterator[None]:
+def spawned(target: Callable[..., None], *args: Any) -> Iterator[None]:
+    """`target(*args, ready, stop)` in a process of its own, from when it sets `ready` until
+    this block ends (then `stop` is set)."""
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Event(), context.Event()
-    process = context.Process(target=_keep_boards, args=(urls, ready, stop))
+    process = context.Process(target=target, args=(*args, ready, stop))
     process.start()
     try:
         if not ready.wait(120):
-            raise RuntimeError("the worker process did not start")
+            raise RuntimeError(f"{target.__name__} did not start")
         yield
     finally:
         stop.set()
         process.join(30)
+
+
+def worker_process(urls: list[str]) -> AbstractContextManager[None]:
+    return spawned(_keep_boards, urls)
 
 
 @contextmanager

@@ -33,7 +33,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
-from bench_board import MEDIATORS, STREETS, _registration, line, raw_read, schema, writing
+from bench_board import (
+    MEDIATORS,
+    STREETS,
+    _registration,
+    line,
+    raw_read,
+    save_in_steps,
+    schema,
+    spawned,
+    writing,
+)
 
 from api.bootstrap import build_application
 from application.tongjie import Tongjie
@@ -178,13 +188,7 @@ def seed(
             )
             cases.append(case)
             lives.append(_life(case, rng, at, now))
-        while cases:
-            written += sum(len(case.pending_events) for case in cases)
-            app.store.save(*cases)
-            alive = [
-                (c, life) for c, life in zip(cases, lives, strict=True) if next(life, 0) is None
-            ]
-            cases, lives = [c for c, _ in alive], [life for _, life in alive]
+        written += save_in_steps(app, cases, lives)
     return written
 
 
@@ -296,17 +300,8 @@ def projecting(url: str, views: Views, postgres: bool) -> Iterator[None]:
         views.start(workers=True)
         yield
         return
-    context = multiprocessing.get_context("spawn")
-    started, stop = context.Event(), context.Event()
-    process = context.Process(target=_project, args=(url, started, stop))
-    process.start()
-    try:
-        if not started.wait(120):
-            raise RuntimeError("the view workers did not start")
+    with spawned(_project, url):
         yield
-    finally:
-        stop.set()
-        process.join(30)
 
 
 def p99(values: list[float]) -> float:
