@@ -38,14 +38,14 @@ from api.encoding import dumps, summary_json
 from api.idempotency import Answer, Idempotency, check_key, supports_idempotency
 from api.metrics import Metrics
 from api.problems import CONFIRM_CALLER_KEY
-from application.cases import RecordWith
 from application.dto import CaseSummary
+from application.store import RecordWith
 from application.tongjie import Tongjie
 from application.users import Recalled
 from domain.values import Actor, Role
 from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
 
-Command = Callable[[int | None, RecordWith | None], CaseSummary]
+Command = Callable[[int | None, RecordWith[CaseSummary] | None], CaseSummary]
 """A use case, given the expected version (If-Match) and what to record with its events."""
 
 CASES_PATH = "/api/v1/cases"
@@ -120,7 +120,7 @@ class CaseWrite:
         idem = self._idempotency(actor)
         if idem is not None and case_id is not None and actor.role is Role.MEDIATOR:
             reachable_case(self.tongjie, actor, case_id)
-        record_with: RecordWith | None = None
+        record_with: RecordWith[CaseSummary] | None = None
         if idem is not None:
             replayed = idem.replay()
             if replayed is not None:

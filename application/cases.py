@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 from uuid import UUID, uuid4
@@ -15,7 +15,7 @@ from application.current import CommandCases
 from application.dto import CaseSummary
 from application.errors import BusyError, VersionMismatchError
 from application.reference import ReferenceData
-from application.store import TongjieStore
+from application.store import RecordWith, TongjieStore, recorded_with
 from domain.case import Case
 from domain.errors import CaseNotFoundError, DomainError, NotAssignedMediatorError
 from domain.numbering import CaseNumberSequence
@@ -33,7 +33,6 @@ from domain.values import (
     Ruling,
 )
 
-RecordWith = Callable[[CaseSummary], Mapping[str, Any]]
 """Builds extra records to store in the same transaction (an idempotency answer)."""
 
 MAX_ATTEMPTS = 64
@@ -54,7 +53,7 @@ class CaseCommands:
         actor: Actor,
         registration: Registration,
         received_at: datetime | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         """Register and number a new case (受理登记)."""
         self.reference.require_street(registration.street)
@@ -89,7 +88,7 @@ class CaseCommands:
         due_at: datetime | None = None,
         note: str | None = None,
         expected_version: int | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         self.reference.require_routable(organisation, mediator)
         return self._act(
@@ -118,7 +117,7 @@ class CaseCommands:
         held_at: datetime | None = None,
         duration_minutes: int | None = None,
         expected_version: int | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         return self._act(
             case_id,
@@ -145,7 +144,7 @@ class CaseCommands:
         parties_consent: bool,
         extended_at: datetime | None = None,
         expected_version: int | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         return self._act(
             case_id,
@@ -170,7 +169,7 @@ class CaseCommands:
         reason: str,
         assessed_at: datetime | None = None,
         expected_version: int | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         return self._act(
             case_id,
@@ -191,7 +190,7 @@ class CaseCommands:
         changes: dict[str, Any],
         corrected_at: datetime | None = None,
         expected_version: int | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         if "street" in changes:
             self.reference.require_street(changes["street"])
@@ -216,7 +215,7 @@ class CaseCommands:
         referral: Referral | None = None,
         note: str | None = None,
         expected_version: int | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         return self._act(
             case_id,
@@ -243,7 +242,7 @@ class CaseCommands:
         visited_at: datetime | None = None,
         note: str | None = None,
         expected_version: int | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         return self._act(
             case_id,
@@ -268,7 +267,7 @@ class CaseCommands:
         ruling: Ruling | None = None,
         ruled_at: datetime | None = None,
         expected_version: int | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[CaseSummary] | None = None,
     ) -> CaseSummary:
         return self._act(
             case_id,
@@ -287,7 +286,7 @@ class CaseCommands:
         case_id: UUID,
         actor: Actor,
         expected_version: int | None,
-        record_with: RecordWith | None,
+        record_with: RecordWith[CaseSummary] | None,
         command: Callable[[Case], None],
     ) -> CaseSummary:
         """Run a command on the current case; a lost race is retried on the fresh state,
@@ -311,9 +310,11 @@ class CaseCommands:
                 _back_off(attempt)
         raise BusyError(f"case {case_id} is too busy: try again")
 
-    def _save(self, case: Case, record_with: RecordWith | None, *others: Any) -> CaseSummary:
+    def _save(
+        self, case: Case, record_with: RecordWith[CaseSummary] | None, *others: Any
+    ) -> CaseSummary:
         summary = CaseSummary(case.id, case.number, case.status, case.version)
-        extra = dict(record_with(summary)) if record_with else {}
+        extra = recorded_with(record_with, summary)
         recordings = self.store.save(*others, case, **extra)
         position = max(
             (r.notification.id for r in recordings if r.notification.id is not None),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from application.dto import MediatorInfo, OrganisationInfo
-from application.store import TongjieStore
+from application.store import RecordWith, TongjieStore, recorded_with
 from domain.errors import (
     DuplicateCodeError,
     MediatorNotFoundError,
@@ -21,14 +20,6 @@ from domain.errors import (
 )
 from domain.reference import Directory, Mediator, Organisation
 from domain.values import Actor, OrganisationKind
-
-Info = TypeVar("Info")
-RecordWith = Callable[[Info], Mapping[str, Any]]
-"""What to store with a write's events, given the write's answer (its idempotency record)."""
-
-
-def _extra(record_with: RecordWith[Info] | None, info: Info) -> dict[str, Any]:
-    return dict(record_with(info)) if record_with is not None else {}
 
 
 class ReferenceData:
@@ -59,7 +50,9 @@ class ReferenceData:
             raise DuplicateCodeError("organisation", code)
         directory.list_organisation(code, organisation.street)
         info = _organisation_info(organisation)
-        self._save_new("organisation", code, directory, organisation, _extra(record_with, info))
+        self._save_new(
+            "organisation", code, directory, organisation, recorded_with(record_with, info)
+        )
         return info
 
     def organisation(self, code: str) -> OrganisationInfo:
@@ -95,7 +88,7 @@ class ReferenceData:
             raise DuplicateCodeError("mediator", code)
         directory.list_mediator(code)
         info = _mediator_info(mediator)
-        self._save_new("mediator", code, directory, mediator, _extra(record_with, info))
+        self._save_new("mediator", code, directory, mediator, recorded_with(record_with, info))
         return info
 
     def mediator(self, code: str) -> MediatorInfo:
@@ -110,7 +103,7 @@ class ReferenceData:
         mediator = self._mediator(code)
         mediator.deactivate(actor=actor)
         info = _mediator_info(mediator)
-        self.store.save(mediator, **_extra(record_with, info))
+        self.store.save(mediator, **recorded_with(record_with, info))
         return info
 
     def require_routable(self, organisation: str, mediator: str) -> None:

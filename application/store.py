@@ -7,8 +7,8 @@ the composition root hands in; the transcodings of the domain's types are handed
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -26,6 +26,15 @@ from application.errors import UnreadableEventError
 from domain.case import Case
 from domain.numbering import CaseNumberSequence
 from domain.reference import Directory
+
+Answer = TypeVar("Answer")
+RecordWith = Callable[[Answer], Mapping[str, Any]]
+"""What to store with a write's events, given the write's answer (its idempotency record)."""
+
+
+def recorded_with(record_with: RecordWith[Answer] | None, answer: Answer) -> dict[str, Any]:
+    """The keywords of `TongjieStore.save` that store `record_with(answer)` with the events."""
+    return dict(record_with(answer)) if record_with is not None else {}
 
 
 class _Collected(ProcessingEvent[UUID]):

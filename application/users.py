@@ -6,10 +6,10 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.application import LRUCache
@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError
 from application.current import caught_up
 from application.dto import IssuedToken, UserInfo
 from application.reference import ReferenceData
-from application.store import TongjieStore
+from application.store import RecordWith, TongjieStore, recorded_with
 from domain.errors import (
     DuplicateCodeError,
     TokenInvalidError,
@@ -34,8 +34,6 @@ KEPT = 10_000  # token indexes and users remembered between authentications
 TOKEN_PREFIX = "tj_"  # noqa: S105 - a prefix that makes leaked tokens recognisable
 
 USE_PRECISION = 60.0  # seconds: a token's use is recorded at most this often per process
-
-RecordWith = Callable[[UserInfo], Mapping[str, Any]]
 
 
 class TokenUses(Protocol):
@@ -83,7 +81,7 @@ class Users:
         name: str = "",
         mediator: str | None = None,
         actor: Actor | None = None,
-        record_with: RecordWith | None = None,
+        record_with: RecordWith[UserInfo] | None = None,
     ) -> IssuedToken:
         """Add a user and issue their first token, which is shown once."""
         if mediator is not None and not isinstance(
@@ -100,7 +98,7 @@ class Users:
             raise DuplicateCodeError("user", login)
         directory.list_user(login)
         info = _user_info(user)
-        extra = dict(record_with(info)) if record_with else {}
+        extra = recorded_with(record_with, info)
         try:
             self.store.save(
                 directory, user, TokenIndex.issue(token_hash=hashed, login=login), **extra
@@ -112,7 +110,11 @@ class Users:
         return IssuedToken(user=info, token=token)
 
     def rotate(
-        self, login: str, *, actor: Actor | None = None, record_with: RecordWith | None = None
+        self,
+        login: str,
+        *,
+        actor: Actor | None = None,
+        record_with: RecordWith[UserInfo] | None = None,
     ) -> IssuedToken:
         """A new token; the old one stops working at once, on every process.
 
@@ -123,17 +125,21 @@ class Users:
         hashed = token_hash(token)
         user.rotate_token(token_hash=hashed, actor=actor)
         info = _user_info(user)
-        extra = dict(record_with(info)) if record_with else {}
+        extra = recorded_with(record_with, info)
         self.store.save(user, TokenIndex.issue(token_hash=hashed, login=login), **extra)
         return IssuedToken(user=info, token=token)
 
     def revoke(
-        self, login: str, *, actor: Actor | None = None, record_with: RecordWith | None = None
+        self,
+        login: str,
+        *,
+        actor: Actor | None = None,
+        record_with: RecordWith[UserInfo] | None = None,
     ) -> UserInfo:
         user = self._user(login)
         user.revoke(actor=actor)
         info = _user_info(user)
-        self.store.save(user, **(dict(record_with(info)) if record_with else {}))
+        self.store.save(user, **recorded_with(record_with, info))
         return info
 
     def get(self, login: str) -> UserInfo:
