@@ -200,7 +200,8 @@ def _seed_process(url: str, events: int, seed_value: int, share: int, of: int) -
         app.close()
 
 
-def seed_parallel(url: str, events: int, processes: int) -> float:
+def seed_parallel(url: str, events: int, processes: int) -> tuple[int, float]:
+    """About `events` events from `processes` processes: the events written, and per second."""
     start = time.perf_counter()
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes) as pool:
@@ -209,7 +210,7 @@ def seed_parallel(url: str, events: int, processes: int) -> float:
             for i in range(processes)
         ]
         written = sum(job.get() for job in jobs)
-    return written / (time.perf_counter() - start)
+    return written, written / (time.perf_counter() - start)
 
 
 # -- figures ------------------------------------------------------------------------------------
@@ -326,8 +327,8 @@ def measure(url: str, args: argparse.Namespace, target: int, small: float | None
     world = make_world(app) if not app.reference.streets() else None
     have = int(app.store.recorder.max_notification_id() or 0)
     if target - have > target // 100:  # a kept store a few events short is the same size
-        rate = seed_parallel(url, target - have, 1 if args.sqlite else args.seeders)
-        print(f"-- seeded {target - have:,} events at {rate:,.0f} events/s", flush=True)
+        written, rate = seed_parallel(url, target - have, 1 if args.sqlite else args.seeders)
+        print(f"-- seeded {written:,} events at {rate:,.0f} events/s", flush=True)
     if args.seed_only:
         app.close()
         return 0.0
