@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
+from typing import Any, overload
 
 from projections.stats.cells import unpack
 from projections.stats.facts import NOBODY
@@ -15,6 +16,37 @@ from projections.stats.question import Key, Question
 
 Group = Callable[[Sequence[Any]], Key]
 """The row's group key, from the grouping columns at the start of a result row."""
+
+
+class Picks(Sequence[int]):
+    """A sorted list of durations as far as the median and p90 read it: its length and the
+    values of the three ranks they take (the server picked them out of one cell's list)."""
+
+    __slots__ = ("_n", "_values")
+
+    def __init__(self, n: int, low: int, high: int, p90: int) -> None:
+        self._n = n
+        self._values = {(n - 1) // 2: low, n // 2: high, (9 * n + 9) // 10 - 1: p90}
+
+    @classmethod
+    def unpacked(cls, picks: bytes) -> Picks:
+        """From n and the three values, as four big-endian 64-bit integers."""
+        return cls(*_FOUR.unpack(picks))
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        if isinstance(index, slice) or index not in self._values:
+            raise IndexError(f"only ranks {sorted(self._values)} of {self._n} were picked")
+        return self._values[index]
+
+
+_FOUR = struct.Struct(">4q")
 
 
 @dataclass(slots=True)
@@ -28,6 +60,8 @@ class Sums:
     """How many sorted runs of durations the blobs hold (a cell's list is one; the server may
     join several into one blob)."""
     durations: list[int] = field(default_factory=list)
+    picks: Picks | None = None
+    """The median's and p90's values of one cell's list, when the server picked them."""
     overdue: int = 0
     due_soon: int = 0
 
@@ -43,7 +77,11 @@ class Sums:
 
     def figures(self) -> dict[str, Any]:
         durations: Sequence[int]
-        if self.runs == 1 and len(self.blobs) == 1 and not self.durations:
+        if self.picks is not None:
+            if self.blobs or self.durations:
+                raise RuntimeError("picked ranks cannot be merged with other durations")
+            durations = self.picks
+        elif self.runs == 1 and len(self.blobs) == 1 and not self.durations:
             durations = unpack(self.blobs[0])  # one cell's list: sorted already
         else:
             merged = unpack(b"".join(self.blobs)).tolist() if self.blobs else []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from projections.stats.answer import Answer, Group
+from projections.stats.answer import Answer, Group, Picks
 from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN
 from projections.stats.facts import NOBODY
 from projections.stats.from_facts import deadlines, period_counts, period_durations
@@ -39,7 +39,13 @@ def from_cells(
     columns, group = _cell_group(answer, dimension)
     select = f"{columns}, " if columns else ""
     joined = out.dialect == "postgres"  # the server joins each group's durations too
-    _sum_cells(out, tables, answer, dimension, value, ranges, (columns, group), joined=joined)
+    # Durations from the cells alone (no day or hour from the facts): where a group has one
+    # cell with durations, the server picks its median and p90 out of the sorted list.
+    picked = joined and not (pieces.days or pieces.partial)
+    grouping = (columns, group)
+    _sum_cells(
+        out, tables, answer, dimension, value, ranges, grouping, joined=joined, picked=picked
+    )
     if months and not joined:
         cells, params = _cell_ranges(tables, dimension, value, months, resolved=True)
 
@@ -72,18 +78,28 @@ def _sum_cells(
     grouping: tuple[str, Group],
     *,
     joined: bool,
+    picked: bool = False,
 ) -> None:
     """The cells' counts and amounts in the ranges, summed per group by the database; `joined`:
     with the packed durations of each group's span cells, joined (PostgreSQL's string_agg; the
-    day and backlog cells have none)."""
+    day and backlog cells have none). `picked`: a group whose durations are one cell's sorted
+    list gets the three values its median and p90 need instead (`_PICKS`), not the list."""
     columns, group = grouping
     cells, params = _cell_ranges(tables, dimension, value, ranges, durations=joined)
-    sums = ", ".join(f"SUM({name})" for name in (*COUNTS, "amount"))
+    named = [f"SUM({name}) AS s_{name}" for name in (*COUNTS, "amount")]
     if joined:
-        sums += ", string_agg(durations, ''::bytea), COUNT(NULLIF(length(durations), 0))"
+        named += ["string_agg(durations, ''::bytea) AS blob"]
+        named += ["COUNT(NULLIF(length(durations), 0)) AS runs"]
     grouped = f" GROUP BY {columns}" if columns else ""
     select = f"{columns}, " if columns else ""
-    width = len(COUNTS) + 1 + 2 * joined
+    statement = f"SELECT {select}{', '.join(named)} FROM ({cells}) c{grouped}"
+    if picked:
+        sums = ", ".join(f"s_{name}" for name in (*COUNTS, "amount"))
+        statement = (
+            f"SELECT {select}{sums}, CASE WHEN runs = 1 THEN NULL ELSE blob END, runs, "
+            f"{_PICKS} FROM ({statement}) g"
+        )
+    width = len(COUNTS) + 1 + 2 * joined + picked
 
     def counted(rows: list[Any]) -> None:
         for row in rows:
@@ -93,11 +109,27 @@ def _sum_cells(
             target = answer.get(group(row))
             target.add_all(values[: len(COUNTS)])
             target.amount += int(values[len(COUNTS)])
-            if joined and values[-2]:
-                target.blobs.append(bytes(values[-2]))
-                target.runs += int(values[-1])
+            if not joined:
+                continue
+            if picked and values[-1] is not None:
+                target.picks = Picks.unpacked(bytes(values[-1]))
+            elif values[len(COUNTS) + 1]:
+                target.blobs.append(bytes(values[len(COUNTS) + 1]))
+                target.runs += int(values[len(COUNTS) + 2])
 
-    out.add(f"SELECT {select}{sums} FROM ({cells}) c{grouped}", params, counted)
+    out.add(statement, params, counted)
+
+
+_N = "(length(blob) / 8)"
+_PICKS = (
+    f"CASE WHEN runs = 1 THEN int8send({_N}::int8) "
+    f"|| substring(blob FROM 8 * (({_N} - 1) / 2) + 1 FOR 8) "
+    f"|| substring(blob FROM 8 * ({_N} / 2) + 1 FOR 8) "
+    f"|| substring(blob FROM 8 * ((9 * {_N} + 9) / 10 - 1) + 1 FOR 8) END AS picks"
+)
+"""Of one sorted list of n durations: n, the values of ranks (n - 1) // 2 and n // 2 (the
+median's), and of rank ceil(0.9 n) - 1 (the p90's), as four big-endian integers; the list
+itself is sent only when a group joins several (merged then in Python)."""
 
 
 def _cell_group(answer: Answer, dimension: str) -> tuple[str, Group]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import struct
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
@@ -14,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidValueError
+from projections.stats.answer import Picks
 from projections.stats.figures import (
     DAY_US,
     cents,
@@ -142,3 +144,19 @@ def test_the_default_period_and_bad_bounds() -> None:
     with pytest.raises(InvalidValueError) as early:
         period(date(1, 1, 2), None, now, SHANGHAI)
     assert early.value.field == "from"
+
+
+@given(st.lists(st.integers(0, 10**13), min_size=1, max_size=60))
+def test_the_ranks_picked_by_the_server_give_the_median_and_p90_of_the_whole_list(
+    durations: list[int],
+) -> None:
+    ordered = sorted(durations)
+    n = len(ordered)
+    # What the server sends for one cell's list: n and the ranks (n-1)//2, n//2, ceil(0.9n)-1.
+    ranks = ((n - 1) // 2, n // 2, (9 * n + 9) // 10 - 1)
+    packed = struct.pack(">4q", n, *(ordered[r] for r in ranks))
+    picks = Picks.unpacked(packed)
+    assert median_days(picks) == median_days(ordered)
+    assert p90_days(picks) == p90_days(ordered)
+    with pytest.raises(IndexError):
+        picks[n]  # nothing else was picked
