@@ -80,8 +80,8 @@ class BoardQuery:
             if not self._catalog_ready:
                 ensure_catalog(conn)
                 self._catalog_ready = True
-            where, params = _where(conn, filters, reach, now)
-            found = self._read(conn, where, params, limit + 1, filters)
+            where, params = _where(conn, filters, now)
+            found = self._read(conn, where, params, limit + 1, filters, reach)
         if found is None:
             return BoardPage(items=[], next_cursor=None, position=0)
         position, rows = found
@@ -94,7 +94,13 @@ class BoardQuery:
         )
 
     def _read(
-        self, conn: Connection, where: str, params: list[Any], count: int, filters: BoardFilter
+        self,
+        conn: Connection,
+        where: str,
+        params: list[Any],
+        count: int,
+        filters: BoardFilter,
+        reach: Reach | None,
     ) -> tuple[int, list[tuple[Any, ...]]] | None:
         """The active generation's position and up to `count` rows, in one statement (one
         round trip, one snapshot) while the generation read before is still the active one;
@@ -109,12 +115,19 @@ class BoardQuery:
                 if current is None:
                     return None
                 generation = self._generation = current.generation
-            statement = _statement(Tables(VIEW, generation).name(CASES), where, walking)
+            table = Tables(VIEW, generation).name(CASES)
+            if reach is None:
+                statement = _statement(table, where, walking)
+                values = [*params, count]
+            else:
+                statement = _reached(table, where)
+                mediator = reach.mediator or ""
+                values = [*params, mediator, count, *params, reach.actor_id, count, count]
             try:
                 # `q`: planned with its pattern each time (a generic plan cannot tell a
                 # pattern matching half the board from one matching three cases).
                 rows = conn.execute(
-                    statement, [VIEW, generation, ACTIVE, *params, count], prepare=not searching
+                    statement, [VIEW, generation, ACTIVE, *values], prepare=not searching
                 )
             except (psycopg.errors.UndefinedTable, sqlite3.OperationalError):
                 if self._generation is None:
@@ -170,9 +183,24 @@ def _statement(table: str, where: str, walking: bool) -> str:
     return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {_ORDER} LIMIT %s"
 
 
-def _where(
-    conn: Connection, filters: BoardFilter, reach: Reach | None, now: datetime
-) -> tuple[str, list[Any]]:
+def _reached(table: str, where: str) -> str:
+    """The page's rows of a mediator's reach: the newest of the cases routed to them and the
+    newest of those they received that are not routed yet, each found by a walk of its own
+    index in the board's order (an OR of the two would read all of the mediator's cases, then
+    sort them: more work the longer they have worked), then merged."""
+    routed = f"SELECT id FROM {table} WHERE {where} AND mediator = %s {_ORDER} LIMIT %s"
+    received = (
+        f"SELECT id FROM {table} WHERE {where} AND mediator IS NULL AND received_by = %s "
+        f"{_ORDER} LIMIT %s"
+    )
+    return (
+        f"SELECT {_POSITION}, {', '.join(_READ)} FROM {table} WHERE id IN "
+        f"(SELECT id FROM ({routed}) AS routed UNION ALL SELECT id FROM ({received}) AS own) "
+        f"{_ORDER} LIMIT %s"
+    )
+
+
+def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, list[Any]]:
     postgres = conn.dialect == "postgres"
 
     def time(value: datetime) -> Any:
@@ -222,9 +250,6 @@ def _where(
             pattern = filters.q
             clauses.append("(instr(number, %s) > 0 OR instr(summary, %s) > 0)")
         params += [pattern, pattern]
-    if reach is not None:
-        clauses.append("(mediator = %s OR (mediator IS NULL AND received_by = %s))")
-        params += [reach.mediator or "", reach.actor_id]
     if filters.cursor:
         received_at, case_id = decode_cursor(filters.cursor)
         key = case_id if postgres else str(case_id)

@@ -42,7 +42,7 @@ _REQUIRED = frozenset(
         "received_by",
     }
 )
-FILTERED = ("status", "category", "street", "organisation", "mediator", "channel", "received_by")
+FILTERED = ("status", "category", "street", "organisation", "mediator", "channel")
 
 
 def create_table(conn: Connection, table: str, columns: tuple[str, ...]) -> None:
@@ -72,6 +72,9 @@ def create_indexes(conn: Connection, table: str) -> None:
         f"CREATE INDEX IF NOT EXISTS {table}_open ON {table} ({order}){open_filters} "
         "WHERE status <> 'resolved'",
         f"CREATE INDEX IF NOT EXISTS {table}_due ON {table} (due_at) WHERE status <> 'resolved'",
+        # A mediator's own receipts not routed yet (the rest of their reach: `mediator`).
+        f"CREATE INDEX IF NOT EXISTS {table}_unrouted ON {table} (received_by, {order}) "
+        "WHERE mediator IS NULL",
     ]
     statements += [
         f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column}, {order})"

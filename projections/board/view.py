@@ -24,8 +24,8 @@ _SELECT = ", ".join(COLUMNS)
 
 class BoardView(View):
     name = "board"
-    version = 3  # 2: number and summary in the index of the board's order; 3: due_at and
-    # risk_level in the index of the open cases
+    version = 4  # 2: number and summary in the index of the board's order; 3: due_at and
+    # risk_level in the index of the open cases; 4: the unrouted cases by their receiver
     topics = TOPICS
     table_names = (CASES,)
 

@@ -121,6 +121,15 @@ def test_filters_pages_and_reach_select_what_the_oracle_says(
         lambda r: r["mediator"] == "m1" or (r["mediator"] is None and r["received_by"] == zhang.id),
         Reach(mediator=zhang.mediator, actor_id=zhang.id),
     )
+    check(  # the reach with other filters: both of its walks take them
+        BoardFilter(received_from=start, status=CaseStatus.RECEIVED),
+        lambda r: (
+            r["received_at"] >= start
+            and r["status"] == "received"
+            and (r["mediator"] == "m1" or (r["mediator"] is None and r["received_by"] == zhang.id))
+        ),
+        Reach(mediator=zhang.mediator, actor_id=zhang.id),
+    )
     li = world.other_mediator
     check(
         BoardFilter(),
