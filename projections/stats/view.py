@@ -34,7 +34,8 @@ MEMO_CASES = 20_000
 
 class StatsView(View):
     name: ClassVar[str] = "stats"
-    version: ClassVar[int] = 4  # 4: the facts' indexes led by a filter hold what sums read
+    version: ClassVar[int] = 5  # 4: the facts' indexes led by a filter hold what sums read;
+    # 5: the cells built in the order of their key
     topics: ClassVar[frozenset[str]] = TOPICS
     table_names: ClassVar[tuple[str, ...]] = ("cases", "cells", "open")
 
