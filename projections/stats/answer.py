@@ -6,6 +6,7 @@ import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from operator import add
 from typing import Any, overload
 
 from projections.stats.cells import unpack
@@ -71,9 +72,9 @@ class Sums:
             if value:
                 counts[_INDEX[name]] += int(value)
 
-    def add_all(self, values: Sequence[Any]) -> None:
-        """Add a value for each of COUNTERS, in order."""
-        self.counts = [c + int(v) if v else c for c, v in zip(self.counts, values, strict=True)]
+    def add_all(self, values: Sequence[int]) -> None:
+        """Add a value for each of COUNTERS, in order (integers, none missing)."""
+        self.counts = list(map(add, self.counts, values))
 
     def figures(self) -> dict[str, Any]:
         durations: Sequence[int]

@@ -100,22 +100,25 @@ def _sum_cells(
             f"{_PICKS} FROM ({statement}) g"
         )
     width = len(COUNTS) + 1 + 2 * joined + picked
+    n = len(COUNTS)
 
     def counted(rows: list[Any]) -> None:
         for row in rows:
-            values = row[len(row) - width :]
-            if not any(values[: len(COUNTS) + 1]):
-                continue  # no cell, or cells whose cases have all moved on (a backlog emptied)
+            values = row[-width:]
+            counts, amount = values[:n], values[n]
+            if not (amount or any(counts)):
+                continue  # no cell (sums of nothing: NULL), or cells whose cases have all
+                # moved on (a backlog emptied)
             target = answer.get(group(row))
-            target.add_all(values[: len(COUNTS)])
-            target.amount += int(values[len(COUNTS)])
+            target.add_all(counts)
+            target.amount += int(amount)
             if not joined:
                 continue
             if picked and values[-1] is not None:
                 target.picks = Picks.unpacked(bytes(values[-1]))
-            elif values[len(COUNTS) + 1]:
-                target.blobs.append(bytes(values[len(COUNTS) + 1]))
-                target.runs += int(values[len(COUNTS) + 2])
+            elif values[n + 1]:
+                target.blobs.append(bytes(values[n + 1]))
+                target.runs += int(values[n + 2])
 
     out.add(statement, params, counted)
 
