@@ -1,16 +1,19 @@
 """The board on PostgreSQL: rebuild speed beside the raw log read, query latency, view lag.
 
-1. Seeds cases over ten years straight through the aggregate and batched saves of many cases
-   (events of a case interleaved with other cases', as real work leaves them).
+1. Seeds cases straight through the aggregate and batched saves of many cases (events of a case
+   interleaved with other cases', as real work leaves them): the large store N events over ten
+   years; the small one 10,000 events at the same cases a day, so the same district's last
+   weeks (`--small-days` to spread them otherwise). The two differ in their history, not in
+   the work in hand: the same open cases, mediators and streets, so the same pages answer.
 2. At 10,000 events, then at N (default 1,000,000): reads the whole notification log through
    the recorder just before and just after rebuilding the board from the first event (the
    baseline is their mean), then the view lag: commands written by several threads while the
    engine runs; time from a command's return to the board having applied it.
-3. Board pages (filters of one year, `q`, a mediator's reach, a second page) of both sizes in
-   alternate rounds, so that both share the same minutes of the neighbours' load, while each
-   store takes commands and each board's worker applies them, each in a process of its own
-   as in production on PostgreSQL (API processes only read the views; `tongjie project`
-   keeps them).
+3. Board pages (filters of the last twelve months, `q`, a mediator's reach, a second page) of
+   both sizes in alternate rounds, so that both share the same minutes of the neighbours'
+   load, while each store takes commands and each board's worker applies them, each in a
+   process of its own as in production on PostgreSQL (API processes only read the views;
+   `tongjie project` keeps them).
 
     python benchmarks/bench_board.py [--events 1000000] [--queries 300] [--lag-seconds 10]
 """
@@ -58,6 +61,8 @@ from projections.wiring import Views, build_views
 from tests.world import World, make_world, registration
 
 URL = "postgresql://postgres@127.0.0.1:5432/test"
+DAYS = 3650.0
+"""The large store's history: ten years."""
 STREETS = [f"街道{i:02d}" for i in range(16)]
 MEDIATORS = [(f"org-{i % 40}", f"m{i}") for i in range(300)]
 PLACES = [
@@ -167,18 +172,19 @@ def _steps(case: Case, rng: random.Random, at: datetime, now: datetime) -> Itera
     yield
 
 
-def seed(app: Tongjie, events: int, rng: random.Random, prefix: str, chunk: int = 800) -> int:
-    """Add cases of about `events` events in all; answer how many."""
+def seed(app: Tongjie, events: int, rng: random.Random, prefix: str, days: float = DAYS) -> int:
+    """Add cases of about `events` events in all, received over the last `days`; answer how
+    many."""
     now = datetime.now(UTC) - timedelta(hours=1)
     receiver = Actor(id="user-m0", login="m0", role=Role.MEDIATOR, mediator="m0")
     written = 0
     serial = 0
-    chunk = max(20, min(chunk, events // 24))  # ~6 events a case: overshoot by 1/4 at most
+    chunk = max(20, min(800, events // 24))  # ~6 events a case: overshoot by 1/4 at most
     while written < events:
         cases, lives = [], []
         for _ in range(chunk):
             serial += 1
-            received = now - timedelta(days=rng.random() * 3650)
+            received = now - timedelta(days=rng.random() * days)
             case = Case.receive(
                 id=uuid.uuid4(),
                 number=f"{received.year}-{prefix}{serial:06d}",
@@ -208,22 +214,22 @@ def save_in_steps(app: Tongjie, cases: list[Case], lives: list[Iterator[None]]) 
     return written
 
 
-def _seed_process(url: str, events: int, seed_value: int, prefix: str) -> int:
+def _seed_process(url: str, events: int, seed_value: int, prefix: str, days: float) -> int:
     app = build_application(Settings(database_url=url))
     try:
-        return seed(app, events, random.Random(seed_value), prefix)
+        return seed(app, events, random.Random(seed_value), prefix, days)
     finally:
         app.close()
 
 
-def seed_parallel(url: str, events: int, processes: int, round_: int) -> float:
+def seed_parallel(url: str, events: int, processes: int, round_: int, days: float = DAYS) -> float:
     """Seed `events` from several processes (saves of many cases each); answer events/s."""
     start = time.perf_counter()
     share = events // processes + 1
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes) as pool:
         jobs = [
-            pool.apply_async(_seed_process, (url, share, round_ * 100 + i, f"{round_}{i}"))
+            pool.apply_async(_seed_process, (url, share, round_ * 100 + i, f"{round_}{i}", days))
             for i in range(processes)
         ]
         written = sum(job.get() for job in jobs)
@@ -258,7 +264,7 @@ def rebuild(views: Views) -> float:
 
 def board_queries(views: Views) -> list[Callable[[], Any]]:
     now = datetime.now(UTC)
-    year = (now - timedelta(days=365 * 3), now - timedelta(days=365 * 2))
+    year = (now - timedelta(days=365), now)  # the last twelve months
     board = views.board
     first = board.page(BoardFilter(limit=50))
     return [
@@ -455,7 +461,7 @@ def measure(url: str, args: argparse.Namespace) -> Sized | None:
     world = make_world(app) if not app.reference.streets() else _world(app)
     have = int(app.store.recorder.max_notification_id() or 0)
     if args.target > have:
-        rate = seed_parallel(url, args.target - have, args.seeders, args.target % 997)
+        rate = seed_parallel(url, args.target - have, args.seeders, args.target % 997, args.days)
         print(f"-- seeded {args.target - have:,} events at {rate:,.0f} events/s", flush=True)
     head = int(app.store.recorder.max_notification_id() or 0)
     print(f"-- {head:,} events stored", flush=True)
@@ -517,15 +523,28 @@ def main() -> None:
         "--small-schema", metavar="NAME", help="seed into (or reuse) NAME for the small size"
     )
     parser.add_argument("--seed-only", action="store_true", help="seed, measure nothing")
+    parser.add_argument(
+        "--small-days",
+        type=float,
+        help="the small store's history in days (default: the large store's cases a day, so "
+        "the small store is the same district's last weeks)",
+    )
     args = parser.parse_args()
+    small_days = args.small_days or DAYS * args.small / args.events
     print(f"board benchmark: PostgreSQL, {args.small:,} then {args.events:,} events", flush=True)
     print(f"-- {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {_load()}", flush=True)
+    print(
+        f"-- the small store: {args.small:,} events over {small_days:,.0f} days; "
+        f"the large one: {args.events:,} over {DAYS:,.0f} days",
+        flush=True,
+    )
     with ExitStack() as stack:
         sizes: list[Sized] = []
-        for label, target in (("small", args.small), ("large", args.events)):
-            args.target = target
+        young = "young" if small_days < DAYS else "small"
+        for label, target, days in ((young, args.small, small_days), ("large", args.events, DAYS)):
+            args.target, args.days = target, days
             keep = f"{args.keep_schemas}_{label}" if args.keep_schemas else None
-            if label == "small" and args.small_schema:
+            if label == young and args.small_schema:
                 keep = args.small_schema
             sized = measure(stack.enter_context(schema(keep)), args)
             if sized is not None:

@@ -1,17 +1,23 @@
 """The statistics on PostgreSQL (or SQLite): rebuild rate, and query latency during writes.
 
-1. Seeds cases over ten years in the order real work leaves them (receipts advance through the
-   decade; each case's later steps interleave with other cases'), with corrections,
-   re-routings, risk, extensions, withdrawals, referrals, follow-ups and judicial confirmation.
+1. Seeds cases in the order real work leaves them (receipts advance through the history; each
+   case's later steps interleave with other cases'), with corrections, re-routings, risk,
+   extensions, withdrawals, referrals, follow-ups and judicial confirmation: the large store N
+   events over ten years, the small one 10,000 events at the same cases a day (the same
+   district's last weeks; `--small-years` to spread them otherwise). The two differ in their
+   history, not in the work in hand: the same mediators, streets and open cases answer.
 2. At 10,000 events, then at N (default 1,000,000): reads the whole notification log through the
    recorder (the baseline), rebuilds the statistics view from the first event beside the active
-   one, and times statistics queries of one year (the last whole year, and this year to date)
-   overall and per dimension, while another process writes commands from four threads and the
-   view workers follow them (in another process on PostgreSQL, as `tongjie project` runs them;
-   in this one on SQLite, as `tongjie serve` does).
+   one.
+3. Times statistics queries of one year (the last whole year, and this year to date) overall
+   and per dimension, of both stores in alternate rounds (so that both share the same minutes
+   of the neighbours' load), while another process writes commands into each store from two
+   threads and the view workers follow them (in another process on PostgreSQL, as `tongjie
+   project` runs them; in this one on SQLite, as `tongjie serve` does).
 
     PYTHONPATH=. python benchmarks/bench_stats.py [--events 1000000] [--small 10000]
-        [--rounds 20] [--page 5000] [--sqlite] [--keep-schemas PREFIX] [--seed-only]
+        [--rounds 60] [--page 5000] [--sqlite] [--keep-schemas PREFIX] [--seed-only]
+        [--small-years YEARS]
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -192,21 +199,22 @@ def seed(
     return written
 
 
-def _seed_process(url: str, events: int, seed_value: int, share: int, of: int) -> int:
+def _seed_process(url: str, events: int, seed_value: int, share: int, of: int, years: float) -> int:
     app = build_application(Settings(database_url=url))
     try:
-        return seed(app, events, random.Random(seed_value), share, of)
+        return seed(app, events, random.Random(seed_value), share, of, years)
     finally:
         app.close()
 
 
-def seed_parallel(url: str, events: int, processes: int) -> tuple[int, float]:
-    """About `events` events from `processes` processes: the events written, and per second."""
+def seed_parallel(url: str, events: int, processes: int, years: float = YEARS) -> tuple[int, float]:
+    """About `events` events over the last `years` from `processes` processes: the events
+    written, and per second."""
     start = time.perf_counter()
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes) as pool:
         jobs = [
-            pool.apply_async(_seed_process, (url, events, events + i, i, processes))
+            pool.apply_async(_seed_process, (url, events, events + i, i, processes, years))
             for i in range(processes)
         ]
         written = sum(job.get() for job in jobs)
@@ -268,40 +276,49 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=ZONE)
 
 
-def latencies(views: Views, rounds: int) -> dict[str, list[float]]:
-    named = queries(views)
-    for query in named.values():
+def latencies(stores: list[Views], rounds: int) -> list[dict[str, list[float]]]:
+    """Each store's queries, timed in alternate rounds: the stores share the same minutes, so
+    the neighbours' load weighs on each alike."""
+    named = [queries(views) for views in stores]
+    for query in (q for each in named for q in each.values()):
         query()  # warm
-    times: dict[str, list[float]] = {name: [] for name in named}
+    times: list[dict[str, list[float]]] = [{name: [] for name in each} for each in named]
     for _ in range(rounds):
-        for name, query in named.items():
-            start = time.perf_counter()
-            query()
-            times[name].append((time.perf_counter() - start) * 1000)
+        for own, each in zip(times, named, strict=True):
+            for name, query in each.items():
+                start = time.perf_counter()
+                query()
+                own[name].append((time.perf_counter() - start) * 1000)
     return times
 
 
-def _project(url: str, started: Any, stop: Any) -> None:
-    """In a process of its own, as `tongjie project`: the view workers until `stop` is set."""
-    settings = Settings(database_url=url)
-    app = build_application(settings)
-    views = build_views(settings, app)
-    views.start(workers=True)
+def _project(urls: list[str], started: Any, stop: Any) -> None:
+    """In a process of its own, as `tongjie project`: the view workers of each store until
+    `stop` is set."""
+    running = []
+    for url in urls:
+        settings = Settings(database_url=url)
+        app = build_application(settings)
+        views = build_views(settings, app)
+        views.start(workers=True)
+        running.append((app, views))
     started.set()
     stop.wait()
-    views.close()
-    app.close()
+    for app, views in running:
+        views.close()
+        app.close()
 
 
 @contextmanager
-def projecting(url: str, views: Views, postgres: bool) -> Iterator[None]:
+def projecting(urls: list[str], stores: list[Views], postgres: bool) -> Iterator[None]:
     """The view workers meanwhile: another process on PostgreSQL (`tongjie project`), this one
     on SQLite (`tongjie serve` runs them in-process)."""
     if not postgres:
-        views.start(workers=True)
+        for views in stores:
+            views.start(workers=True)
         yield
         return
-    with spawned(_project, url):
+    with spawned(_project, urls):
         yield
 
 
@@ -321,53 +338,80 @@ def store(args: argparse.Namespace, label: str) -> Iterator[str]:
         yield url
 
 
-def measure(url: str, args: argparse.Namespace, target: int, small: float | None) -> float:
+@dataclass
+class Sized:
+    """One seeded store with its statistics rebuilt, for the query timing."""
+
+    url: str
+    actor: Actor
+    count: int
+
+
+def measure(url: str, args: argparse.Namespace, target: int, years: float) -> Sized | None:
+    """Seed up to `target` events over the last `years`, then the raw read and the rebuild."""
     settings = Settings(database_url=url)
     app = build_application(settings)
     world = make_world(app) if not app.reference.streets() else None
     have = int(app.store.recorder.max_notification_id() or 0)
     if target - have > target // 100:  # a kept store a few events short is the same size
-        written, rate = seed_parallel(url, target - have, 1 if args.sqlite else args.seeders)
+        seeders = 1 if args.sqlite else args.seeders
+        written, rate = seed_parallel(url, target - have, seeders, years)
         print(f"-- seeded {written:,} events at {rate:,.0f} events/s", flush=True)
     if args.seed_only:
         app.close()
-        return 0.0
+        return None
     actor = world.mediator if world else app.users.authenticate(app.users.rotate("zhang").token)
     views = build_views(settings, app, page_size=args.page)
     try:
         read, count = raw_read(app, args.page)
         built = rebuild(views)
-        if not args.sqlite:
-            vacuum(url)
-        line(
-            f"raw log read @{count:,} (pages of {args.page})",
-            read,
-            "events/s",
-            165_000,
-            "of the library's read (perf.md)",
-        )
-        line(f"stats rebuild @{count:,}", built, "events/s", read, "of the raw read (bar 0.3x)")
-        line(f"stats rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")
-        with projecting(url, views, not args.sqlite), writing([(url, actor)]):
-            times = latencies(views, args.rounds)
-        every = [t for values in times.values() for t in values]
-        for name, values in times.items():
-            line(f"  {name} p50", statistics.median(values), "ms", None)
-            line(f"  {name} p99", p99(values), "ms", None)
-        line(f"stats query p50 @{count:,} (during writes)", statistics.median(every), "ms", None)
-        base = ("of 20 ms", 20.0) if small is None else ("of the small store's p99", small)
-        line(f"stats query p99 @{count:,} (during writes)", p99(every), "ms", base[1], base[0])
-        return p99(every)
     finally:
         views.close()
         app.close()
+    if not args.sqlite:
+        vacuum(url)
+    base = "of the library's read (perf.md)"
+    line(f"raw log read @{count:,} (pages of {args.page})", read, "events/s", 165_000, base)
+    line(f"stats rebuild @{count:,}", built, "events/s", read, "of the raw read (bar 0.3x)")
+    line(f"stats rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")
+    return Sized(url, actor, count)
+
+
+def query_latencies(sizes: list[Sized], rounds: int, postgres: bool) -> None:
+    """The queries of both stores in alternate rounds while another process writes commands
+    into each (two threads each) and the view workers follow them."""
+    with ExitStack() as running:
+        stores = []
+        for sized in sizes:
+            settings = Settings(database_url=sized.url)
+            app = running.enter_context(closing(build_application(settings)))
+            views = build_views(settings, app, page_size=5000)
+            running.callback(views.close)
+            stores.append(views)
+        urls = [sized.url for sized in sizes]
+        running.enter_context(projecting(urls, stores, postgres))
+        running.enter_context(writing([(sized.url, sized.actor) for sized in sizes], threads=2))
+        times = latencies(stores, rounds)
+    for sized, own in zip(sizes, times, strict=True):
+        for name, values in own.items():
+            line(f"  @{sized.count:,} {name} p50", statistics.median(values), "ms", None)
+            line(f"  @{sized.count:,} {name} p99", p99(values), "ms", None)
+    every = [[t for values in own.values() for t in values] for own in times]
+    for sized, values in zip(sizes, every, strict=True):
+        during = f"@{sized.count:,} (during writes)"
+        line(f"stats query p50 {during}", statistics.median(values), "ms", None)
+        line(f"stats query p99 {during}", p99(values), "ms", 20.0, "of 20 ms")
+    if len(sizes) == 2:
+        small, large = (p99(values) for values in every)
+        during = f"@{sizes[1].count:,} vs small"
+        line(f"stats query p99 {during}", large, "ms", small, "of the small store's p99")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=20, help="rounds of the 16 queries")
+    parser.add_argument("--rounds", type=int, default=60, help="rounds of the 16 queries")
     parser.add_argument(
         "--page", type=int, default=5000, help="notifications per batch (the engine's default)"
     )
@@ -376,7 +420,15 @@ def main() -> None:
     parser.add_argument("--keep-schemas", metavar="PREFIX", help="seed into (or reuse) schemas")
     parser.add_argument("--keep-dir", help="SQLite: seed into (or reuse) files in this folder")
     parser.add_argument("--seed-only", action="store_true", help="seed, measure nothing")
+    parser.add_argument(
+        "--small-years",
+        type=float,
+        help="the small store's history in years (default: the large store's cases a day, "
+        "so the small store is the same district's last weeks)",
+    )
     args = parser.parse_args()
+    young = args.small_years is None or args.small_years < YEARS
+    small_years = args.small_years or YEARS * args.small / args.events
     kind = "SQLite" if args.sqlite else "PostgreSQL"
     load = os.getloadavg()[0]
     print(
@@ -384,11 +436,24 @@ def main() -> None:
         f"{os.cpu_count()} cores, load {load:.1f}",
         flush=True,
     )
-    small: float | None = None
-    for label, target in (("small", args.small), ("large", args.events)):
-        with store(args, label) as url:
-            figure = measure(url, args, target, small)
-        small = small if small is not None else figure
+    print(
+        f"-- the small store: {args.small:,} events over {small_years * 365.25:,.0f} days; "
+        f"the large one: {args.events:,} over {YEARS} years",
+        flush=True,
+    )
+    stores = (
+        ("young" if young else "small", args.small, small_years),
+        ("large", args.events, YEARS),
+    )
+    with ExitStack() as kept:
+        sizes = []
+        for label, target, years in stores:
+            sized = measure(kept.enter_context(store(args, label)), args, target, years)
+            if sized is not None:
+                sizes.append(sized)
+        if sizes:
+            print("-- queries of both stores in alternate rounds", flush=True)
+            query_latencies(sizes, args.rounds, postgres=not args.sqlite)
 
 
 if __name__ == "__main__":
