@@ -15,7 +15,7 @@
    process of its own as in production on PostgreSQL (API processes only read the views;
    `tongjie project` keeps them).
 
-    python benchmarks/bench_board.py [--events 1000000] [--queries 300] [--lag-seconds 10]
+    python benchmarks/bench_board.py [--events 1000000] [--queries 100] [--lag-seconds 10]
 """
 
 from __future__ import annotations
@@ -512,7 +512,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=10_000)
-    parser.add_argument("--queries", type=int, default=30, help="rounds of the 12 board queries")
+    parser.add_argument("--queries", type=int, default=100, help="rounds of the 12 board queries")
     parser.add_argument("--lag-seconds", type=float, default=10.0)
     parser.add_argument("--page", type=int, default=5000, help="notifications per batch")
     parser.add_argument("--seeders", type=int, default=2, help="processes that seed events")
