@@ -32,12 +32,14 @@ from tests.integration.eventstore.support import (
 )
 
 
-def join_test_threads() -> None:
+def join_test_threads(before: set[threading.Thread]) -> None:
     """Some library tests leave reader threads running after they return (they set a stop
     flag but do not join). Closing SQLite connections under a running reader is undefined
-    behaviour in sqlite3 (it can crash the interpreter), so wait for them first."""
+    behaviour in sqlite3 (it can crash the interpreter), so wait for them first: the threads
+    this test started only (`before`: those alive at its start), not those other tests left
+    behind (an executor's idle workers never end: ten seconds each, at every test)."""
     for thread in threading.enumerate():
-        if thread is not threading.current_thread() and not thread.daemon:
+        if thread not in before and thread is not threading.current_thread() and not thread.daemon:
             thread.join(timeout=10)
 
 
@@ -45,13 +47,14 @@ class SQLiteStore:
     """Mixin: a fresh SQLite file per test."""
 
     def setUp(self) -> None:
+        self._threads = set(threading.enumerate())
         self._tmp = tempfile.TemporaryDirectory()
         self.spec = sqlite_spec(str(Path(self._tmp.name) / "events.db"))
         super().setUp()  # type: ignore[misc]
 
     def tearDown(self) -> None:
         super().tearDown()  # type: ignore[misc]
-        join_test_threads()
+        join_test_threads(self._threads)
         self.spec.close()
         self._tmp.cleanup()
 
@@ -60,6 +63,7 @@ class PostgresStore:
     """Mixin: a fresh PostgreSQL schema per test; skipped locally, failed under CI, if down."""
 
     def setUp(self) -> None:
+        self._threads = set(threading.enumerate())
         reason = postgres_missing_reason()
         if reason is not None:
             if in_ci():
@@ -72,7 +76,7 @@ class PostgresStore:
 
     def tearDown(self) -> None:
         super().tearDown()  # type: ignore[misc]
-        join_test_threads()
+        join_test_threads(self._threads)
         self.spec.close()
         admin_execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
 
