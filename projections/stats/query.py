@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+import psycopg
 from psycopg import pq
 
 from projections.engine.catalog import active, ensure_catalog
@@ -20,7 +21,7 @@ from projections.engine.database import PostgresConnection, SQLiteConnection
 from projections.engine.view import Tables
 from projections.stats.figures import NOTHING, Backlog, figures
 from projections.stats.periods import as_micros
-from projections.stats.read import BY, Filters, Key, Question, read
+from projections.stats.read import BY, Filters, Key, Question, cells_probe, read
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection, Database
@@ -56,6 +57,9 @@ class StatsQuery:
         self.db = db
         self.zone = zone
         self._catalog_ready = False
+        self._generation: int | None = None
+        """The generation the last answer was read from: the widening probe is sent for it
+        with the catalog's read (checked there to be still the active one)."""
 
     def summary(
         self, start: datetime, end: datetime, filters: Filters, now: datetime | None = None
@@ -90,7 +94,7 @@ class StatsQuery:
             if not self._catalog_ready:
                 ensure_catalog(conn)
                 self._catalog_ready = True
-            position, found = _read(conn, question, self.zone)
+            position, found, self._generation = _read(conn, question, self.zone, self._generation)
         if by is None and not found:
             found = {None: figures(NOTHING, Backlog())}
         rows = [StatsRow(key, found[key]) for key in sorted(found, key=_order)]
@@ -101,35 +105,55 @@ def _order(key: Key) -> tuple[bool, str]:
     return (key is None, key or "")
 
 
-def _read(conn: Connection, question: Question, zone: tzinfo) -> tuple[int, dict[Key, Any]]:
-    """The view's position and the figures, from one snapshot of the view's tables.
+def _read(
+    conn: Connection, question: Question, zone: tzinfo, last_read: int | None
+) -> tuple[int, dict[Key, Any], int | None]:
+    """The view's position, the figures, from one snapshot of the view's tables, and the
+    generation they were read from.
 
     PostgreSQL: a REPEATABLE READ, READ ONLY transaction, its BEGIN sent with the catalog's
-    read, its COMMIT with the figures' statements (three round trips in all, with the probe
-    of widen.py between them).
+    read and the widening probe (widen.py) of the generation read `last_read`, its COMMIT with
+    the figures' statements: two round trips (three when the active generation is another).
     """
-    if isinstance(conn, PostgresConnection):
-        raw = conn.raw
+    if not isinstance(conn, PostgresConnection):
+        with _snapshot(conn):
+            generation = active(conn, VIEW)
+            if generation is None:
+                return 0, {}, None
+            tables = Tables(VIEW, generation.generation)
+            found = read(conn, tables, question, zone, cells=generation.indexed)
+            return generation.position, found, generation.generation
+    raw = conn.raw
+    for guess in (last_read, None):
+        asked = None if guess is None else cells_probe(question, Tables(VIEW, guess), zone)
         try:
             with raw.pipeline():
                 raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                probing = raw.cursor() if asked else None
+                if probing is not None and asked is not None:
+                    probing.execute(*asked)
                 generation = active(_Pipelined(raw), VIEW)
+                probed = probing.fetchone() if probing is not None else None
             if generation is None:
                 raw.execute("COMMIT")
-                return 0, {}
+                return 0, {}, None
+            if generation.generation != guess:
+                probed = None  # the probe read another generation's facts
             tables = Tables(VIEW, generation.generation)
-            found = read(conn, tables, question, zone, cells=generation.indexed, last="COMMIT")
+            found = read(
+                conn, tables, question, zone, cells=generation.indexed, last="COMMIT", probed=probed
+            )
+        except psycopg.errors.UndefinedTable:
+            raw.execute("ROLLBACK")  # the generation read last time is gone: read the new one
+            if guess is None:
+                raise
+            continue
         except BaseException:
             if raw.info.transaction_status != pq.TransactionStatus.IDLE:
                 raw.execute("ROLLBACK")
             raise
-        return generation.position, found
-    with _snapshot(conn):
-        generation = active(conn, VIEW)
-        if generation is None:
-            return 0, {}
-        tables = Tables(VIEW, generation.generation)
-        return generation.position, read(conn, tables, question, zone, cells=generation.indexed)
+        return generation.position, found, generation.generation
+    raise AssertionError("unreachable")  # the second guess raises or returns
 
 
 class _Pipelined(PostgresConnection):

@@ -11,6 +11,7 @@ overdue and due soon come from the open cases due before now + 72 hours.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from projections.stats.from_cells import from_cells
 from projections.stats.from_facts import backlog, period_counts, period_durations
 from projections.stats.question import BY, DUE_SOON_US, Filters, Key, Question
 from projections.stats.statements import Statements
-from projections.stats.widen import widened
+from projections.stats.widen import probe, widened
 
 if TYPE_CHECKING:
     from projections.engine.database import Connection
@@ -38,20 +39,21 @@ def read(
     *,
     cells: bool = True,
     last: str | None = None,
+    probed: Sequence[Any] | None = None,
 ) -> dict[Key, dict[str, Any]]:
     """The figures of each group that has a case in the period or in the backlog.
 
     The summary (by None) always answers its one group, under the key None. `cells` False: the
     generation has not caught up yet (its cells and open cases are made then): the facts answer.
     `last`: a statement sent after the reads, in the same round trip (the read's COMMIT).
+    `probed`: the row of the widening probe (widen.py), read already with the catalog.
     """
     answer = Answer(question, zone)
-    involved = {d for d, _ in question.filters.items()}
-    if question.by in DIMENSIONS:
-        involved.add(question.by)
+    involved = _involved(question)
     out = Statements(conn.dialect)
     if cells and len(involved) <= 1:
-        bounds = widened(conn, tables, question.start_us, question.end_us, zone)
+        start, end = question.start_us, question.end_us
+        bounds = widened(conn, tables, start, end, zone, probed)
         from_cells(out, tables, answer, next(iter(involved), WHOLE), bounds)
     else:
         period = ((question.start_us, question.end_us),)
@@ -66,3 +68,18 @@ def read(
         for key, group in answer.sums.items()
         if question.by is None or group.counted()
     }
+
+
+def _involved(question: Question) -> set[str]:
+    involved = {d for d, _ in question.filters.items()}
+    if question.by in DIMENSIONS:
+        involved.add(question.by)
+    return involved
+
+
+def cells_probe(question: Question, tables: Tables, zone: tzinfo) -> tuple[str, Any] | None:
+    """The widening probe `read` will need if the cells answer (None: none needed), so that a
+    caller can send it ahead, with its other reads."""
+    if len(_involved(question)) > 1:
+        return None
+    return probe(tables, question.start_us, question.end_us, zone)

@@ -11,9 +11,9 @@ finds the last receipt or resolution before the period and the first at or after
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from projections.stats.periods import local_date, midnight, plan, spans
 
@@ -23,21 +23,19 @@ if TYPE_CHECKING:
 
 
 def widened(
-    conn: Connection, tables: Tables, start_us: int, end_us: int, zone: tzinfo
+    conn: Connection,
+    tables: Tables,
+    start_us: int,
+    end_us: int,
+    zone: tzinfo,
+    probed: Sequence[Any] | None = None,
 ) -> tuple[int, int]:
-    """[start, end) widened as far as the cells' boundaries allow with the same figures."""
-    pieces = plan(start_us, end_us, zone)
-    whole = all(grain == "y" for months in pieces.months for grain, _ in spans(months))
-    if whole and not pieces.days and not pieces.partial:
+    """[start, end) widened as far as the cells' boundaries allow with the same figures;
+    `probed`: the row of `probe` for this period, read already (else it is read here)."""
+    asked = probe(tables, start_us, end_us, zone)
+    if asked is None:
         return start_us, end_us  # whole years already
-    cases = tables.name("cases")
-    row = conn.execute(
-        f"SELECT (SELECT MAX(received_us) FROM {cases} WHERE received_us < %s), "
-        f"(SELECT MAX(resolved_us) FROM {cases} WHERE resolved_us < %s), "
-        f"(SELECT MIN(received_us) FROM {cases} WHERE received_us >= %s), "
-        f"(SELECT MIN(resolved_us) FROM {cases} WHERE resolved_us >= %s)",
-        (start_us, start_us, end_us, end_us),
-    )[0]
+    row = probed if probed is not None else conn.execute(*asked)[0]
     before = max((int(v) for v in row[:2] if v is not None), default=None)
     after = min((int(v) for v in row[2:] if v is not None), default=None)
     start = min(
@@ -45,6 +43,25 @@ def widened(
     )
     end = max((b for b in _ends(end_us, zone) if after is None or after >= b), default=end_us)
     return min(start, start_us), max(end, end_us)
+
+
+def probe(
+    tables: Tables, start_us: int, end_us: int, zone: tzinfo
+) -> tuple[str, tuple[int, ...]] | None:
+    """The statement that finds the last receipt or resolution before the period and the first
+    at or after its end; None if the period is whole years already (nothing to widen)."""
+    pieces = plan(start_us, end_us, zone)
+    whole = all(grain == "y" for months in pieces.months for grain, _ in spans(months))
+    if whole and not pieces.days and not pieces.partial:
+        return None
+    cases = tables.name("cases")
+    return (
+        f"SELECT (SELECT MAX(received_us) FROM {cases} WHERE received_us < %s), "
+        f"(SELECT MAX(resolved_us) FROM {cases} WHERE resolved_us < %s), "
+        f"(SELECT MIN(received_us) FROM {cases} WHERE received_us >= %s), "
+        f"(SELECT MIN(resolved_us) FROM {cases} WHERE resolved_us >= %s)",
+        (start_us, start_us, end_us, end_us),
+    )
 
 
 def _starts(start_us: int, zone: tzinfo) -> Iterator[int]:

@@ -151,3 +151,27 @@ def test_a_rebuild_beside_gives_the_same_figures_and_switches_readers(
         )
     finally:
         views.close()
+
+
+def test_a_reader_whose_generation_was_dropped_reads_the_active_one(
+    settings: Settings, tongjie: Tongjie
+) -> None:
+    """A reader sends the widening probe for the generation it read last; when two rebuilds
+    have dropped that generation since, it reads the active one, with the same figures."""
+    world = make_world(tongjie)
+    write_cases(tongjie, world, 6, seed=29)
+    views = build_views(settings, tongjie, page_size=4)
+    try:
+        views.engine.catch_up()
+        today = datetime.now(UTC)
+        year_to_date = (datetime(today.year, 1, 1, tzinfo=UTC), today)  # widened: a probe
+        first = views.stats.by("street", *year_to_date, Filters())
+        for generation in (2, 3):  # the second rebuild drops generation 1, read before
+            built = views.engine.rebuild("stats")
+            assert built is not None
+            assert built.generation == generation
+        again = views.stats.by("street", *year_to_date, Filters())
+        assert again.rows == first.rows
+        assert again.position == built.position
+    finally:
+        views.close()
