@@ -337,13 +337,16 @@ def _write_commands(
         app.close()
 
 
-def _keep_boards(urls: list[str], ready: Any, stop: Any) -> None:
-    """In a process of its own, as `tongjie project`: the boards' workers until `stop`."""
+def _keep_views(
+    urls: list[str], only: list[str] | None, pool_size: int, ready: Any, stop: Any
+) -> None:
+    """In a process of its own, as `tongjie project`: the workers of the views `only` (None:
+    all) of each store until `stop`."""
     running = []
     for url in urls:
-        settings = Settings(database_url=url, pool_size=SMALL_POOL)
+        settings = Settings(database_url=url, pool_size=pool_size)
         app = build_application(settings)
-        views = build_views(settings, app, only=["board"])
+        views = build_views(settings, app, only=only)
         views.start(workers=True)
         running.append((app, views))
     ready.set()
@@ -370,8 +373,11 @@ def spawned(target: Callable[..., None], *args: Any) -> Iterator[None]:
         process.join(30)
 
 
-def worker_process(urls: list[str]) -> AbstractContextManager[None]:
-    return spawned(_keep_boards, urls)
+def worker_process(
+    urls: list[str], only: list[str] | None = None, pool_size: int = SMALL_POOL
+) -> AbstractContextManager[None]:
+    """The view workers of these stores in a process of their own (see `_keep_views`)."""
+    return spawned(_keep_views, urls, only, pool_size)
 
 
 @contextmanager
@@ -495,7 +501,7 @@ def query_latencies(small: Sized, large: Sized, rounds: int) -> None:
     2 threads for each store) and one process, as `tongjie project`, keeps both boards."""
     with ExitStack() as running:
         boards = [running.enter_context(sized.board()) for sized in (small, large)]
-        running.enter_context(worker_process([small.url, large.url]))
+        running.enter_context(worker_process([small.url, large.url], only=["board"]))
         stores = [(sized.url, sized.world.mediator) for sized in (small, large)]
         running.enter_context(writing(stores, threads=2))
         figures = latencies(boards, rounds)

@@ -48,7 +48,7 @@ from bench_board import (
     raw_read,
     save_in_steps,
     schema,
-    spawned,
+    worker_process,
     writing,
 )
 
@@ -292,23 +292,6 @@ def latencies(stores: list[Views], rounds: int) -> list[dict[str, list[float]]]:
     return times
 
 
-def _project(urls: list[str], started: Any, stop: Any) -> None:
-    """In a process of its own, as `tongjie project`: the view workers of each store until
-    `stop` is set."""
-    running = []
-    for url in urls:
-        settings = Settings(database_url=url)
-        app = build_application(settings)
-        views = build_views(settings, app)
-        views.start(workers=True)
-        running.append((app, views))
-    started.set()
-    stop.wait()
-    for app, views in running:
-        views.close()
-        app.close()
-
-
 @contextmanager
 def projecting(urls: list[str], stores: list[Views], postgres: bool) -> Iterator[None]:
     """The view workers meanwhile: another process on PostgreSQL (`tongjie project`), this one
@@ -318,7 +301,7 @@ def projecting(urls: list[str], stores: list[Views], postgres: bool) -> Iterator
             views.start(workers=True)
         yield
         return
-    with spawned(_project, urls):
+    with worker_process(urls, pool_size=Settings().pool_size):
         yield
 
 
