@@ -129,11 +129,15 @@ def _read(
         try:
             with raw.pipeline():
                 raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                probing = raw.cursor() if asked else None
-                if probing is not None and asked is not None:
+                probing = None
+                if asked is not None:
+                    probing = raw.cursor()
                     probing.execute(*asked)
                 generation = active(_Pipelined(raw), VIEW)
-                probed = probing.fetchone() if probing is not None else None
+                probed = None
+                if probing is not None:
+                    with probing:
+                        probed = probing.fetchone()
             if generation is None:
                 raw.execute("COMMIT")
                 return 0, {}, None

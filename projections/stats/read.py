@@ -51,7 +51,7 @@ def read(
     answer = Answer(question, zone)
     involved = _involved(question)
     out = Statements(conn.dialect)
-    if cells and len(involved) <= 1:
+    if cells and _by_cells(involved):
         start, end = question.start_us, question.end_us
         bounds = widened(conn, tables, start, end, zone, probed)
         from_cells(out, tables, answer, next(iter(involved), WHOLE), bounds)
@@ -71,15 +71,21 @@ def read(
 
 
 def _involved(question: Question) -> set[str]:
+    """The case's dimensions the question filters on or groups by."""
     involved = {d for d, _ in question.filters.items()}
     if question.by in DIMENSIONS:
         involved.add(question.by)
     return involved
 
 
+def _by_cells(involved: set[str]) -> bool:
+    """Whether the cells can answer (once built): at most one dimension involved."""
+    return len(involved) <= 1
+
+
 def cells_probe(question: Question, tables: Tables, zone: tzinfo) -> tuple[str, Any] | None:
     """The widening probe `read` will need if the cells answer (None: none needed), so that a
     caller can send it ahead, with its other reads."""
-    if len(_involved(question)) > 1:
+    if not _by_cells(_involved(question)):
         return None
     return probe(tables, question.start_us, question.end_us, zone)
