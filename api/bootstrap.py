@@ -8,6 +8,7 @@ from application.audit import Verifier
 from application.tongjie import Tongjie
 from infrastructure.access import AccessLog, access_log_for
 from infrastructure.audit.verifier import ChainVerifier
+from infrastructure.eventstore.creating import one_at_a_time
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
@@ -19,13 +20,17 @@ if TYPE_CHECKING:
 
 
 def build_application(settings: Settings) -> Tongjie:
-    return Tongjie(
-        settings.persistence_env(),
-        domain_transcodings(),
-        settings.zone,
-        verifier_for=chain_verifier,
-        uses_for=access_log_for,
-    )
+    """The application; its tables made or checked while no other process does the same
+    (several API workers and the view workers start together on one PostgreSQL schema)."""
+    env = settings.persistence_env()
+    with one_at_a_time(env):
+        return Tongjie(
+            env,
+            domain_transcodings(),
+            settings.zone,
+            verifier_for=chain_verifier,
+            uses_for=access_log_for,
+        )
 
 
 def access_log(tongjie: Tongjie) -> AccessLog | None:
