@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from projections.engine.database import Connection
     from projections.engine.view import Tables
 
+BULK_SETTINGS = ("work_mem = '256MB'", "jit = off")
+"""For the build's transaction (PostgreSQL): its sums and sorts of every case's contributions
+(at 1,000,000 events, ~90 MB of groups) are done in memory, not in files merged on disk; and
+not compiled first (the planner's cost of these statements calls for JIT, which took 1.6 s of
+a 5 s statement and saved nothing)."""
 DURATIONS = "stats_durations"
 """A temporary table of the connection: the built span cells' packed durations."""
 
@@ -43,6 +48,9 @@ def build(conn: Connection, tables: Tables) -> None:
     """The cells and the open cases from the facts, once; then the marker (kept from now on)."""
     if live(conn, tables):
         return
+    if conn.dialect == "postgres":
+        for setting in BULK_SETTINGS:
+            conn.execute(f"SET LOCAL {setting}")
     cells, cases = tables.name("cells"), tables.name("cases")
     staged = _stage_durations(conn, cases)
     below = tuple((grain, d) for grain, d in GROUPS if grain not in (YEAR, QUARTER))
