@@ -37,6 +37,7 @@ from domain.values import (
     Ruling,
 )
 from infrastructure.settings import Settings
+from tests.depth import examples
 from tests.typed_equality import assert_same_aggregate, differences
 from tests.unit.case_builders import BOSS, ZHANG
 
@@ -217,7 +218,7 @@ def rebuilt(settings: Settings, case_id: Any) -> Case:
 
 
 @settings(
-    max_examples=10,
+    max_examples=examples(10),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

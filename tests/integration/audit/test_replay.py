@@ -27,6 +27,7 @@ from domain.values import (
     RiskLevel,
     Ruling,
 )
+from tests.depth import examples
 from tests.world import World, make_world, registration
 
 BY_STATUS = {
@@ -108,7 +109,7 @@ def same_moment(details: CaseDetails) -> CaseDetails:
 
 
 @settings(
-    max_examples=10,
+    max_examples=examples(10),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

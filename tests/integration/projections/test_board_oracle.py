@@ -13,6 +13,7 @@ from application.tongjie import Tongjie
 from domain.values import CaseStatus
 from projections.board.page import BoardFilter, Reach
 from projections.wiring import Views
+from tests.depth import examples
 from tests.integration.projections.support import (
     KINDS,
     Step,
@@ -39,7 +40,7 @@ histories = st.lists(
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # cases accumulate: no shrinking
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from application.tongjie import Tongjie
 from domain.values import Category
 from projections.stats.read import Filters
+from tests.depth import examples
 from tests.integration.stats.conftest import StatsRig
 from tests.integration.stats.oracle import Story, oracle, stories
 from tests.integration.stats.scripts import CHANNELS, STREETS, Clerk, District, received_times
@@ -72,7 +73,7 @@ def bound(value: Any, zone: Any) -> datetime:
 
 
 @settings(
-    max_examples=10,
+    max_examples=examples(10),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
