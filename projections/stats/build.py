@@ -85,13 +85,18 @@ def _insert(conn: Connection, cells: str, staged: str, query: str) -> None:
     """Insert the cells `query` sums up, each with its durations (none: empty), in the order
     of the primary key: the cells a question reads together (a dimension's values in one
     bucket) then lie together, on a few pages rather than one page each."""
+    conn.execute(insert_statement(cells, staged, query), (b"",))
+
+
+def insert_statement(cells: str, staged: str, query: str) -> str:
+    """`_insert`'s statement: each cell joined with its staged durations by their key (the
+    staged table's primary key: a lookup per cell, not a scan of every staged cell)."""
     on = " AND ".join(f"t.{column} = a.{column}" for column in CELL_KEY)
     order = ", ".join(f"a.{column}" for column in CELL_KEY)
-    conn.execute(
+    return (
         f"INSERT INTO {cells} ({', '.join(CELL_KEY)}, {', '.join(CELL_VALUES)}) "
         f"SELECT a.*, COALESCE(t.durations, %s) FROM ({query}) a LEFT JOIN {staged} t ON {on} "
-        f"ORDER BY {order}",
-        (b"",),
+        f"ORDER BY {order}"
     )
 
 
@@ -148,4 +153,5 @@ def _stage_durations(conn: Connection, cases: str) -> str:
     for key, runs in spans.items():
         staged.append((*key, pack(runs[0] if len(runs) == 1 else sorted(chain(*runs)))))
     blob = "bytea" if conn.dialect == "postgres" else "blob"
-    return bulk.temporary(conn, DURATIONS, (*KEY_COLUMNS, ("durations", blob)), staged)
+    columns = (*KEY_COLUMNS, ("durations", blob))
+    return bulk.temporary(conn, DURATIONS, columns, staged, key=CELL_KEY)

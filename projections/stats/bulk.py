@@ -33,11 +33,18 @@ def staged(conn: Connection, columns: Sequence[Column], rows: Sequence[Sequence[
 
 
 def temporary(
-    conn: Connection, name: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
+    conn: Connection,
+    name: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    key: Sequence[str] = (),
 ) -> str:
     """The temporary table `name` of the connection, holding the rows alone (on PostgreSQL
-    emptied at each commit; on SQLite until it is used again)."""
+    emptied at each commit; on SQLite until it is used again). `key`: its primary key, for a
+    table that is joined by it (SQLite otherwise scans the whole table for each row)."""
     spec = ", ".join(f"{column} {kind}" for column, kind in columns)
+    if key:
+        spec += f", PRIMARY KEY ({', '.join(key)})"
     on_commit = " ON COMMIT DELETE ROWS" if conn.dialect == "postgres" else ""
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({spec}){on_commit}")
     conn.execute(f"DELETE FROM {name}")  # a table staged earlier in this transaction
