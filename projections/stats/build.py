@@ -54,7 +54,7 @@ def build(conn: Connection, tables: Tables) -> None:
     cells, cases = tables.name("cells"), tables.name("cases")
     staged = _stage_durations(conn, cases)
     below = tuple((grain, d) for grain, d in GROUPS if grain not in (YEAR, QUARTER))
-    _insert(conn, cells, staged, expanded(f"({_contributions(cases)})", below))
+    _insert(conn, cells, staged, expanded(_contributions(cases), below))
     sums = ", ".join(f"SUM({name}) AS {name}" for name in (*COUNTS, "amount"))
     for grain in (QUARTER, YEAR):  # the spans above a month, from the month cells
         per = PER_MONTH[grain]

@@ -95,26 +95,40 @@ def _add_statement(cells: str, source: str, groups: tuple[tuple[str, str], ...])
     adds = ", ".join(f"{c} = {cells}.{c} + excluded.{c}" for c in (*COUNTS, "amount"))
     return (
         f"INSERT INTO {cells} ({', '.join(CELL_KEY)}, {', '.join(CELL_VALUES)}) "
-        f"SELECT a.*, %s FROM ({expanded(source, groups)}) a WHERE TRUE "
+        f"SELECT a.*, %s FROM ({expanded(f'SELECT * FROM {source}', groups)}) a WHERE TRUE "
         f"ON CONFLICT ({', '.join(CELL_KEY)}) DO UPDATE SET {adds}"
     )
 
 
 def expanded(source: str, groups: tuple[tuple[str, str], ...]) -> str:
-    """The contributions of `source` summed per cell of `groups`: a query of the cells' key and
-    counts (dim, grain, bucket, key, n_..., amount)."""
-    listed = " UNION ALL ".join(f"SELECT '{grain}' AS grain, '{d}' AS dim" for grain, d in groups)
-    spans = " ".join(f"WHEN '{g}' THEN s.month / {PER_MONTH[g]}" for g in SPANS)
-    bucket = f"CASE g.grain {spans} WHEN '{DAY}' THEN s.day ELSE 0 END"
-    key = "CASE g.dim " + " ".join(f"WHEN '{d}' THEN s.{d}" for d in DIMENSIONS) + " ELSE '' END"
-    sums = ", ".join(f"SUM(s.{name}) AS {name}" for name in (*COUNTS, "amount"))
-    return (
-        f"SELECT g.dim AS dim, g.grain AS grain, {bucket} AS bucket, {key} AS key, {sums} "
-        f"FROM {source} s JOIN ({listed}) g "
-        f"ON (g.grain = '{OPEN}') = (s.month IS NULL) "
-        f"WHERE g.grain <> '{DAY}' OR s.day IS NOT NULL "
-        f"GROUP BY g.dim, g.grain, {bucket}, {key}"
-    )
+    """The contributions of the query `source` summed per cell of `groups`: a query of the
+    cells' key and counts (dim, grain, bucket, key, n_..., amount).
+
+    One GROUP BY per (grain, dimension), each reading the contributions once (materialised
+    once: a common table expression read more than once is, by PostgreSQL and SQLite alike),
+    under UNION ALL. A join of the contributions with the list of groups, grouped once, reads
+    the same but sorts or hashes the product: at a rebuild's end, every case's contributions
+    times sixteen groups (3.5 million rows at 1,000,000 events; SQLite sorts them, 7.5 s
+    against 4.2 s this way).
+    """
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in (*COUNTS, "amount"))
+    selects = []
+    for grain, dimension in groups:
+        key = dimension or "''"
+        if grain == OPEN:
+            bucket, where = "0", "month IS NULL"
+        elif grain == DAY:
+            bucket, where = "day", "month IS NOT NULL AND day IS NOT NULL"
+        else:
+            bucket, where = f"month / {PER_MONTH[grain]}", "month IS NOT NULL"
+        by = [column for column in (bucket, dimension) if column and column != "0"]
+        # The whole's backlog has no column to group by: no row when it sums nothing.
+        grouped = f"GROUP BY {', '.join(by)}" if by else "HAVING COUNT(*) > 0"
+        selects.append(
+            f"SELECT '{dimension}' AS dim, '{grain}' AS grain, {bucket} AS bucket, {key} AS key, "
+            f"{sums} FROM s WHERE {where} {grouped}"
+        )
+    return f"WITH s AS ({source}) {' UNION ALL '.join(selects)}"
 
 
 def _merge_durations(

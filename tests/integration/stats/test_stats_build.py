@@ -21,7 +21,7 @@ def test_each_built_cell_finds_its_durations_by_key(tmp_path: Path) -> None:
         create(conn, tables)
         cases = tables.name("cases")
         staged = build._stage_durations(conn, cases)
-        cells = expanded(f"({build._contributions(cases)})", GROUPS)
+        cells = expanded(build._contributions(cases), GROUPS)
         statement = build.insert_statement(tables.name("cells"), staged, cells)
         plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", (b"",))]
     finally:
