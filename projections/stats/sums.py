@@ -115,18 +115,17 @@ def expanded(source: str, groups: tuple[tuple[str, str], ...]) -> str:
     selects = []
     for grain, dimension in groups:
         key = dimension or "''"
-        if grain == OPEN:
-            bucket, where = "0", "month IS NULL"
+        if grain == OPEN:  # grouped by month too, NULL in all its rows: no row if none
+            bucket, by, where = "0", "month", "month IS NULL"
         elif grain == DAY:
-            bucket, where = "day", "month IS NOT NULL AND day IS NOT NULL"
+            bucket, by, where = "day", "day", "month IS NOT NULL AND day IS NOT NULL"
         else:
-            bucket, where = f"month / {PER_MONTH[grain]}", "month IS NOT NULL"
-        by = [column for column in (bucket, dimension) if column and column != "0"]
-        # The whole's backlog has no column to group by: no row when it sums nothing.
-        grouped = f"GROUP BY {', '.join(by)}" if by else "HAVING COUNT(*) > 0"
+            bucket = by = f"month / {PER_MONTH[grain]}"
+            where = "month IS NOT NULL"
+        grouped = f"{by}, {dimension}" if dimension else by
         selects.append(
             f"SELECT '{dimension}' AS dim, '{grain}' AS grain, {bucket} AS bucket, {key} AS key, "
-            f"{sums} FROM s WHERE {where} {grouped}"
+            f"{sums} FROM s WHERE {where} GROUP BY {grouped}"
         )
     return f"WITH s AS ({source}) {' UNION ALL '.join(selects)}"
 
