@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from api.cli.demo_loader import load_demo_if_empty
 from infrastructure.settings import Settings
 from tests.integration.demo.histories import (
@@ -135,3 +135,22 @@ def business_data(histories: Histories) -> tuple[dict[Any, Any], dict[Any, Any],
     mediators = {code: data(e) for code, e in histories.mediators.items()}
     users = sorted((u.login, u.name, u.role, u.mediator) for u in histories.users)
     return cases, mediators, users
+
+
+def test_serve_demo_brings_the_views_up_to_the_demo_before_serving(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server's first answers count the whole demo, not the part its views had read."""
+    from application.demo import DemoOptions
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}")
+    assert load_demo_if_empty(settings, DemoOptions(cases=40)) is True
+    assert "views up to date" in capsys.readouterr().out
+    head = stored_events(settings.database_url)
+    app = build_application(settings)
+    views = build_views(settings, app)
+    try:
+        assert views.engine.positions() == dict.fromkeys(views.engine.views, head)
+    finally:
+        views.close()
+        app.close()
