@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
-from psycopg.sql import SQL, Composable, Identifier
+from psycopg.sql import SQL, Composable, Identifier, Literal
 
 from infrastructure.eventstore.chain import ChainRow
 from infrastructure.eventstore.group import write_group
@@ -56,12 +56,22 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
         }
         self._names = names
         self.sql_create_statements += [
+            # ALTER TABLE takes the table's ACCESS EXCLUSIVE lock even when the columns exist:
+            # every process start would wait behind any reader (a backup, an audit) and hold
+            # up every read and write queued behind it. So only when they are missing.
             SQL(
+                "DO $$ BEGIN IF (SELECT count(*) FROM pg_attribute "
+                "WHERE attrelid = {relation}::regclass AND NOT attisdropped "
+                "AND attname IN ('prev_hash', 'hash', 'chain_hash')) < 3 THEN "
                 "ALTER TABLE {schema}.{events} "
                 "ADD COLUMN IF NOT EXISTS prev_hash text, "
                 "ADD COLUMN IF NOT EXISTS hash text, "
-                "ADD COLUMN IF NOT EXISTS chain_hash text"
-            ).format(**names),
+                "ADD COLUMN IF NOT EXISTS chain_hash text; "
+                "END IF; END $$"
+            ).format(
+                relation=Literal(f'"{self.datastore.schema}"."{self.events_table_name}"'),
+                **names,
+            ),
             SQL(
                 "CREATE TABLE IF NOT EXISTS {schema}.{answers} ("
                 "caller text NOT NULL, path text NOT NULL, key text NOT NULL, "

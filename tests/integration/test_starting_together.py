@@ -5,12 +5,16 @@ made by one of them, found by the others."""
 from __future__ import annotations
 
 import multiprocessing
+import threading
+import time
 from typing import Any
 
+import psycopg
 import pytest
 
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from infrastructure.settings import Settings
+from tests.conftest import POSTGRES_URL
 from tests.world import make_world, registration
 
 pytestmark = pytest.mark.postgres
@@ -50,3 +54,36 @@ def test_processes_starting_together_on_a_new_schema_all_start(postgres_url: str
         assert app.cases.receive(actor=world.mediator, registration=registration()).position
     finally:
         app.close()
+
+
+def test_a_process_starts_while_a_backup_reads_every_table(postgres_url: str) -> None:
+    """pg_dump holds ACCESS SHARE on every table it dumps for the whole dump: a process that
+    starts meanwhile must not wait for it (nor, waiting, hold up every read and write queued
+    behind it, as an ALTER TABLE of the events table at each start did)."""
+    settings = Settings(database_url=postgres_url)
+    app = build_application(settings)
+    views = build_views(settings, app)
+    views.engine.catch_up()  # every table there is to back up
+    views.close()
+    app.close()
+    schema = postgres_url.rsplit("schema=", 1)[1]
+    with psycopg.connect(POSTGRES_URL) as backup:
+        tables = backup.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,)
+        ).fetchall()
+        for (table,) in tables:
+            backup.execute(f'LOCK TABLE "{schema}"."{table}" IN ACCESS SHARE MODE')
+        started: list[float] = []
+
+        def start() -> None:
+            begun = time.perf_counter()
+            starting = build_application(settings)
+            build_views(settings, starting).close()
+            starting.close()
+            started.append(time.perf_counter() - begun)
+
+        starter = threading.Thread(target=start, daemon=True)
+        starter.start()
+        starter.join(30)
+        assert started, "the start waited for the backup's locks"
+        backup.rollback()
