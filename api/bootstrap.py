@@ -22,10 +22,9 @@ if TYPE_CHECKING:
 def build_application(settings: Settings) -> Tongjie:
     """The application; its tables made or checked while no other process does the same
     (several API workers and the view workers start together on one PostgreSQL schema)."""
-    env = settings.persistence_env()
-    with one_at_a_time(env):
+    with one_at_a_time(settings):
         return Tongjie(
-            env,
+            settings.persistence_env(),
             domain_transcodings(),
             settings.zone,
             verifier_for=chain_verifier,

@@ -11,30 +11,29 @@ application is built, makes the starts take turns; the second finds everything m
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import psycopg
 
+if TYPE_CHECKING:
+    from infrastructure.settings import Settings
+
+CONNECT_TIMEOUT = 5
 _KEY = "tongjie: creating the tables of schema {}"
 
 
 @contextmanager
-def one_at_a_time(env: Mapping[str, str]) -> Iterator[None]:
-    """Hold the schema's creation lock meanwhile (PostgreSQL, by the library's environment
-    keys); nothing on another store, whose own locks serialise its creation (SQLite)."""
-    if "POSTGRES_DBNAME" not in env:
+def one_at_a_time(settings: Settings) -> Iterator[None]:
+    """Hold the schema's creation lock meanwhile (PostgreSQL); nothing on SQLite, whose own
+    locks serialise its creation."""
+    if not settings.is_postgres:
         yield
         return
-    schema = env.get("POSTGRES_SCHEMA") or "public"
     with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env.get("POSTGRES_HOST"),
-        port=env.get("POSTGRES_PORT"),
-        user=env.get("POSTGRES_USER"),
-        password=env.get("POSTGRES_PASSWORD") or None,
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 5),
-        autocommit=True,
+        settings.postgres_conninfo, connect_timeout=CONNECT_TIMEOUT, autocommit=True
     ) as conn:
-        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (_KEY.format(schema),))
+        key = _KEY.format(settings.postgres_schema)
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
         yield  # closing the session releases the lock, whatever happened meanwhile

@@ -14,6 +14,7 @@ import pytest
 
 from api.bootstrap import build_application, build_views
 from api.cli.demo_loader import load_demo_if_empty
+from application.demo import DemoOptions
 from infrastructure.settings import Settings
 from tests.integration.demo.histories import (
     Histories,
@@ -141,8 +142,6 @@ def test_serve_demo_brings_the_views_up_to_the_demo_before_serving(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The server's first answers count the whole demo, not the part its views had read."""
-    from application.demo import DemoOptions
-
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}")
     assert load_demo_if_empty(settings, DemoOptions(cases=40)) is True
     assert "views up to date" in capsys.readouterr().out
