@@ -26,7 +26,7 @@ from api.bootstrap import build_views
 from api.cli.context import fail, opened, settings
 
 if TYPE_CHECKING:  # the projections are imported where used: other commands do without them
-    from projections.wiring import Views
+    from projections.views import Views
 
 
 @contextmanager
