@@ -33,8 +33,6 @@ from domain.values import (
     Ruling,
 )
 
-"""Builds extra records to store in the same transaction (an idempotency answer)."""
-
 MAX_ATTEMPTS = 64
 
 

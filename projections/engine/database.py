@@ -265,12 +265,6 @@ class Database:
     def read_uuid(self, value: Any) -> UUID:
         return value if isinstance(value, UUID) else UUID(str(value))
 
-    def any_of(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-        """`column` equal to one of `values`, as SQL and parameters."""
-        if self.dialect == "postgres":
-            return f"{column} = ANY(%s)", [list(values)]
-        return f"{column} IN ({','.join('%s' for _ in values)})", list(values)
-
     # -- connections -------------------------------------------------------------------------
 
     def connect(self, *, autocommit: bool = True) -> Connection:
