@@ -479,7 +479,7 @@ def measure(url: str, args: argparse.Namespace) -> Sized | None:
     built = rebuild(views)
     after, _ = raw_read(app, args.page)
     read = (before + after) / 2
-    base = "of the library's read (perf.md)"
+    base = "of the library's read (baselines)"
     pages = f"pages of {args.page}"
     line(f"raw log read @{count:,} before ({pages})", before, "events/s", 165_000, base)
     line(f"raw log read @{count:,} after ({pages})", after, "events/s", 165_000, base)

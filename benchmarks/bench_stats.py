@@ -357,7 +357,7 @@ def measure(url: str, args: argparse.Namespace, target: int, years: float) -> Si
         app.close()
     if not args.sqlite:
         vacuum(url)
-    base = "of the library's read (perf.md)"
+    base = "of the library's read (baselines)"
     line(f"raw log read @{count:,} (pages of {args.page})", read, "events/s", 165_000, base)
     line(f"stats rebuild @{count:,}", built, "events/s", read, "of the raw read (bar 0.3x)")
     line(f"stats rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")

@@ -1,4 +1,4 @@
-"""The bureau's figures (domain.md, "Statistics"): their names, their formulas, their display.
+"""The bureau's figures (docs/statistics.md): their names, their formulas, their display.
 
 Everything here is arithmetic on a `Tally` (the additive part of the statistics: counts, the
 agreed amount, the sorted durations) plus the two figures that depend on the clock (overdue,
