@@ -14,9 +14,11 @@ from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Sequence
 
-    from projections.wiring import Views
+    from projections.engine.batch import FaultHook
+    from projections.engine.view import View
+    from projections.views import Views
 
 
 def build_application(settings: Settings) -> Tongjie:
@@ -43,12 +45,23 @@ def chain_verifier(recorder: object) -> Verifier | None:
     return ChainVerifier(recorder) if isinstance(recorder, GroupCommitRecorder) else None
 
 
-def build_views(settings: Settings, tongjie: Tongjie, only: Collection[str] | None = None) -> Views:
+def build_views(
+    settings: Settings,
+    tongjie: Tongjie,
+    only: Collection[str] | None = None,
+    *,
+    extra_views: Sequence[View] = (),
+    page_size: int = 5000,
+    fault: FaultHook | None = None,
+) -> Views:
     """The views (the board, ...) over this application's store; the caller starts them.
 
-    `only`: the views whose workers to run here (default all). The projections are imported
-    here, not at the top: commands that never read a view (`tongjie demo`) do without them.
+    `only`: the views whose workers to run here (default all). Their adapters are chosen in
+    `api/bootstrap_views.py`, imported here, not at the top: commands that never read a view
+    (`tongjie demo`) do without them.
     """
-    from projections.wiring import build_views as wire_views
+    from api.bootstrap_views import build_views as wire_views
 
-    return wire_views(settings, tongjie, only=only)
+    return wire_views(
+        settings, tongjie, extra_views=extra_views, only=only, page_size=page_size, fault=fault
+    )

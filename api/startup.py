@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from application.tongjie import Tongjie
     from infrastructure.settings import Settings
-    from projections.wiring import Views
+    from projections.views import Views
 
 RETRY_SECONDS = 2.0
 PROBE_TIMEOUT_SECONDS = 3

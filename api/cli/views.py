@@ -27,7 +27,7 @@ from api.cli.context import fail, opened, settings
 from infrastructure.logging import configure_logging
 
 if TYPE_CHECKING:  # the projections are imported where used: other commands do without them
-    from projections.wiring import Views
+    from projections.views import Views
 
 
 @contextmanager
