@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from api.bootstrap import build_application, build_views
-from application.demo import DemoOptions, DemoResult, load_demo
+from demo import DemoOptions, DemoResult, load_demo
 from domain.case import Case
 from domain.values import (
     SUBCATEGORIES,
