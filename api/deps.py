@@ -151,8 +151,9 @@ def roles(*allowed: Role) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
 
 def require_role(actor: Actor, allowed: tuple[Role, ...]) -> None:
     if actor.role not in allowed:
-        names = ", ".join(role.value for role in allowed)
-        raise ForbiddenError(f"a {actor.role.value} may not do this (only {names})")
+        names = [role.a for role in allowed]
+        who = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        raise ForbiddenError(f"{actor.role.a} may not do this: only {who} may")
 
 
 AnyRole = CurrentActor

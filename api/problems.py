@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from api.encoding import dumps
 from api.schemas.common import Problem
+from api.wording import NEEDS_OFFSET, plain, unreadable_time
 from application.errors import BusyError, UnreadableEventError, VersionMismatchError
 from domain.errors import (
     DomainError,
@@ -140,15 +141,17 @@ _DOMAIN: list[tuple[type[Exception], int, str, str]] = [
 
 
 def _domain_error(request: Request, error: Exception) -> Response:
+    zone = request.app.state.settings.zone  # times in messages, as in answers: the bureau's
     if isinstance(error, InvalidCommandError):
-        return invalid([{"field": error.field, "message": error.message}])
+        return invalid([{"field": error.field, "message": error.message_in(zone)}])
     if isinstance(error, BusyError):
         return unavailable(str(error))
+    detail = error.in_zone(zone) if isinstance(error, DomainError) else str(error)
     for kind, status, slug, title in _DOMAIN:
         if isinstance(error, kind):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return problem(status, slug, title, str(error), headers=headers)
-    return problem(400, "bad-request", "Bad request", str(error))
+            return problem(status, slug, title, detail, headers=headers)
+    return problem(400, "bad-request", "Bad request", detail)
 
 
 # -- a caller not read from the store for this request -------------------------------------
@@ -229,12 +232,15 @@ _TYPE_TAGS = {"str", "int", "float", "decimal", "bool", "datetime", "none", "enu
 
 def _message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
-    if kind in ("timezone_aware", "datetime_from_date_parsing"):
-        return "a time needs its UTC offset (ISO 8601, e.g. 2026-03-02T09:30:00+08:00)"
+    if kind == "timezone_aware":
+        return NEEDS_OFFSET
+    if kind in ("datetime_from_date_parsing", "datetime_parsing", "datetime_type"):
+        given = error.get("input")
+        return unreadable_time(given) if isinstance(given, str) else NEEDS_OFFSET
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         return f"unknown value; expected one of {expected}"
-    return str(error.get("msg", "invalid"))
+    return plain(str(error.get("msg", "invalid")))
 
 
 def _validation_error(request: Request, error: Exception) -> Response:

@@ -57,7 +57,9 @@ class CaseReads:
         events = self._events(case_id)
         before = [e for e in events if e.timestamp <= moment]
         if not before:
-            raise InvalidValueError("as_of", f"the case did not exist yet at {moment.isoformat()}")
+            raise InvalidValueError(
+                "as_of", "the case did not exist yet at {as_of}", {"as_of": moment}
+            )
         return self._fold(case_id, before, moment)
 
     def _events(self, case_id: UUID) -> list[Any]:

@@ -32,6 +32,7 @@ from domain.errors import (
 from domain.reach import reaches
 from domain.registration import check_registration
 from domain.snapshots import TupleSnapshot
+from domain.text import blank
 from domain.times import (
     JUDICIAL_CONFIRMATION_PERIOD,
     MAX_EXTENSION,
@@ -252,7 +253,7 @@ class Case(Aggregate):
     ) -> Case:
         """Register a new dispute (受理). Mediators and supervisors receive cases."""
         if actor.role not in (Role.MEDIATOR, Role.SUPERVISOR):
-            raise RoleNotAllowedError(actor.login, actor.role.value, "receive a case")
+            raise RoleNotAllowedError(actor.login, actor.role, "receive a case")
         check_registration(registration)
         at = business_time("received_at", received_at, utcnow())
         return cls._create(
@@ -282,7 +283,7 @@ class Case(Aggregate):
         """
         self._require_state("route", OPEN)
         if actor.role is not Role.SUPERVISOR:
-            raise RoleNotAllowedError(actor.login, actor.role.value, "route a case")
+            raise RoleNotAllowedError(actor.login, actor.role, "route a case")
         at = business_time("routed_at", routed_at, utcnow())
         self._not_before("routed_at", at, self.received_at, self.routed_at)
         if due_at is None:
@@ -315,7 +316,7 @@ class Case(Aggregate):
         """Record one mediation session; only the assigned mediator does."""
         self._require_state("log a session on", ASSIGNED)
         self._require_assigned(actor)
-        if not notes.strip():
+        if blank(notes):
             raise InvalidValueError("notes", "must not be empty")
         if duration_minutes is not None and duration_minutes <= 0:
             raise InvalidValueError("duration_minutes", "must be positive")
@@ -345,7 +346,7 @@ class Case(Aggregate):
         self._require_assigned_or_supervisor(actor)
         if parties_consent is not True:
             raise InvalidValueError("parties_consent", "the parties must consent (true)")
-        if not reason.strip():
+        if blank(reason):
             raise InvalidValueError("reason", "must not be empty")
         new_due = aware("new_due_at", new_due_at)
         at = business_time("extended_at", extended_at, utcnow())
@@ -357,7 +358,7 @@ class Case(Aggregate):
         self._not_before("new_due_at", new_due, self.due_at)
         latest = self.original_due_at + MAX_EXTENSION
         if new_due > latest:
-            raise ExtensionTooLongError(self.id, latest.isoformat())
+            raise ExtensionTooLongError(self.id, latest)
         self.trigger_event(
             self.DeadlineExtended,
             new_due_at=new_due,
@@ -378,7 +379,7 @@ class Case(Aggregate):
         """Record the risk that the dispute escalates (风险研判)."""
         self._require_state("assess the risk of", OPEN)
         self._require_handler(actor)
-        if not reason.strip():
+        if blank(reason):
             raise InvalidValueError("reason", "must not be empty")
         at = business_time("assessed_at", assessed_at, utcnow())
         self._not_before("assessed_at", at, self.received_at)
@@ -397,7 +398,7 @@ class Case(Aggregate):
         """Correct the registration (登记更正); `changes` names the fields that change."""
         self._require_state("correct", OPEN)
         self._require_handler(actor)
-        if not reason.strip():
+        if blank(reason):
             raise InvalidValueError("reason", "must not be empty")
         if not changes:
             raise InvalidValueError("category", "name at least one field to correct")
@@ -566,7 +567,7 @@ class Case(Aggregate):
     def _not_before(self, field: str, at: datetime, *earlier: datetime | None) -> None:
         bound = max((t for t in earlier if t is not None), default=None)
         if bound is not None and at < bound:
-            raise TimeOrderError(self.id, field, bound.isoformat())
+            raise TimeOrderError(self.id, field, bound)
 
 
 def _check_outcome_fields(
@@ -575,7 +576,7 @@ def _check_outcome_fields(
     if outcome is Outcome.AGREEMENT:
         if agreement is None:
             raise InvalidValueError("agreement", "an agreement needs its form and terms")
-        if not agreement.terms.strip():
+        if blank(agreement.terms):
             raise InvalidValueError("agreement.terms", "must not be empty")
         if agreement.amount is not None and agreement.amount < Decimal(0):
             raise InvalidValueError("agreement.amount", "must not be negative")

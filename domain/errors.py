@@ -8,11 +8,28 @@ case's state or history (409), a `NotAllowedError` by who the actor is (403), a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
 from uuid import UUID
+
+from domain.values import Role
 
 
 class DomainError(Exception):
     """Base of every rule broken in the domain."""
+
+    def in_zone(self, zone: tzinfo) -> str:
+        """The message with its times (if any) in `zone`: every answer gives times in the
+        bureau's offset, its messages too."""
+        return str(self)
+
+
+def _with_times(template: str, times: Mapping[str, datetime], zone: tzinfo | None) -> str:
+    """`template` with each `{name}` the time of that name, in `zone` (None: as stored)."""
+    if not times:
+        return template
+    shown = {name: (at if zone is None else at.astimezone(zone)) for name, at in times.items()}
+    return template.format(**{name: at.isoformat() for name, at in shown.items()})
 
 
 class NotFoundError(DomainError):
@@ -44,12 +61,25 @@ class UserNotFoundError(NotFoundError):
 
 
 class InvalidCommandError(DomainError):
-    """The command is invalid whatever the state: it names the field at fault."""
+    """The command is invalid whatever the state: it names the field at fault.
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    A message that names times says `{name}` where each goes and passes them in `times`.
+    """
+
+    def __init__(
+        self, field: str, message: str, times: Mapping[str, datetime] | None = None
+    ) -> None:
+        self.times = dict(times or {})
+        self.template = message
         self.field = field
-        self.message = message
+        self.message = _with_times(message, self.times, None)
+        super().__init__(f"{field}: {self.message}")
+
+    def message_in(self, zone: tzinfo) -> str:
+        return _with_times(self.template, self.times, zone)
+
+    def in_zone(self, zone: tzinfo) -> str:
+        return f"{self.field}: {self.message_in(zone)}"
 
 
 class FutureTimeError(InvalidCommandError):
@@ -96,12 +126,19 @@ class DuplicateCodeError(DomainError):
 
 
 class LifecycleError(DomainError):
-    """The case's state or history forbids the command."""
+    """The case's state or history forbids the command (times as `InvalidCommandError`'s)."""
 
-    def __init__(self, case_id: UUID, message: str) -> None:
-        super().__init__(f"case {case_id}: {message}")
+    def __init__(
+        self, case_id: UUID, message: str, times: Mapping[str, datetime] | None = None
+    ) -> None:
+        self.times = dict(times or {})
+        self.template = message
         self.case_id = case_id
-        self.message = message
+        self.message = _with_times(message, self.times, None)
+        super().__init__(f"case {case_id}: {self.message}")
+
+    def in_zone(self, zone: tzinfo) -> str:
+        return f"case {self.case_id}: {_with_times(self.template, self.times, zone)}"
 
 
 class WrongStateError(LifecycleError):
@@ -119,8 +156,10 @@ class CaseResolvedError(WrongStateError):
 class TimeOrderError(LifecycleError):
     """A business time earlier than the case's history allows."""
 
-    def __init__(self, case_id: UUID, field: str, earliest: str) -> None:
-        super().__init__(case_id, f"{field} must not be earlier than {earliest}")
+    def __init__(self, case_id: UUID, field: str, earliest: datetime) -> None:
+        super().__init__(
+            case_id, f"{field} must not be earlier than {{earliest}}", {"earliest": earliest}
+        )
         self.field = field
 
 
@@ -130,8 +169,12 @@ class SecondExtensionError(LifecycleError):
 
 
 class ExtensionTooLongError(LifecycleError):
-    def __init__(self, case_id: UUID, latest: str) -> None:
-        super().__init__(case_id, f"new_due_at may be at most 30 days past the original: {latest}")
+    def __init__(self, case_id: UUID, latest: datetime) -> None:
+        super().__init__(
+            case_id,
+            "new_due_at may be at most 30 days past the original deadline: {latest}",
+            {"latest": latest},
+        )
 
 
 class NoAgreementError(LifecycleError):
@@ -169,8 +212,8 @@ class NotAssignedMediatorError(NotAllowedError):
 
 
 class RoleNotAllowedError(NotAllowedError):
-    def __init__(self, login: str, role: str, command: str) -> None:
-        super().__init__(login, f"a {role} may not {command}")
+    def __init__(self, login: str, role: Role, command: str) -> None:
+        super().__init__(login, f"{role.a} may not {command}")
 
 
 class TokenInvalidError(DomainError):

@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValueError
 from domain.snapshots import TupleSnapshot
+from domain.text import blank
 from domain.values import Actor, OrganisationKind
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://tongjie.invalid/ids")
@@ -53,9 +54,9 @@ class Organisation(Aggregate):
         cls, *, code: str, name: str, kind: OrganisationKind, street: str, actor: Actor
     ) -> Organisation:
         _check_code("code", code)
-        if not name.strip():
+        if blank(name):
             raise InvalidValueError("name", "must not be empty")
-        if not street.strip():
+        if blank(street):
             raise InvalidValueError("street", "must not be empty")
         return cls._create(
             cls.Registered,
@@ -96,7 +97,7 @@ class Mediator(Aggregate):
     @classmethod
     def register(cls, *, code: str, name: str, organisation: str, actor: Actor) -> Mediator:
         _check_code("code", code)
-        if not name.strip():
+        if blank(name):
             raise InvalidValueError("name", "must not be empty")
         return cls._create(
             cls.Registered,

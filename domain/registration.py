@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.errors import InvalidValueError
+from domain.text import blank
 from domain.values import SUBCATEGORIES, PartyRole, Registration
 
 
@@ -19,12 +20,12 @@ def check_registration(registration: Registration) -> None:
             f"{registration.subcategory!r} is not a subcategory of "
             f"{registration.category.value} ({allowed})",
         )
-    if not registration.summary.strip():
+    if blank(registration.summary):
         raise InvalidValueError("summary", "must not be empty")
-    if not registration.street.strip():
+    if blank(registration.street):
         raise InvalidValueError("street", "must not be empty")
     for index, party in enumerate(registration.parties):
-        if not party.name.strip():
+        if blank(party.name):
             raise InvalidValueError(f"parties.{index}.name", "must not be empty")
     roles = {party.role for party in registration.parties}
     for role in (PartyRole.APPLICANT, PartyRole.RESPONDENT):

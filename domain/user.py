@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValueError
 from domain.reference import derived_id
+from domain.text import blank
 from domain.values import Actor, Role
 
 
@@ -84,7 +85,7 @@ class User(Aggregate):
             cls.Added,
             id=cls.id_for(login),
             login=login,
-            name=name.strip() or login,
+            name=login if blank(name) else name.strip(),
             role=role,
             mediator=mediator,
             token_hash=token_hash,

@@ -113,6 +113,11 @@ class Role(Enum):
     AUDITOR = "auditor"
     ADMIN = "admin"
 
+    @property
+    def a(self) -> str:
+        """The role with its article, as a message says it: "a mediator", "an auditor"."""
+        return f"{'an' if self.value[0] in 'aeiou' else 'a'} {self.value}"
+
 
 class OrganisationKind(Enum):
     STREET_ROOM = "street_room"  # 街道通解室

@@ -6,11 +6,15 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, NoReturn
 
 import typer
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from api.bootstrap import build_application
+from api.wording import missing_date, plain
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
 
@@ -23,11 +27,28 @@ def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
     raise typer.Exit(code)
 
 
+def parse_date(option: str, text: str) -> date:
+    """A day typed as YYYY-MM-DD; else one line saying why not (a date that does not exist)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: {missing_date(text) or f'a date as YYYY-MM-DD, not {text!r}'}")
+
+
 def settings() -> Settings:
     try:
         return Settings()
+    except ValidationError as error:
+        fail("; ".join(_setting_error(found) for found in error.errors(include_url=False)))
     except ValueError as error:
         fail(f"bad setting: {error}".replace("\n", " "))
+
+
+def _setting_error(error: ErrorDetails) -> str:
+    """`TONGJIE_POOL_SIZE='x': input should be a valid integer...`: the variable, its value and
+    why, without pydantic's preamble and link."""
+    name = "TONGJIE_" + "_".join(str(part) for part in error["loc"]).upper()
+    return f"bad setting {name}={error['input']!r}: {plain(error['msg'])}"
 
 
 @contextmanager

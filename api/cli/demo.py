@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from api.cli.context import fail, opened
+from api.cli.context import fail, opened, parse_date
 from application.tongjie import Tongjie
 from demo import (
     DEFAULT_CASES,
@@ -43,9 +42,9 @@ def demo(
         typer.Option(help="also write every user's token to this file (mode 600)"),
     ] = None,
     as_of: Annotated[
-        datetime | None,
+        str | None,
         typer.Option(
-            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
             help="the demo's day: the open cases stand as on this date [default: today]",
         ),
     ] = None,
@@ -53,7 +52,8 @@ def demo(
     """Load demo data into an empty store; print the users' tokens once."""
     if tokens_file is not None:
         _check_writable(tokens_file)
-    options = DemoOptions(cases=cases, year=year, seed=seed, as_of=as_of.date() if as_of else None)
+    day = None if as_of is None else parse_date("--as-of", as_of)
+    options = DemoOptions(cases=cases, year=year, seed=seed, as_of=day)
     with opened() as app:
         load_and_report(app, options, tokens_file)
 

@@ -8,6 +8,7 @@ import typer
 
 from api.cli.audit import audit
 from api.cli.cases import cases
+from api.cli.context import settings
 from api.cli.demo import demo
 from api.cli.reference import mediators, orgs
 from api.cli.serve import serve
@@ -52,7 +53,7 @@ def main() -> None:
         typer.echo(f"tongjie: error: {message}".replace("\n", " "), err=True)
         sys.exit(2)
     except DomainError as error:
-        typer.echo(f"tongjie: error: {error}", err=True)
+        typer.echo(f"tongjie: error: {error.in_zone(settings().zone)}", err=True)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 

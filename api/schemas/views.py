@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.problems import InvalidFieldsError
+from api.wording import NEEDS_OFFSET, unreadable_time
 
 
 def moment(field: str, text: str | None, zone: tzinfo) -> datetime | None:
@@ -19,13 +20,9 @@ def moment(field: str, text: str | None, zone: tzinfo) -> datetime | None:
             return datetime.combine(date.fromisoformat(text), time(), zone)
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidFieldsError(
-            field, "a date (2026-03-01) or a time with offset (2026-03-01T09:00:00+08:00)"
-        ) from None
+        raise InvalidFieldsError(field, unreadable_time(text, dates=True)) from None
     if parsed.tzinfo is None:
-        raise InvalidFieldsError(
-            field, "a time needs its UTC offset (ISO 8601, e.g. 2026-03-02T09:30:00+08:00)"
-        )
+        raise InvalidFieldsError(field, NEEDS_OFFSET)
     return parsed
 
 

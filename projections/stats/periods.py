@@ -119,7 +119,7 @@ def period(
     else:
         begin = _within("from", moment(start, zone))
     if stop <= begin:
-        raise InvalidValueError("to", f"must be after from ({begin.isoformat()})")
+        raise InvalidValueError("to", "must be after from ({begin})", {"begin": begin})
     return begin, stop
 
 
