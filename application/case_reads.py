@@ -13,7 +13,8 @@ from application.dto import CaseDetails, EventRecord
 from application.ports import ChainLink, ChainSource
 from application.store import TongjieStore
 from domain.case import Case
-from domain.errors import CaseNotFoundError, InvalidValueError
+from domain.errors import CaseNotFoundError, CaseNumberNotFoundError, InvalidValueError
+from domain.numbering import NUMBER, CaseNumberSequence, number_of
 from domain.times import utcnow
 from domain.values import Actor
 
@@ -25,6 +26,21 @@ class CaseReads:
         """`chain`: the hashes stored beside the events, shown in a case's history."""
         self.store = store
         self.chain = chain
+
+    def case_id_of(self, number: str) -> UUID:
+        """The case numbered `number` (`2026-000123`), read from its year's number sequence in
+        the event store (its n-th number is issued by the sequence's event n + 1)."""
+        found = NUMBER.fullmatch(number)
+        if found is None:
+            raise InvalidValueError("number", f"{number!r} is not a case number (2026-000123)")
+        year, nth = int(found.group(1)), int(found.group(2))
+        issued = number_of(year, nth)
+        if nth > 0:
+            sequence = CaseNumberSequence.id_for(year)
+            for event in self.store.events.get(sequence, gt=nth, lte=nth + 1):
+                if isinstance(event, CaseNumberSequence.NumberIssued) and event.number == issued:
+                    return event.case_id
+        raise CaseNumberNotFoundError(issued)
 
     def current(self, case_id: UUID) -> CaseDetails:
         case = self.store.load(case_id, CaseNotFoundError(case_id))

@@ -45,6 +45,12 @@ class CaseNotFoundError(NotFoundError):
         self.case_id = case_id
 
 
+class CaseNumberNotFoundError(NotFoundError):
+    def __init__(self, number: str) -> None:
+        super().__init__("case numbered", number)
+        self.number = number
+
+
 class OrganisationNotFoundError(NotFoundError):
     def __init__(self, code: str) -> None:
         super().__init__("organisation", code)

@@ -7,12 +7,22 @@ so a number is never given twice and never skipped.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from domain.reference import derived_id
+
+NUMBER = re.compile(r"(\d{4})-(\d{1,9})")
+"""A case number: the year of receipt, a dash, the number in the year (issued with six digits
+or more, `2026-000123`; `2026-123` names the same case)."""
+
+
+def number_of(year: int, nth: int) -> str:
+    """The `nth` case number of `year`, as issued: `2026-000123`."""
+    return f"{year}-{nth:06d}"
 
 
 class CaseNumberSequence(Aggregate):
@@ -39,7 +49,7 @@ class CaseNumberSequence(Aggregate):
         return cls._create(cls.Started, id=cls.id_for(year), year=year)
 
     def next_number(self) -> str:
-        return f"{self.year}-{self.last + 1:06d}"
+        return number_of(self.year, self.last + 1)
 
     def issue(self, case_id: UUID) -> str:
         number = self.next_number()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
-from uuid import UUID
 
 import typer
 from rich.console import Console
@@ -20,9 +19,9 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
-from api.cli.context import fail, opened, print_json
+from api.cli.context import case_id, case_ref, fail, opened, print_json
+from api.cli.tables import Column, print_table
 from application.audit_dto import CaseVerification, InvalidEvent, StoreVerification
 
 INVALID = 1
@@ -42,7 +41,9 @@ def digest() -> None:
 
 @audit.command("verify")
 def verify(
-    case: Annotated[str | None, typer.Option(help="verify this case only (its UUID)")] = None,
+    case: Annotated[
+        str | None, typer.Option(help="verify this case only (its number or id)")
+    ] = None,
     version: Annotated[
         int | None, typer.Option(min=1, help="with --case: a version saved earlier")
     ] = None,
@@ -69,10 +70,11 @@ def verify(
         fail("--version and --hash go with --case")
     if case is not None and (position is not None or digest is not None):
         fail("--position and --digest check the whole store: leave out --case")
+    ref = None if case is None else case_ref(case)
     with opened() as app:
-        if case is not None:
+        if ref is not None:
             result: CaseVerification | StoreVerification = app.audit.verify_case(
-                _case_id(case), version=version, head_hash=head_hash
+                case_id(app, ref), version=version, head_hash=head_hash
             )
         else:
             with _progress() as (bar, task):
@@ -95,13 +97,6 @@ def _pair(first: str, first_value: object, second: str, second_value: object) ->
         fail(f"{given} needs {missing}")
 
 
-def _case_id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        fail(f"{text!r} is not a case id (a UUID)")
-
-
 class _progress:  # noqa: N801 - used as a context manager, like a function
     """A progress bar on stderr (drawn only on a terminal)."""
 
@@ -122,29 +117,32 @@ class _progress:  # noqa: N801 - used as a context manager, like a function
         self.bar.stop()
 
 
+FAILURES = (
+    Column("case"),
+    Column("v", number=True),
+    Column("reason"),
+    Column("position", number=True),
+    Column("detail", fold=True, least=30),
+    Column("id", optional=True),
+)
+"""A failure a row: the case's number (or what else the event belongs to), the version, why,
+where in the store, and the detail in words; the id only where the terminal has room."""
+
+
 def _report(result: CaseVerification | StoreVerification) -> None:
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=False)
     if result.invalid:
-        table = Table()
-        table.add_column("case", no_wrap=True, min_width=36)
-        for name in ("number", "version", "reason", "position"):
-            table.add_column(name, no_wrap=True)
-        table.add_column("detail", ratio=1)
-        for invalid in result.invalid:
-            table.add_row(*_row(invalid))
-        console.print(table)
-    if isinstance(result, CaseVerification):
+        print_table(console, FAILURES, [_row(invalid) for invalid in result.invalid])
+    if isinstance(result, CaseVerification):  # a hash a line: a terminal never splits it
         verdict = "VALID" if result.valid else "INVALID"
-        console.print(
-            f"{verdict}: case {result.number or result.case_id}, {result.events} events; "
-            f"head version {result.events} hash {result.head_hash or '-'}"
-        )
+        console.print(f"{verdict}: case {result.number or result.case_id}, {result.events} events")
+        console.print(f"head version {result.events} hash {result.head_hash or '-'}")
         return
     verdict = "VALID" if result.valid else f"INVALID: {len(result.invalid)} failing"
     console.print(
-        f"{verdict}: {result.events_checked} events checked up to position "
-        f"{result.head.position} (digest there: {result.head.digest or '-'})"
+        f"{verdict}: {result.events_checked} events checked up to position {result.head.position}"
     )
+    console.print(f"digest there: {result.head.digest or '-'}")
     if result.checked_against is not None:
         against = result.checked_against
         console.print(f"checked against the saved digest at position {against.position}")
@@ -154,11 +152,12 @@ def _row(invalid: InvalidEvent) -> list[str]:
     def text(value: object) -> str:
         return "-" if value is None else str(value)
 
+    belongs = invalid.number or invalid.aggregate or "-"
     return [
-        text(invalid.case_id),
-        text(invalid.number),
+        belongs,
         text(invalid.version),
         invalid.reason.value,
         text(invalid.position),
         invalid.detail,
+        text(invalid.case_id),
     ]

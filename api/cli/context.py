@@ -6,8 +6,9 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, tzinfo
 from typing import Any, NoReturn
+from uuid import UUID
 
 import typer
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from pydantic_core import ErrorDetails
 from api.bootstrap import build_application
 from api.wording import missing_date, plain
 from application.tongjie import Tongjie
+from domain.numbering import NUMBER
 from infrastructure.settings import Settings
 
 USAGE_ERROR = 2
@@ -58,6 +60,27 @@ def opened() -> Iterator[Tongjie]:
         yield app
     finally:
         app.close()
+
+
+def minute(at: datetime, zone: tzinfo) -> str:
+    """A time to the minute in the bureau's zone, as a table shows it: `2026-03-02 09:30`."""
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def case_ref(text: str) -> UUID | str:
+    """The case a person named: its id (a UUID), or its number (`2026-000123`) to look up
+    with `case_id`; checked before any store is opened."""
+    try:
+        return UUID(text)
+    except ValueError:
+        pass
+    if NUMBER.fullmatch(text) is None:
+        fail(f"{text!r} is neither a case number (2026-000123) nor a case id (a UUID)")
+    return text
+
+
+def case_id(app: Tongjie, ref: UUID | str) -> UUID:
+    return ref if isinstance(ref, UUID) else app.reads.case_id_of(ref)
 
 
 def print_json(data: Any) -> None:

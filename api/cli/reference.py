@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from api.cli.context import opened
+from api.cli.tables import Column, print_table
 from domain.values import Actor, OrganisationKind, Role
 
 OPERATOR = Actor(id="cli", login="cli", role=Role.ADMIN)
@@ -38,10 +38,9 @@ def list_organisations() -> None:
     """List organisations."""
     with opened() as app:
         found = app.reference.organisations()
-    table = Table("code", "name", "kind", "street")
-    for org in found:
-        table.add_row(org.code, org.name, org.kind, org.street)
-    Console().print(table)
+    columns = (Column("code"), Column("name", fold=True), Column("kind"), Column("street"))
+    rows = [[org.code, org.name, org.kind, org.street] for org in found]
+    print_table(Console(), columns, rows, elsewhere=None)
 
 
 @mediators.command("add")
@@ -63,7 +62,6 @@ def list_mediators() -> None:
     """List mediators."""
     with opened() as app:
         found = app.reference.mediators()
-    table = Table("code", "name", "organisation", "active")
-    for mediator in found:
-        table.add_row(mediator.code, mediator.name, mediator.organisation, str(mediator.active))
-    Console().print(table)
+    columns = (Column("code"), Column("name", fold=True), Column("organisation"), Column("active"))
+    rows = [[m.code, m.name, m.organisation, "yes" if m.active else "no"] for m in found]
+    print_table(Console(), columns, rows, elsewhere=None)

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from api.bootstrap import build_views
 from api.cli.context import fail, opened, settings
+from api.cli.tables import Column, print_split, print_table
 from api.schemas.stats import Dimension
 from domain.values import Category, Channel
 from projections.stats.figures import FORMULAS, display_days, display_rate
@@ -135,14 +135,17 @@ def _print(answer: StatsAnswer, by: str | None) -> None:
         f"[bold]Statistics[/bold] {start} → {end} (exclusive), position {answer.position}"
     )
     for title, columns in TABLES:
-        table = Table(title=title, title_justify="left")
-        if by is not None:
-            table.add_column(by, overflow="fold")
-        for _, header, _ in columns:
-            table.add_column(header, justify="right", overflow="fold")
-        for row in answer.rows:
-            values = [show(row.figures[name]) for name, _, show in columns]
-            table.add_row(*([row.key or "—"] if by is not None else []), *values)
-        console.print(table)
+        if by is None:  # one row: a figure a line reads best
+            only = answer.rows[0].figures
+            lines = [[header, show(only[name])] for name, header, show in columns]
+            figure_value = (Column("figure"), Column("value", number=True))
+            print_table(console, figure_value, lines, title=title)
+            continue
+        rows = [
+            ([row.key or "—"], [show(row.figures[name]) for name, _, show in columns])
+            for row in answer.rows
+        ]
+        figures = [Column(header, number=True) for _, header, _ in columns]
+        print_split(console, [Column(by, fold=True)], figures, rows, title=title)
     notes = "; ".join(f"{name.replace('_', ' ')} = {formula}" for name, formula in FORMULAS.items())
     console.print(f"[dim]{notes}. Percentages rounded half up.[/dim]")

@@ -6,11 +6,20 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from api.cli.context import opened
+from api.cli.context import minute, opened, settings
+from api.cli.tables import Column, print_table
 from domain.values import Role
 
+USER_COLUMNS = (
+    Column("login"),
+    Column("name", fold=True),
+    Column("role"),
+    Column("revoked"),
+    Column("last used (±1 min)"),
+    Column("mediator", optional=True),
+    Column("created", optional=True),
+)
 users = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
 
 
@@ -33,18 +42,20 @@ def list_users() -> None:
     """List users (never their tokens)."""
     with opened() as app:
         found = app.users.list()
-    table = Table("login", "name", "role", "mediator", "revoked", "created", "last used (±1 min)")
-    for user in found:
-        table.add_row(
+    zone = settings().zone
+    rows = [
+        [
             user.login,
             user.name,
             user.role,
-            user.mediator or "",
             "yes" if user.revoked else "",
-            user.created_at.isoformat(timespec="seconds"),
-            user.last_used_at.isoformat(timespec="minutes") if user.last_used_at else "never",
-        )
-    Console().print(table)
+            minute(user.last_used_at, zone) if user.last_used_at else "never",
+            user.mediator or "",
+            minute(user.created_at, zone),
+        ]
+        for user in found
+    ]
+    print_table(Console(), USER_COLUMNS, rows, elsewhere=None)
 
 
 @users.command("rotate")

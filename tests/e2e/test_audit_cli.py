@@ -108,7 +108,7 @@ def test_an_auditors_session(store: Store) -> None:
         (["--digest", "a" * 64], "--digest needs --position"),
         (["--position", "3", "--digest", "nothex"], "--digest must be 64"),
         (["--version", "2", "--hash", "a" * 64], "go with --case"),
-        (["--case", "not-a-uuid"], "is not a case id"),
+        (["--case", "not-a-uuid"], "is neither a case number (2026-000123) nor a case id"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
