@@ -11,8 +11,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
-run: $(VENV)/.installed  ## serve Tongjie on SQLite with demo data at http://127.0.0.1:8000
-	$(VENV)/bin/tongjie serve --demo
+run: $(VENV)/.installed  ## serve Tongjie on SQLite with demo data at http://127.0.0.1:8000 (PORT=N: another port)
+	$(VENV)/bin/tongjie serve --demo $(if $(PORT),--port $(PORT))
 
 test: $(VENV)/.installed postgres  ## every test, on SQLite and on the local PostgreSQL
 	$(PY) -m pytest

@@ -12,12 +12,13 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api import problems
+from api import openapi, problems
 from api.metrics import Metrics
 from api.middleware import RequestMiddleware
+from api.query import known_query
 from api.ratelimit import FailedAuthLimiter
 from api.routes import ROUTERS
 from api.startup import Startup
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(known_query)],
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
@@ -71,5 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    openapi.install(app, ROUTERS)
     app.add_middleware(RequestMiddleware, metrics=app.state.metrics)
     return app

@@ -146,6 +146,7 @@ def roles(*allowed: Role) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
         require_role(actor, allowed)
         return actor
 
+    guard.roles = allowed  # type: ignore[attr-defined] # for the OpenAPI document (api/openapi.py)
     return guard
 
 

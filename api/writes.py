@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request
+from fastapi.openapi.models import Example
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -40,6 +41,7 @@ from api.deps import (
 from api.encoding import dumps, summary_json
 from api.idempotency import Answer, Idempotency, check_key
 from api.metrics import Metrics
+from api.openapi import Rules
 from api.problems import CONFIRM_CALLER_KEY, responses
 from api.schemas.cases import CaseSummaryOut
 from application.commands import CaseCommand, Command
@@ -171,6 +173,7 @@ def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]
             keyed = KeyedRequest(idempotency_key, request.url.path, await request.body())
         return CaseWrite(actor, tongjie, metrics_of(request), expected, keyed, known, authenticate)
 
+    case_write.roles = allowed  # type: ignore[attr-defined] # for the OpenAPI document
     return case_write
 
 
@@ -236,7 +239,8 @@ class CaseCommandBody(Protocol[C]):
 @dataclass(frozen=True)
 class CaseCommandRoute(Generic[C]):
     """One command on a case: POST `path` with a `body` that builds `command`, sent by one of
-    `roles`; `answer` says what its 200 means, `summary` names it in the OpenAPI document."""
+    `roles`; `answer` says what its 200 means, `summary` names it in the OpenAPI document,
+    `rules` the states it needs and when it is a 409, `examples` bodies an integrator copies."""
 
     path: str
     command: type[C]
@@ -244,11 +248,15 @@ class CaseCommandRoute(Generic[C]):
     roles: tuple[Role, ...]
     answer: str
     summary: str
+    rules: Rules
+    examples: dict[str, Example]
 
     def add_to(self, router: APIRouter) -> None:
+        endpoint = _CaseCommandEndpoint(self.body, self.roles, self.examples)
+        endpoint.rules = self.rules
         router.add_api_route(
             self.path,
-            _CaseCommandEndpoint(self.body, self.roles),
+            endpoint,
             methods=["POST"],
             name=re.sub(r"(?<!^)(?=[A-Z])", "_", self.command.__name__).lower(),
             response_model=CaseSummaryOut,
@@ -264,12 +272,20 @@ class _CaseCommandEndpoint:
     model and roles, as a route written out by hand would, so FastAPI validates and documents
     the same; the call builds the command and runs it."""
 
-    def __init__(self, body: type[CaseCommandBody[CaseCommand]], roles: tuple[Role, ...]) -> None:
+    rules: Rules | None = None
+
+    def __init__(
+        self,
+        body: type[CaseCommandBody[CaseCommand]],
+        roles: tuple[Role, ...],
+        examples: dict[str, Example],
+    ) -> None:
         parameter = inspect.Parameter
+        documented = Annotated[body, Body(openapi_examples=examples)]  # type: ignore[valid-type]
         self.__signature__ = inspect.Signature(
             [
                 parameter("case_id", parameter.POSITIONAL_OR_KEYWORD, annotation=UUID),
-                parameter("body", parameter.POSITIONAL_OR_KEYWORD, annotation=body),
+                parameter("body", parameter.POSITIONAL_OR_KEYWORD, annotation=documented),
                 parameter("write", parameter.POSITIONAL_OR_KEYWORD, annotation=_writer(*roles)),
             ],
             return_annotation=Response,

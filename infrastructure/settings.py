@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 from urllib.parse import parse_qs, unquote, urlparse
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -26,6 +27,12 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=10, ge=1)
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
+    port: int = Field(default=8000, ge=0, le=65535, description="`tongjie serve`'s port (0: any)")
+    instance: str = Field(
+        default_factory=lambda: uuid4().hex[:12],
+        description="names one running server (`/healthz`): `tongjie serve` makes one at each "
+        "start and hands it to its workers",
+    )
 
     @field_validator("database_url")
     @classmethod

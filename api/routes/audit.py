@@ -68,6 +68,8 @@ def verify_case(
     summary="The store's digest: save it, verify against it later",
 )
 def digest(actor: Auditor, tongjie: TongjieDep, settings: SettingsDep) -> Response:
+    """A hash over every event up to `position`: keep it outside the database, and give it
+    back to `/audit/verify` later to prove that nothing up to there changed."""
     return _json(jsonable(tongjie.audit.digest(), settings.zone))
 
 

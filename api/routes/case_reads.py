@@ -40,6 +40,8 @@ def _json(body: object, etag: int | None = None) -> Response:
 def get_case(
     case_id: UUID, actor: CaseReader, tongjie: TongjieDep, settings: SettingsDep
 ) -> Response:
+    """Read from the event store, never from a view: always current. `ETag` is the case's
+    version, for `If-Match` on the next command."""
     case = reachable_case(tongjie, actor, case_id)
     return _json(case_json(case, settings.zone), etag=case.version)
 
@@ -53,6 +55,8 @@ def get_case(
 def get_history(
     case_id: UUID, actor: CaseReader, tongjie: TongjieDep, settings: SettingsDep
 ) -> Response:
+    """Each event with its business data, who recorded it (`actor`), when it was stored
+    (`recorded_at`) and its hash chain (`hash`, `prev_hash`), from the first event."""
     reachable_case(tongjie, actor, case_id)
     events = tongjie.reads.history(case_id)
     return _json({"events": [event_json(event, settings.zone) for event in events]})
@@ -72,6 +76,8 @@ def replay_case(
     version: Annotated[int | None, Query(ge=1, le=10**9)] = None,
     as_of: Annotated[AwareDatetime | None, Query(description="ISO 8601 with offset")] = None,
 ) -> Response:
+    """Replayed from the first event: `version=N` stops after event N; `as_of` (a time with
+    offset) stops at the last event recorded by then. Exactly one of the two."""
     if (version is None) == (as_of is None):
         raise InvalidFieldsError("version", "give either version or as_of")
     if version is not None:

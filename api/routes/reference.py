@@ -53,6 +53,8 @@ def add_organisation(
     tongjie: TongjieDep,
     idempotency: IdempotencyDep,
 ) -> Response:
+    """An organisation (a street's mediation room, an enterprise's committee, a professional
+    committee or a service centre) and the street it serves; its code is unique for good."""
     return run_once(
         idempotency,
         lambda conditions: tongjie.reference.add_organisation(
@@ -74,6 +76,7 @@ def add_organisation(
     summary="Every organisation",
 )
 def list_organisations(actor: ReferenceReader, tongjie: TongjieDep) -> Response:
+    """Every organisation registered, with its kind and street."""
     items = [_organisation(o) for o in tongjie.reference.organisations()]
     return _json({"items": items}).response(None)
 
@@ -88,6 +91,7 @@ def list_organisations(actor: ReferenceReader, tongjie: TongjieDep) -> Response:
 def add_mediator(
     actor: Admin, body: MediatorCreateRequest, tongjie: TongjieDep, idempotency: IdempotencyDep
 ) -> Response:
+    """A mediator (解纷人) of one organisation; a user of role mediator names this code."""
     return run_once(
         idempotency,
         lambda conditions: tongjie.reference.add_mediator(
@@ -105,6 +109,7 @@ def add_mediator(
     "/mediators", response_model=MediatorList, responses=responses(), summary="Every mediator"
 )
 def list_mediators(actor: ReferenceReader, tongjie: TongjieDep) -> Response:
+    """Every mediator, active or not."""
     items = [_mediator(m) for m in tongjie.reference.mediators()]
     return _json({"items": items}).response(None)
 
@@ -118,6 +123,7 @@ def list_mediators(actor: ReferenceReader, tongjie: TongjieDep) -> Response:
 def deactivate_mediator(
     code: str, actor: Admin, tongjie: TongjieDep, idempotency: IdempotencyDep
 ) -> Response:
+    """The mediator can no longer be routed new cases; the cases routed to them stay theirs."""
     return run_once(
         idempotency,
         lambda conditions: tongjie.reference.deactivate_mediator(
@@ -134,4 +140,5 @@ def deactivate_mediator(
     summary="The streets that organisations serve",
 )
 def list_streets(actor: AnyRole, tongjie: TongjieDep) -> Response:
+    """The streets (街道) that organisations serve: a case's `street` is one of them."""
     return _json({"items": tongjie.reference.streets()}).response(None)

@@ -112,6 +112,8 @@ Params = Annotated[StatsParams, Depends()]
 def summary(
     request: Request, actor: Auditing, views: ViewsDep, settings: SettingsDep, params: Params
 ) -> Response:
+    """The bureau's figures (docs/statistics.md) over the period, with its filters applied;
+    the backlog (open, overdue, due soon, escalations) as of now. `Accept: text/csv` gives CSV."""
     answer = views.stats.summary(params.start, params.end, params.filters)
     if prefers_csv(request.headers.get("accept", "")):
         return _csv(answer, None, settings)

@@ -31,6 +31,8 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
 def add_user(
     actor: Admin, body: UserCreateRequest, tongjie: TongjieDep, idempotency: IdempotencyDep
 ) -> Response:
+    """The answer holds the token once; only its hash is stored. A retried Idempotency-Key
+    answers 409 here: a token is never replayed."""
     issued = run_never_replayed(
         idempotency,
         lambda conditions: tongjie.users.add(
@@ -55,6 +57,7 @@ def add_user(
 
 @router.get("", response_model=UserList, responses=responses(), summary="Every user; never tokens")
 def list_users(actor: Admin, tongjie: TongjieDep, settings: SettingsDep) -> Response:
+    """Logins, names, roles, mediator codes, when each was added and last used; never tokens."""
     return _json({"items": [_user(u, settings) for u in tongjie.users.list()]})
 
 
@@ -67,6 +70,7 @@ def list_users(actor: Admin, tongjie: TongjieDep, settings: SettingsDep) -> Resp
 def rotate_token(
     login: str, actor: Admin, tongjie: TongjieDep, idempotency: IdempotencyDep
 ) -> Response:
+    """The old token stops working at once, on every server."""
     issued = run_never_replayed(
         idempotency,
         lambda conditions: tongjie.users.rotate(login, actor=actor, conditions=conditions),
@@ -80,6 +84,7 @@ def rotate_token(
 def revoke_user(
     login: str, actor: Admin, tongjie: TongjieDep, idempotency: IdempotencyDep
 ) -> Response:
+    """The user's token stops working at once, on every server; their history stays."""
     return run_once(
         idempotency,
         lambda conditions: tongjie.users.revoke(login, actor=actor, conditions=conditions),

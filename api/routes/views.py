@@ -157,6 +157,8 @@ def board(
     summary="Where each view stands: position, the store's head, lag in events and seconds",
 )
 def projections(actor: StatusReader, views: ViewsDep) -> Response:
+    """Each view's position in the store, its lag behind the store's head in events and in
+    seconds, and its status (`live`, `behind`, `rebuilding`, ...: see the schema)."""
     status = views.engine.status()
     body: dict[str, Any] = {
         "head": status.head,

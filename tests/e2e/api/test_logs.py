@@ -62,7 +62,7 @@ def test_metrics_count_requests_and_events(api: Api) -> None:
     assert 'tongjie_events_appended_total{type="Received"}' in text
     assert "tongjie_http_request_duration_seconds_bucket" in text
     assert "tongjie_store_position " in text
-    assert api.client.get("/healthz").json() == {"status": "ok"}
+    assert api.client.get("/healthz").json()["status"] == "ok"
     assert api.client.get("/readyz").json()["status"] == "ready"
 
 
@@ -123,6 +123,8 @@ def test_every_line_of_a_server_is_json_with_level_time_and_request_id(tmp_path:
     by_logger = {line["logger"] for line in lines}
     assert {"uvicorn.error", "tongjie.api", "infrastructure.access"} <= by_logger
     assert any(line["event"] == "Application startup complete." for line in lines)
+    serving = next(line for line in lines if line["event"] == "serving")  # once ready
+    assert serving["url"] == base
     warning = next(line for line in lines if line["logger"] == "infrastructure.access")
     assert warning["level"] == "warning"
     assert warning["event"].startswith("token use of boss not recorded")

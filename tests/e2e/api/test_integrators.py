@@ -1,0 +1,128 @@
+"""The API as an integrator meets it: `/docs` says who may call each operation, in which states,
+and what each answer means; its example bodies are accepted; a query parameter no path takes
+is refused, not silently ignored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from api.schemas import examples
+from api.schemas.cases import (
+    CaseReceivedRequest,
+    CorrectionRequest,
+    ExtensionRequest,
+    FollowUpRequest,
+    JudicialConfirmationRequest,
+    ResolutionRequest,
+    RiskRequest,
+    RouteRequest,
+    SessionRequest,
+)
+from tests.e2e.api.conftest import Api, resolved
+
+PROBLEMS = ("401", "403", "404", "409", "422")
+
+
+def _operations(api: Api) -> list[tuple[str, str, dict[str, Any]]]:
+    document = api.client.get("/openapi.json").json()
+    return [
+        (method.upper(), path, operation)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    ]
+
+
+def test_every_operation_says_who_may_call_it_and_what_its_answers_mean(api: Api) -> None:
+    operations = _operations(api)
+    assert len(operations) >= 30
+    for method, path, operation in operations:
+        described = operation.get("description", "")
+        assert "**Who may call it:**" in described, (method, path)
+        assert described.split("**Who may call it:**")[0].strip(), (method, path, "purpose")
+        for status, answer in operation["responses"].items():
+            assert answer.get("description"), (method, path, status)
+        if path.startswith("/api/v1/cases/{case_id}"):
+            assert "**In which states:**" in described, (method, path)
+            assert operation["responses"]["404"]["description"] == "no case with this id"
+
+
+def test_a_case_commands_answers_say_what_they_mean_there(api: Api) -> None:
+    documented = {(m, p): o for m, p, o in _operations(api)}
+    resolution = documented["POST", "/api/v1/cases/{case_id}/resolution"]
+    assert "in_mediation for agreement and no_agreement" in resolution["description"]
+    assert resolution["responses"]["409"]["description"].startswith("the case is resolved already")
+    assert "a mediator or a supervisor" in resolution["responses"]["403"]["description"]
+    sessions = documented["POST", "/api/v1/cases/{case_id}/sessions"]
+    assert "the mediator the case is routed to" in sessions["description"]
+    stats = documented["GET", "/api/v1/stats/summary"]
+    assert "a supervisor or an auditor" in stats["description"]
+    assert documented["GET", "/healthz"]["description"].endswith("anyone, without a token.")
+
+
+BODIES: list[tuple[str, type[BaseModel], dict[str, Any]]] = [
+    ("/api/v1/cases", CaseReceivedRequest, examples.RECEIVE),
+    ("/api/v1/cases/{case_id}/route", RouteRequest, examples.ROUTE),
+    ("/api/v1/cases/{case_id}/sessions", SessionRequest, examples.SESSION),
+    ("/api/v1/cases/{case_id}/extension", ExtensionRequest, examples.EXTENSION),
+    ("/api/v1/cases/{case_id}/risk", RiskRequest, examples.RISK),
+    ("/api/v1/cases/{case_id}/corrections", CorrectionRequest, examples.CORRECTION),
+    ("/api/v1/cases/{case_id}/resolution", ResolutionRequest, examples.RESOLUTION),
+    ("/api/v1/cases/{case_id}/follow-ups", FollowUpRequest, examples.FOLLOW_UP),
+    (
+        "/api/v1/cases/{case_id}/judicial-confirmation",
+        JudicialConfirmationRequest,
+        examples.JUDICIAL_CONFIRMATION,
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "model", "shown"), BODIES, ids=[b[0] for b in BODIES])
+def test_every_example_body_in_the_docs_is_one_the_api_accepts(
+    api: Api, path: str, model: type[BaseModel], shown: dict[str, Any]
+) -> None:
+    documented = next(o for m, p, o in _operations(api) if (m, p) == ("POST", path))
+    offered = documented["requestBody"]["content"]["application/json"]["examples"]
+    assert offered.keys() == shown.keys()
+    for name, example in offered.items():
+        assert example["summary"], name
+        model.model_validate(example["value"])  # raises if the docs show a body it refuses
+    if path.endswith(("/resolution", "/judicial-confirmation", "/corrections")):
+        assert len(offered) >= 2
+
+
+def test_the_example_ruling_and_application_record_a_judicial_confirmation(api: Api) -> None:
+    case_id = resolved(api)
+    path = f"/api/v1/cases/{case_id}/judicial-confirmation"
+    assert api.post(path, "zhang", {}).status_code == 200  # applied now (applied_at: default)
+    ruling = {"ruling": "confirmed"}
+    assert api.post(path, "zhang", ruling).json()["version"] == 6
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/v1/cases", {"party": "王小明"}),
+        ("/api/v1/cases", {"status": "received", "categroy": "family"}),
+        ("/api/v1/stats/summary", {"form": "2026-01-01"}),
+        ("/api/v1/stats/street", {"from": "2026-01-01", "subcat": "fees"}),
+        ("/api/v1/organisations", {"limit": "5"}),
+    ],
+)
+def test_an_unknown_query_parameter_is_refused_by_name(
+    api: Api, path: str, query: dict[str, str]
+) -> None:
+    unknown = next(name for name in query if name not in ("status", "from"))
+    answer = api.get(path, "boss", **query)
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    [error] = answer.json()["errors"]
+    assert error["field"] == unknown
+    assert error["message"].startswith("unknown query parameter; this path takes ")
+
+
+def test_known_query_parameters_still_work(api: Api) -> None:
+    assert api.get("/api/v1/cases", "boss", status="received", limit="5").status_code == 200
+    assert api.get("/api/v1/stats/street", "boss", **{"from": "2026-01-01"}).status_code == 200
