@@ -33,6 +33,10 @@ class BoardFilter:
     received_from: datetime | None = None
     received_to: datetime | None = None
     q: str | None = None
+    party: str | None = None
+    """A party's full name, phone or ID number (exact, after normalisation: domain.identity)."""
+    repeat_party: bool | None = None
+    """A party's phone or ID number is in another case received within 12 months."""
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
 
@@ -68,6 +72,7 @@ class BoardRow:
     days_open: float
     risk_level: str
     version: int
+    repeat_party: bool = False
 
 
 @dataclass(frozen=True)
