@@ -10,6 +10,7 @@ from eventsourcing.persistence import Transcoding
 from application.audit import Audit, Verifier
 from application.case_reads import CaseReads
 from application.cases import CaseCommands
+from application.read_log import ReadLog, ReadLogPort
 from application.reference import ReferenceData
 from application.store import TongjieStore
 from application.users import TokenUses, Users
@@ -24,9 +25,11 @@ class Tongjie:
         *,
         verifier_for: Callable[[object], Verifier | None] | None = None,
         uses_for: Callable[[object], TokenUses | None] | None = None,
+        reads_for: Callable[[object], ReadLogPort | None] | None = None,
     ) -> None:
         """`verifier_for(recorder)` gives the audit its chain checks, `uses_for(recorder)`
-        where tokens' last uses are kept (see api/bootstrap.py)."""
+        where tokens' last uses are kept, `reads_for(recorder)` the access log of reads
+        (see api/bootstrap.py)."""
         self.store = TongjieStore(env, transcodings)
         self.timezone = timezone
         self.reference = ReferenceData(self.store)
@@ -34,8 +37,9 @@ class Tongjie:
         self.reads = CaseReads(self.store)
         uses = uses_for(self.store.recorder) if uses_for else None
         self.users = Users(self.store, self.reference, uses)
+        self.read_log = ReadLog(reads_for(self.store.recorder) if reads_for else None)
         verifier = verifier_for(self.store.recorder) if verifier_for else None
-        self.audit = Audit(self.store, verifier)
+        self.audit = Audit(self.store, verifier, self.read_log)
 
     def close(self) -> None:
         self.store.close()

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from api.dashboard import router as dashboard_router
 from api.routes import (
     audit,
+    case_access,
     case_file,
     case_reads,
     case_writes,
@@ -32,5 +33,6 @@ ROUTERS: list[APIRouter] = [
     users.router,
     audit.router,
     case_file.router,
+    case_access.router,
     dashboard_router,
 ]

@@ -76,6 +76,24 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
+class OtherCase:
+    """Another case sharing a phone or ID number with a case, received within 12 months."""
+
+    id: UUID
+    number: str
+    received_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """Whether a case's parties are in other cases, and those of them the reader may see."""
+
+    repeat_party: bool
+    others: list[OtherCase]
+
+
+@dataclass(frozen=True)
 class BoardPage:
     items: list[BoardRow]
     next_cursor: str | None

@@ -7,22 +7,26 @@ generation's position comes in the same statement.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from domain.identity import search_keys
-from domain.values import CaseStatus, RiskLevel
+from domain.identity import parties_keys, search_keys
+from domain.values import CaseStatus, Party, RiskLevel
 from projections.board.fold import TIME_COLUMNS
 from projections.board.page import (
     MAX_LIMIT,
     BoardFilter,
     BoardPage,
     BoardRow,
+    OtherCase,
     Reach,
+    Repeats,
     decode_cursor,
     encode_cursor,
 )
-from projections.board.parties import PARTIES, REPEATS, search_tokens
+from projections.board.parties import PARTIES, REPEATS, WINDOW_US, micros, search_tokens
 from projections.board.schema import CASES, SEALED
 from projections.board.stored import read_time, read_uuid, sqlite_time
 from projections.engine.catalog import ACTIVE, TRACKING, active, ensure_catalog
@@ -164,6 +168,56 @@ class BoardQuery:
                 return current.position, []
             generation = self._generation = current.generation
         raise RuntimeError("the board's active generation kept changing while it was read")
+
+    def repeats(
+        self,
+        case_id: UUID,
+        parties: Sequence[Party],
+        received_at: datetime,
+        reach: Reach | None = None,
+    ) -> Repeats:
+        """The other cases, received within 12 months of `received_at`, that share a phone or
+        ID number with these `parties` (a case's current ones); `others` only those `reach`
+        lets the reader see, newest first."""
+        if self.keys is None:
+            return Repeats(False, [])
+        tokens = sorted(
+            {
+                self.keys.token(kind.value, value)
+                for kind, value in parties_keys(parties)
+                if kind.identifies
+            }
+        )
+        if not tokens:
+            return Repeats(False, [])
+        with self.db.connection() as conn:
+            current = active(conn, VIEW)
+            if current is None:
+                return Repeats(False, [])
+            tables = Tables(VIEW, current.generation)
+            postgres = conn.dialect == "postgres"
+            params: list[Any]
+            if postgres:
+                among, params = "p.token = ANY(%s)", [tokens]
+            else:
+                among, params = f"p.token IN ({', '.join('%s' for _ in tokens)})", list(tokens)
+            at = micros(received_at)
+            rows = conn.execute(
+                f"SELECT DISTINCT c.id, c.number, c.received_at, c.status, c.mediator, "
+                f"c.received_by FROM {tables.name(PARTIES)} p "
+                f"JOIN {tables.name(CASES)} c ON c.id = p.case_id WHERE {among} "
+                "AND p.case_id <> %s AND p.received_us BETWEEN %s AND %s",
+                [*params, case_id if postgres else str(case_id), at - WINDOW_US, at + WINDOW_US],
+            )
+        others = [
+            OtherCase(read_uuid(row[0]), row[1], read_time(row[2]) or received_at, row[3])
+            for row in rows
+            if reach is None
+            or row[4] == reach.mediator
+            or (row[4] is None and row[5] == reach.actor_id)
+        ]
+        others.sort(key=lambda other: (other.received_at, other.id), reverse=True)
+        return Repeats(bool(rows), others)
 
     def _search_sealed(
         self,
