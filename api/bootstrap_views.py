@@ -29,6 +29,7 @@ from projections.engine.engine import Engine, UnknownViewError
 from projections.engine.feed import PositionFeed
 from projections.engine.log import RecorderLog
 from projections.engine.waking import Signal, Waker
+from projections.hotspots import HotspotsQuery
 from projections.stats.query import StatsQuery
 from projections.stats.view import StatsView
 from projections.views import Views
@@ -125,4 +126,5 @@ def build_views(
         feed=feed,
         board=BoardQuery(db, feed, keys),
         stats=StatsQuery(db, settings.zone),
+        hotspots=HotspotsQuery(db),
     )

@@ -169,3 +169,18 @@ def test_a_bad_party_value_is_a_422(views_api: Api) -> None:
     answer = views_api.get("/api/v1/cases", "boss", party="")
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "party"
+
+
+def test_hotspots_answer_supervisors_with_their_test(views_api: Api) -> None:
+    answer = views_api.get("/api/v1/stats/hotspots", "boss", as_of="2026-03-01")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["as_of"] == "2026-03-01T00:00:00+08:00"
+    assert body["window_from"] == "2026-01-30T00:00:00+08:00"
+    assert "Binomial" in body["test"]
+    assert isinstance(body["hotspots"], list)
+    assert int(answer.headers["X-Position"]) >= 0
+    for bad in ("1999-12-31", "tomorrow", "2026-03-01T00:00:00"):
+        refused = views_api.get("/api/v1/stats/hotspots", "boss", as_of=bad)
+        assert refused.status_code == 422, bad
+        assert refused.json()["errors"][0]["field"] == "as_of"

@@ -103,6 +103,7 @@ ENDPOINTS = [
         "GET", "/api/v1/cases/{id}/replay?version=1", {"boss": 200, "audit": 200}, None, routed
     ),
     Endpoint("GET", "/api/v1/cases/{id}/reads", {"audit": 200}, None, routed),
+    Endpoint("GET", "/api/v1/stats/hotspots", {"boss": 200}),
     Endpoint(
         "GET",
         "/api/v1/cases?party=13800000000",
