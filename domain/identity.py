@@ -8,7 +8,7 @@ normalised so that the ways people write them compare equal (当事人身份比�
   landline, is removed; a landline written after the country code gets its trunk `0` back
   (`+86 10 6512 3456` is `01065123456`).
 - An ID number (居民身份证号码): 18 characters, 17 digits and a check character that is a digit
-  or `X` (upper case), or the old 15 digits.
+  or `X` (upper case), or the old 15 digits; hyphens dropped.
 - A name: also case-folded (`Li Lei` = `li lei` = `LiLei`), with the middle dots of minority
   and foreign names (`·`, `•`, `・`, `‧`, `．`) made one.
 
@@ -78,7 +78,7 @@ def normal_phone(value: str) -> str | None:
 
 
 def normal_id_number(value: str) -> str | None:
-    text = _compact(value).upper()
+    text = _compact(value).replace("-", "").upper()
     return text if _ID_18.match(text) or _ID_15.match(text) else None
 
 
