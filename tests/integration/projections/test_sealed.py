@@ -6,7 +6,6 @@ same grep finds the summary: the check can fail."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,10 +30,10 @@ def secrets() -> list[str]:
 
 
 @pytest.fixture(params=["sealed", "plain"])
-def keyed(request: pytest.FixtureRequest, database_url: str) -> Iterator[tuple[Settings, bool]]:
+def keyed(request: pytest.FixtureRequest, database_url: str) -> tuple[Settings, bool]:
     sealed = request.param == "sealed"
     key = AESCipher.create_key(32) if sealed else None
-    yield Settings(database_url=database_url, cipher_key=key), sealed
+    return Settings(database_url=database_url, cipher_key=key), sealed
 
 
 def _store_cases(app: Tongjie) -> tuple[object, object]:
