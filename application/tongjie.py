@@ -10,6 +10,7 @@ from eventsourcing.persistence import Transcoding
 from application.audit import Audit, Verifier
 from application.case_reads import CaseReads
 from application.cases import CaseCommands
+from application.people import PersonalData
 from application.ports import AnswerStore, RecorderPorts
 from application.read_log import ReadLog, ReadLogPort
 from application.reference import ReferenceData
@@ -43,6 +44,7 @@ class Tongjie:
         uses = uses_for(self.store.recorder) if uses_for else None
         self.users = Users(self.store, self.reference, uses)
         self.read_log = ReadLog(reads_for(self.store.recorder) if reads_for else None)
+        self.people = PersonalData(self.store, self.reads, self.read_log)
         verifier = verifier_for(self.store.recorder) if verifier_for else None
         self.audit = Audit(self.store, verifier, self.read_log)
 
