@@ -239,7 +239,6 @@ class BoardQuery:
             generation = self._generation = current.generation
         tables = Tables(VIEW, generation)
         table = tables.name(CASES)
-        postgres = conn.dialect == "postgres"
         scope, scope_params = _tables(where, tables), list(params)
         if reach is not None:
             scope += " AND (mediator = %s OR (mediator IS NULL AND received_by = %s))"
@@ -251,13 +250,9 @@ class BoardQuery:
         unseal = self.keys.unseal
         while len(found) < count:
             clause, more = scope, list(scope_params)
-            if after is not None:
-                if postgres:
-                    clause += " AND (received_at, id) < (%s, %s)"
-                    more += list(after)
-                else:
-                    clause += " AND (received_at < %s OR (received_at = %s AND id < %s))"
-                    more += [after[0], after[0], after[1]]
+            if after is not None:  # a row value: an index range on both databases
+                clause += " AND (received_at, id) < (%s, %s)"
+                more += list(after)
             rows = conn.execute(
                 f"SELECT id, received_at, number, summary, {SEALED} FROM {table} "
                 f"WHERE {clause} {_ORDER} LIMIT %s",
