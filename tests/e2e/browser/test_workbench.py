@@ -6,6 +6,7 @@ Every step is checked where it matters: in the case's history, read through the 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,84 @@ def test_a_mediator_sees_only_their_cases_and_an_auditor_no_form(
         expect(audit.view).to_contain_text("Read-only")
         audit.go("#/receive", "list")
         expect(audit.page.locator("form[data-command]")).to_have_count(0)
+
+
+def test_the_dashboard_leads_to_the_filtered_sorted_paged_list_and_back(
+    browser: Browser, own_server: Server
+) -> None:
+    server = own_server
+    with bench(browser, server, "laptop") as boss:
+        boss.page.goto(f"{server.url}/dashboard")
+        token = boss.page.locator('input[name="token"]')
+        token.fill(server.token("boss"))
+        token.press("Enter")
+        street = boss.page.locator('#by-street a[href*="street="]').first
+        expect(street).to_be_visible()
+        name = street.inner_text()
+        street.click()  # the same tab: signed in already
+        boss.wait_for("list")
+        rows = server.get("/api/v1/cases", street=name, limit=500).json()["items"]
+        listed = boss.page.locator("[data-case-id]")
+        expect(listed).to_have_count(min(len(rows), 20))
+        shown = [e.get_attribute("data-case-id") for e in listed.all()]
+        assert shown == [row["id"] for row in rows][:20]
+
+        boss.go("#/cases?open=true&sort=due_at", "list")
+        want = server.get("/api/v1/cases", open="true", sort="due_at", limit=500).json()["items"]
+        expect(listed).to_have_count(min(len(want), 20))
+        assert [e.get_attribute("data-case-id") for e in listed.all()] == [
+            row["id"] for row in want
+        ][:20]
+        form = boss.page.locator("form.filters")
+        fill(form, {"sort": "-days_open", "status": "in_mediation"})
+        form.locator("button[type=submit]").click()
+        expect(boss.page).to_have_url(re.compile(r"sort=-days_open"))
+        boss.wait_for("list")
+        want = server.get(
+            "/api/v1/cases", sort="-days_open", status="in_mediation", limit=500
+        ).json()["items"]
+        expect(listed).to_have_count(min(len(want), 20))
+        assert [e.get_attribute("data-case-id") for e in listed.all()] == [
+            row["id"] for row in want
+        ][:20]
+
+        boss.go("#/cases", "list")
+        everything = server.get("/api/v1/cases", limit=500).json()["items"]
+        assert len(everything) > 20, "the district should fill more than one page"
+        boss.page.locator('[data-page="next"]').click()
+        boss.wait_for("list")
+        expect(listed.first).to_have_attribute("data-case-id", everything[20]["id"])
+        boss.page.locator('[data-page="previous"]').click()
+        boss.wait_for("list")
+        expect(listed.first).to_have_attribute("data-case-id", everything[0]["id"])
+
+        listed.first.click()
+        boss.wait_for("case")
+        boss.page.locator("a.dashboard-link").click()
+        expect(boss.page.locator("#case-page")).to_be_visible()
+        expect(boss.page.locator("#case-page a.workbench")).to_have_attribute(
+            "href", f"/workbench#/cases/{everything[0]['id']}"
+        )
+
+
+def test_every_control_has_a_label_and_the_views_take_the_focus(
+    browser: Browser, own_server: Server
+) -> None:
+    server = own_server
+    case_id = server.get("/api/v1/cases", "zhang", open="true").json()["items"][0]["id"]
+    with bench(browser, server, "phone") as zhang:
+        zhang.sign_in("zhang")
+        zhang.open_case(case_id)
+        expect(zhang.page.locator("#case-title")).to_be_focused()  # a new view says where it is
+        for section in zhang.page.locator("details[data-section] > summary").all():
+            section.click()
+        unlabelled = zhang.page.evaluate(
+            """() => [...document.querySelectorAll('#view :is(input, select, textarea)')]
+                .filter((c) => c.type !== 'hidden' && c.labels.length === 0
+                               && !c.getAttribute('aria-label'))
+                .map((c) => c.name || c.id)"""
+        )
+        assert unlabelled == []
+        expect(zhang.page.locator("a.skip")).to_have_attribute("href", "#view")
+        zhang.nav("receive")
+        expect(zhang.page.locator("#view h1")).to_be_focused()

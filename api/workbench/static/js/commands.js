@@ -14,8 +14,9 @@ const OPEN = ["received", "routed", "in_mediation"];
 const ASSIGNED = ["routed", "in_mediation"];
 const JUDICIAL_DAYS = 30;
 
+/** A category's or subcategory's label in the reader's language (English capitalised). */
 export function label(item) {
-  return language() === "zh" ? item.zh : item.en;
+  return language() === "zh" ? item.zh : item.en.charAt(0).toUpperCase() + item.en.slice(1);
 }
 
 // -- who may do what (the server decides; this only offers the forms that can succeed) --------
@@ -163,6 +164,11 @@ export function receiveForm(reference) {
   );
 }
 
+/** Where a case not routed yet most likely goes: its street's mediation room. */
+function homeRoom(organisations, street) {
+  return organisations.find((o) => o.street === street && o.kind === "street_room")?.code || "";
+}
+
 function routeForm(c, reference) {
   const organisations = reference.organisations;
   const workload = reference.workload;
@@ -170,7 +176,7 @@ function routeForm(c, reference) {
     kind: "select",
     required: true,
     options: [["", t("choose")], ...organisations.map((o) => [o.code, `${o.name}（${o.street}）`])],
-    value: c.organisation || "",
+    value: c.organisation || homeRoom(organisations, c.street),
   });
   const med = field("mediator", t("mediator"), { kind: "select", required: true, options: [["", t("choose")]] });
   const orgSelect = org.querySelector("select");

@@ -153,7 +153,7 @@ export async function renderList(container, { api, reference, params, cursors, o
     select("organisation", t("organisation"), [any, ...reference.organisations.map((o) => [o.code, o.name])], params.organisation),
     select("mediator", t("mediator"), [any, ...reference.workload.map((m) => [m.code, m.name])], params.mediator),
     select("sort", t("sort"), SORTS.map((s) => [s, t(`sort.${s}`)]), params.sort || "-received_at"),
-    h("div", { class: "field" }, h("label", { for: "list-q" }, t("search")), h("input", { id: "list-q", name: "q", type: "search", value: params.q || "" })),
+    h("div", { class: "field" }, h("label", { for: "list-q" }, t("searchBoard")), h("input", { id: "list-q", name: "q", type: "search", value: params.q || "" })),
     h("div", { class: "field check" }, h("input", { id: "list-overdue", name: "overdue", type: "checkbox", value: "true", checked: params.overdue === "true" }), h("label", { for: "list-overdue" }, t("overdueOnly"))),
     h("div", { class: "field check" }, h("input", { id: "list-open", name: "open", type: "checkbox", value: "true", checked: params.open === "true" }), h("label", { for: "list-open" }, t("openOnly"))),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, t("apply")), h("a", { href: "#/cases", class: "link-button" }, t("reset"))),

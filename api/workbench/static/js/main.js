@@ -12,6 +12,7 @@ import { renderOutbox } from "./outbox-view.js";
 
 const $ = (id) => document.getElementById(id);
 const TOKEN = "tongjie.workbench.token";
+const DASHBOARD_TOKEN = "tongjie.token"; // a supervisor coming from the dashboard, in this tab
 
 const state = {
   api: null,
@@ -325,7 +326,11 @@ function showConnection() {
 // -- signing in and out ---------------------------------------------------------------------
 
 function storedToken() {
-  return sessionStorage.getItem(TOKEN) || localStorage.getItem(TOKEN);
+  const own = sessionStorage.getItem(TOKEN) || localStorage.getItem(TOKEN);
+  if (own) return own;
+  const theirs = sessionStorage.getItem(DASHBOARD_TOKEN);
+  if (theirs) sessionStorage.setItem(TOKEN, theirs);
+  return theirs;
 }
 
 async function start(token) {
@@ -339,6 +344,8 @@ async function start(token) {
     if (error instanceof ApiError || !me) throw error; // opened without a connection: as last time
   }
   if (me.role === "admin") throw new ApiError(403, { detail: t("roleForbidden") });
+  // The dashboard (same tab, same origin) signs in with the same token: no second sign-in.
+  if (me.role === "supervisor" || me.role === "auditor") sessionStorage.setItem(DASHBOARD_TOKEN, token);
   state.api = api;
   state.me = me;
   state.outbox?.stop();
@@ -358,7 +365,7 @@ async function start(token) {
 
 function signOut(message = "") {
   for (const storage of [sessionStorage, localStorage]) {
-    for (const name of [TOKEN, `${TOKEN}.me`, `${TOKEN}.reference`]) storage.removeItem(name);
+    for (const name of [TOKEN, `${TOKEN}.me`, `${TOKEN}.reference`, DASHBOARD_TOKEN]) storage.removeItem(name);
   }
   state.outbox?.stop();
   Object.assign(state, { api: null, me: null, outbox: null, reference: null, fixing: null, cursors: [] });
