@@ -16,7 +16,6 @@ import psycopg
 import structlog
 
 from api.bootstrap import access_log, build_application, build_views
-from api.idempotency import supports_idempotency
 from api.problems import DATABASE_DOWN
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
 
     from application.tongjie import Tongjie
     from infrastructure.settings import Settings
-    from projections.wiring import Views
+    from projections.views import Views
 
 RETRY_SECONDS = 2.0
 PROBE_TIMEOUT_SECONDS = 3
@@ -98,7 +97,7 @@ class Startup:
         shared = access_log(tongjie)
         if shared is not None:  # failed authentications counted by every process alike
             self.app.state.limiter.share(shared)
-        if not supports_idempotency(tongjie.store.recorder):
+        if tongjie.answers is None:
             log.warning("idempotency_unsupported", recorder=type(tongjie.store.recorder).__name__)
         self.app.state.views = views
         self.app.state.tongjie = tongjie  # last: requests are served from here on

@@ -1,4 +1,4 @@
-"""The audit's speed against its baselines, measured in the same run (performance.md).
+"""The audit's speed against its baselines, measured in the same run (docs/benchmarks.md).
 
 1. A case of 1,000 events: its history with the verification of its chain (one read of its
    stored rows, each decoded and its hash recomputed) against a full replay of the same case

@@ -37,7 +37,7 @@ from typing import Any
 
 import psycopg
 
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from application.tongjie import Tongjie
 from domain.case import Case
 from domain.values import (
@@ -57,7 +57,7 @@ from domain.values import (
 )
 from infrastructure.settings import Settings
 from projections.board.page import BoardFilter, Reach
-from projections.wiring import Views, build_views
+from projections.views import Views
 from tests.world import World, make_world, registration
 
 URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -479,7 +479,7 @@ def measure(url: str, args: argparse.Namespace) -> Sized | None:
     built = rebuild(views)
     after, _ = raw_read(app, args.page)
     read = (before + after) / 2
-    base = "of the library's read (perf.md)"
+    base = "of the library's read (baselines)"
     pages = f"pages of {args.page}"
     line(f"raw log read @{count:,} before ({pages})", before, "events/s", 165_000, base)
     line(f"raw log read @{count:,} after ({pages})", after, "events/s", 165_000, base)

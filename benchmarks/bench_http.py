@@ -3,10 +3,10 @@
 A real `tongjie serve` runs in a subprocess; `wrk` (Debian's package) drives it with 32
 connections: first `GET /healthz` (the no-op baseline), then `POST /api/v1/cases/{id}/sessions`
 spread over 1,000 routed cases, each after a short warm-up of the same requests. The bar
-(performance.md): >= 1,000 commands/s and >= 0.5 x the no-op rate, p99 <= 100 ms, no errors.
-Then the server's resident memory, whose bar is <= 300 MB after the commands with 1,000,000
-events stored: `--stored 1000000` seeds them first (cases over ten years, as bench_board.py
-does), `--keep-schema NAME` keeps the seeded schema for the next run.
+(docs/benchmarks.md, "The bars"): >= 1,000 commands/s and >= 0.5 x the no-op rate, p99 <= 100
+ms, no errors. Then the server's resident memory, whose bar is <= 300 MB after the commands
+with 1,000,000 events stored: `--stored 1000000` seeds them first (cases over ten years, as
+bench_board.py does), `--keep-schema NAME` keeps the seeded schema for the next run.
 
     python benchmarks/bench_http.py [--seconds 60] [--workers 1] [--connections 32]
         [--stored 1000000 --keep-schema bench_http_1m]

@@ -56,7 +56,7 @@ from bench_board import (
 )
 
 from api.app import GC_THRESHOLDS
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from application.tongjie import Tongjie
 from domain.case import Case
 from domain.values import (
@@ -74,7 +74,7 @@ from domain.values import (
 )
 from infrastructure.settings import Settings
 from projections.stats.read import Filters
-from projections.wiring import Views, build_views
+from projections.views import Views
 from tests.world import make_world
 
 SUPERVISOR = Actor(id="bench-boss", login="boss", role=Role.SUPERVISOR)
@@ -357,7 +357,7 @@ def measure(url: str, args: argparse.Namespace, target: int, years: float) -> Si
         app.close()
     if not args.sqlite:
         vacuum(url)
-    base = "of the library's read (perf.md)"
+    base = "of the library's read (baselines)"
     line(f"raw log read @{count:,} (pages of {args.page})", read, "events/s", 165_000, base)
     line(f"stats rebuild @{count:,}", built, "events/s", read, "of the raw read (bar 0.3x)")
     line(f"stats rebuild @{count:,} vs the bar", built, "events/s", 50_000, "of 50,000")

@@ -1,8 +1,8 @@
 """Write-path throughput on PostgreSQL, in-process (no HTTP), each figure beside its baseline.
 
 Prints one line per figure: name, value, baseline, ratio. Baselines are measured in the same
-run on the same machine (performance.md): raw psycopg commits, then the library's stock
-recorder, then ours. Every phase runs in a fresh schema, dropped afterwards.
+run on the same machine (docs/benchmarks.md, "The bars"): raw psycopg commits, then the
+library's stock recorder, then ours. Every phase runs in a fresh schema, dropped afterwards.
 
     python benchmarks/bench_write_path.py [--seconds 5] [--threads 32]
 """
@@ -160,7 +160,7 @@ def main() -> None:
     line(
         "raw psycopg one-row INSERT+COMMIT, 1 connection",
         raw,
-        "performance.md (~3,500-4,700)",
+        "the baselines (~3,500-4,700)",
         4100,
     )
     stock = new_case_commands(PostgresFactory, threads, seconds)

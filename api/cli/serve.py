@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from api.cli.context import fail, settings
+from infrastructure.logging import configure_logging
 
 
 def serve(
@@ -22,6 +23,7 @@ def serve(
             "--workers above 1 needs PostgreSQL: SQLite allows one writer process "
             "(set TONGJIE_DATABASE_URL=postgresql://...)"
         )
+    configure_logging(config)  # the server's own lines too, before the app (and each worker)
     if demo:
         from api.cli.demo_loader import load_demo_if_empty
 

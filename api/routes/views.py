@@ -21,7 +21,7 @@ from domain.values import Actor, CaseStatus, Category, Channel, Role
 from projections.board import BoardFilter, InvalidCursorError, Reach
 from projections.board.page import DEFAULT_LIMIT, MAX_LIMIT
 from projections.board.sort import SORTS, decode_cursor
-from projections.wiring import Views
+from projections.views import Views
 
 router = APIRouter(prefix="/api/v1", tags=["views"])
 

@@ -19,7 +19,7 @@ class Dimension(Enum):
 
 
 class FiguresOut(BaseModel):
-    """The figures of domain.md ("Statistics"), over [from, to) in the bureau's time zone."""
+    """The figures of docs/statistics.md, over [from, to) in the bureau's time zone."""
 
     received: int = Field(
         description="cases whose received_at falls in the period", examples=[7514]

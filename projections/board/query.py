@@ -9,11 +9,8 @@ sort.py) sort the filtered rows.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-
-import psycopg
 
 from domain.values import CaseStatus, RiskLevel
 from projections.board.fold import TIME_COLUMNS
@@ -27,13 +24,13 @@ from projections.board.sort import (
     order_by,
     uses_clock,
 )
+from projections.board.stored import read_time, read_uuid, sqlite_time
 from projections.engine.catalog import ACTIVE, TRACKING, active, ensure_catalog
-from projections.engine.database import sqlite_time
 from projections.engine.view import Tables
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection, Database
     from projections.engine.feed import PositionFeed
+    from projections.engine.ports import Connection, Database
 
 VIEW = "board"
 _READ = (
@@ -88,7 +85,8 @@ class BoardQuery:
             terms = SqlTerms(postgres, ordered_at, lambda t: t if postgres else sqlite_time(t))
             where, params = _where(conn, filters, now)
             if cursor is not None:
-                clause, bound = after(filters.sort, terms, cursor.values, terms.time, self.db.uuid)
+                key = (lambda v: v) if postgres else str
+                clause, bound = after(filters.sort, terms, cursor.values, terms.time, key)
                 where, params = f"{where} AND {clause}", [*params, *bound]
             order = order_by(filters.sort, terms)
             found = self._read(conn, where, params, limit + 1, filters, reach, order)
@@ -143,7 +141,7 @@ class BoardQuery:
                     [VIEW, generation, ACTIVE, *values],
                     prepare=not searching and not uses_clock(filters.sort),
                 )
-            except (psycopg.errors.UndefinedTable, sqlite3.OperationalError):
+            except conn.missing_table:
                 if self._generation is None:
                     raise  # not a generation dropped since it was read
                 generation = self._generation = None
@@ -160,9 +158,9 @@ class BoardQuery:
 
     def _row(self, values: tuple[Any, ...], now: datetime) -> BoardRow:
         data = dict(zip(_READ, values, strict=True))
-        data["id"] = self.db.read_uuid(data["id"])
+        data["id"] = read_uuid(data["id"])
         for column in TIME_COLUMNS:
-            data[column] = self.db.read_time(data[column])
+            data[column] = read_time(data[column])
         open_until = data["resolved_at"] or now
         due = data["due_at"]
         return BoardRow(

@@ -5,21 +5,18 @@ One grouped read of the open cases (the board's partial index of open cases), ne
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import psycopg
-
 from projections.board.query import RESOLVED, VIEW
 from projections.board.schema import CASES
+from projections.board.stored import sqlite_time
 from projections.engine.catalog import active, ensure_catalog
-from projections.engine.database import sqlite_time
 from projections.engine.view import Tables
 
 if TYPE_CHECKING:
-    from projections.engine.database import Database
+    from projections.engine.ports import Database
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ def workloads(db: Database, now: datetime | None = None) -> Workloads:
                     f"WHERE status <> %s AND mediator IS NOT NULL GROUP BY mediator",
                     (at, RESOLVED),
                 )
-            except (psycopg.errors.UndefinedTable, sqlite3.OperationalError):
+            except conn.missing_table:
                 continue  # the generation was switched and dropped meanwhile: read the new one
             return Workloads(
                 {str(m): Workload(int(n), int(late or 0)) for m, n, late in rows},

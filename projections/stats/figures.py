@@ -1,4 +1,4 @@
-"""The bureau's figures (domain.md, "Statistics"): their names, their formulas, their display.
+"""The bureau's figures (docs/statistics.md): their names, their formulas, their display.
 
 Everything here is arithmetic on a `Tally` (the additive part of the statistics: counts, the
 agreed amount, the sorted durations) plus the two figures that depend on the clock (overdue,
@@ -52,8 +52,6 @@ COUNTERS: tuple[str, ...] = (
     "escalated_red",
 )
 """The additive counts a tally keeps: every figure is one of them or a formula over them."""
-PERIOD_COUNTERS = COUNTERS[:9]
-"""The counts of the period: receipts, resolutions and what became of the agreements."""
 BACKLOG_COUNTERS = COUNTERS[9:]
 """The counts of the backlog now: open cases and their escalations."""
 

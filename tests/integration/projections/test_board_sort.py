@@ -12,7 +12,7 @@ import pytest
 from application.tongjie import Tongjie
 from projections.board.page import BoardFilter, InvalidCursorError, Reach
 from projections.board.sort import NO_DUE, SORTS
-from projections.wiring import Views
+from projections.views import Views
 from tests.integration.projections.support import (
     as_dict,
     oracle,
