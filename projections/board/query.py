@@ -1,13 +1,16 @@
-"""Reading the board: filters, a mediator's reach, newest receipt first, keyset pages.
+"""Reading the board: filters, a mediator's reach, an order (newest receipt first by default),
+keyset pages.
 
 Every query reads the active generation's table only, through an index ending in the board's
-order (received_at, id), and one more row than asked to know whether a next page exists; the
-generation's position comes in the same statement.
+default order (received_at, id), and one more row than asked to know whether a next page exists;
+the generation's position comes in the same statement. The other orders (projections/board/
+sort.py) sort the filtered rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -23,11 +26,18 @@ from projections.board.page import (
     OtherCase,
     Reach,
     Repeats,
-    decode_cursor,
-    encode_cursor,
 )
 from projections.board.parties import PARTIES, REPEATS, WINDOW_US, micros, search_tokens
 from projections.board.schema import CASES, SEALED
+from projections.board.sort import (
+    NEWEST,
+    SqlTerms,
+    after,
+    decode_cursor,
+    encode_cursor,
+    order_by,
+    uses_clock,
+)
 from projections.board.stored import read_time, read_uuid, sqlite_time
 from projections.engine.catalog import ACTIVE, TRACKING, active, ensure_catalog
 from projections.engine.view import Tables
@@ -91,17 +101,26 @@ class BoardQuery:
         """One page of the board; `reach` limits it to a mediator's cases."""
         now = now or datetime.now(UTC)
         limit = max(1, min(filters.limit, MAX_LIMIT))
+        cursor = decode_cursor(filters.cursor, filters.sort) if filters.cursor else None
+        ordered_at = cursor.now if cursor else now  # the clock of the first page's order
         with self.db.connection() as conn:
             if not self._catalog_ready:
                 ensure_catalog(conn)
                 self._catalog_ready = True
+            postgres = conn.dialect == "postgres"
+            terms = SqlTerms(postgres, ordered_at, lambda t: t if postgres else sqlite_time(t))
             where, params = _where(conn, filters, now, self.keys)
+            if cursor is not None:
+                key = (lambda v: v) if postgres else str
+                clause, bound = after(filters.sort, terms, cursor.values, terms.time, key)
+                where, params = f"{where} AND {clause}", [*params, *bound]
+            order = order_by(filters.sort, terms)
             if filters.q and self.sealed:
-                where, params = self._search_sealed(
-                    conn, where, params, filters.q, reach, limit + 1
-                )
-                filters = _without_q(filters)
-            found = self._read(conn, where, params, limit + 1, filters, reach)
+                # The first page of matches in the default order; in another, every match.
+                enough = limit + 1 if filters.sort == NEWEST else None
+                where, params = self._search_sealed(conn, where, params, filters.q, reach, enough)
+                filters = replace(filters, q=None)
+            found = self._read(conn, where, params, limit + 1, filters, reach, order)
         if found is None:
             return BoardPage(items=[], next_cursor=None, position=0)
         position, rows = found
@@ -109,7 +128,7 @@ class BoardQuery:
         last = items[-1] if len(rows) > limit else None
         return BoardPage(
             items=items,
-            next_cursor=encode_cursor(last.received_at, last.id) if last else None,
+            next_cursor=encode_cursor(filters.sort, last, ordered_at) if last else None,
             position=position,
         )
 
@@ -121,6 +140,7 @@ class BoardQuery:
         count: int,
         filters: BoardFilter,
         reach: Reach | None,
+        order: str,
     ) -> tuple[int, list[tuple[Any, ...]]] | None:
         """The active generation's position and up to `count` rows, in one statement (one
         round trip, one snapshot) while the generation read before is still the active one;
@@ -142,17 +162,20 @@ class BoardQuery:
                 generation = self._generation = current.generation
             tables = Tables(VIEW, generation)
             if reach is None:
-                statement = _statement(tables, where, walking)
+                statement = _statement(tables, where, walking, order)
                 values = [*params, count]
             else:
-                statement = _reached(tables, where)
+                statement = _reached(tables, where, order)
                 mediator = reach.mediator or ""
                 values = [*params, mediator, count, *params, reach.actor_id, count, count]
             try:
                 # `q`: planned with its pattern each time (a generic plan cannot tell a
                 # pattern matching half the board from one matching three cases).
+                # An order by the clock names its moment in the statement: not worth preparing.
                 rows = conn.execute(
-                    statement, [VIEW, generation, ACTIVE, *values], prepare=not searching
+                    statement,
+                    [VIEW, generation, ACTIVE, *values],
+                    prepare=not searching and not uses_clock(filters.sort),
                 )
             except conn.missing_table:
                 if self._generation is None:
@@ -181,9 +204,10 @@ class BoardQuery:
         lets the reader see, newest first."""
         if self.keys is None:
             return Repeats(False, [])
+        keys = self.keys
         tokens = sorted(
             {
-                self.keys.token(kind.value, value)
+                keys.token(kind.value, value)
                 for kind, value in parties_keys(parties)
                 if kind.identifies
             }
@@ -203,7 +227,7 @@ class BoardQuery:
                 among, params = f"p.token IN ({', '.join('%s' for _ in tokens)})", list(tokens)
             at = micros(received_at)
             rows = conn.execute(
-                f"SELECT DISTINCT c.id, c.number, c.received_at, c.status, c.mediator, "
+                "SELECT DISTINCT c.id, c.number, c.received_at, c.status, c.mediator, "
                 f"c.received_by FROM {tables.name(PARTIES)} p "
                 f"JOIN {tables.name(CASES)} c ON c.id = p.case_id WHERE {among} "
                 "AND p.case_id <> %s AND p.received_us BETWEEN %s AND %s",
@@ -226,11 +250,12 @@ class BoardQuery:
         params: list[Any],
         q: str,
         reach: Reach | None,
-        count: int,
+        count: int | None,
     ) -> tuple[str, list[Any]]:
-        """The filters narrowed to the first `count` cases, in the board's order, whose
-        number or summary holds `q`: the summaries are sealed, so the rows the other filters
-        (and the reach) let through are read in chunks and decrypted here, until enough match."""
+        """The filters narrowed to the cases, newest receipt first, whose number or summary
+        holds `q` (the first `count` of them; all if None): the summaries are sealed, so the
+        rows the other filters (and the reach) let through are read in chunks and decrypted
+        here, until enough match."""
         generation = self._generation
         if generation is None:
             current = active(conn, VIEW)
@@ -244,18 +269,18 @@ class BoardQuery:
             scope += " AND (mediator = %s OR (mediator IS NULL AND received_by = %s))"
             scope_params += [reach.mediator or "", reach.actor_id]
         found: list[Any] = []
-        after: tuple[Any, Any] | None = None
+        after_row: tuple[Any, Any] | None = None
         chunk = SEARCH_CHUNK
         assert self.keys is not None
         unseal = self.keys.unseal
-        while len(found) < count:
+        while count is None or len(found) < count:
             clause, more = scope, list(scope_params)
-            if after is not None:  # a row value: an index range on both databases
+            if after_row is not None:  # a row value: an index range on both databases
                 clause += " AND (received_at, id) < (%s, %s)"
-                more += list(after)
+                more += list(after_row)
             rows = conn.execute(
                 f"SELECT id, received_at, number, summary, {SEALED} FROM {table} "
-                f"WHERE {clause} {_ORDER} LIMIT %s",
+                f"WHERE {clause} ORDER BY received_at DESC, id DESC LIMIT %s",
                 [*more, chunk],
                 prepare=False,
             )
@@ -267,7 +292,7 @@ class BoardQuery:
                         break
             if len(rows) < chunk:
                 break
-            after = (rows[-1][1], rows[-1][0])
+            after_row = (rows[-1][1], rows[-1][0])
             chunk = min(chunk * 2, SEARCH_CHUNK_MAX)
         if not found:
             return "FALSE", []
@@ -292,7 +317,6 @@ class BoardQuery:
         )
 
 
-_ORDER = "ORDER BY received_at DESC, id DESC"
 _POSITION = (
     f"(SELECT notification_id FROM {TRACKING} "
     "WHERE view_name = %s AND generation = %s AND status = %s)"
@@ -310,13 +334,7 @@ def _columns(tables: Tables) -> str:
     return f"{read}, EXISTS (SELECT 1 FROM {repeats} r WHERE r.case_id = {table}.id)"
 
 
-def _without_q(filters: BoardFilter) -> BoardFilter:
-    from dataclasses import replace
-
-    return replace(filters, q=None)
-
-
-def _statement(tables: Tables, where: str, walking: bool) -> str:
+def _statement(tables: Tables, where: str, walking: bool, order: str) -> str:
     """The page's rows, each with the generation's position (NULL if it is not active).
 
     When `walking` (a `q` search, overdue, escalated) the page's ids are found first, then
@@ -331,27 +349,27 @@ def _statement(tables: Tables, where: str, walking: bool) -> str:
     if walking:
         return (
             f"SELECT {_POSITION}, {columns} FROM {table} WHERE id IN "
-            f"(SELECT id FROM {table} WHERE {where} {_ORDER} LIMIT %s) {_ORDER}"
+            f"(SELECT id FROM {table} WHERE {where} {order} LIMIT %s) {order}"
         )
-    return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {_ORDER} LIMIT %s"
+    return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {order} LIMIT %s"
 
 
-def _reached(tables: Tables, where: str) -> str:
+def _reached(tables: Tables, where: str, order: str) -> str:
     """The page's rows of a mediator's reach: the newest of the cases routed to them and the
     newest of those they received that are not routed yet, each found by a walk of its own
     index in the board's order (an OR of the two would read all of the mediator's cases, then
     sort them: more work the longer they have worked), then merged."""
     table = tables.name(CASES)
     where = _tables(where, tables)
-    routed = f"SELECT id FROM {table} WHERE {where} AND mediator = %s {_ORDER} LIMIT %s"
+    routed = f"SELECT id FROM {table} WHERE {where} AND mediator = %s {order} LIMIT %s"
     received = (
         f"SELECT id FROM {table} WHERE {where} AND mediator IS NULL AND received_by = %s "
-        f"{_ORDER} LIMIT %s"
+        f"{order} LIMIT %s"
     )
     return (
         f"SELECT {_POSITION}, {_columns(tables)} FROM {table} WHERE id IN "
         f"(SELECT id FROM ({routed}) AS routed UNION ALL SELECT id FROM ({received}) AS own) "
-        f"{_ORDER} LIMIT %s"
+        f"{order} LIMIT %s"
     )
 
 
@@ -374,6 +392,9 @@ def _where(
     if filters.status is not None:
         clauses.append("status = %s")
         params.append(filters.status.value)
+    if filters.open is not None:
+        clauses.append("status <> %s" if filters.open else "status = %s")
+        params.append(RESOLVED)
     if filters.overdue is True:
         clauses.append("status <> %s AND due_at < %s")
         params += [RESOLVED, time(now)]
@@ -424,15 +445,6 @@ def _where(
             pattern = filters.q
             clauses.append("(instr(number, %s) > 0 OR instr(summary, %s) > 0)")
         params += [pattern, pattern]
-    if filters.cursor:
-        received_at, case_id = decode_cursor(filters.cursor)
-        key = case_id if postgres else str(case_id)
-        if postgres:
-            clauses.append("(received_at, id) < (%s, %s)")
-            params += [received_at, key]
-        else:
-            clauses.append("(received_at < %s OR (received_at = %s AND id < %s))")
-            params += [time(received_at), time(received_at), key]
     return (" AND ".join(clauses) or "TRUE"), params
 
 
