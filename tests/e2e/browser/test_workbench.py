@@ -13,7 +13,15 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.browser.conftest import Server
-from tests.e2e.browser.workbench import CASE_URL, bench, fill, history, types
+from tests.e2e.browser.workbench import (
+    CASE_URL,
+    NEW_CASE,
+    bench,
+    case_in_mediation,
+    fill,
+    history,
+    types,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -294,3 +302,74 @@ def test_every_control_has_a_label_and_the_views_take_the_focus(
         expect(zhang.page.locator("a.skip")).to_have_attribute("href", "#view")
         zhang.nav("receive")
         expect(zhang.page.locator("#view h1")).to_be_focused()
+
+
+def test_a_correction_a_withdrawal_and_a_judicial_confirmation(
+    browser: Browser, own_server: Server
+) -> None:
+    server = own_server
+    corrected = case_in_mediation(server, "相邻通行纠纷")
+    withdrawn = server.post("/api/v1/cases", "zhang", {**NEW_CASE, "summary": "当事人撤回"})
+    assert withdrawn.status_code == 201, withdrawn.text
+    withdrawn_id = withdrawn.json()["id"]
+    confirmed = case_in_mediation(server, "借款纠纷")
+    agreement = {"form": "written", "amount": "3000", "terms": "分三期还款"}
+    answer = server.post(
+        f"/api/v1/cases/{confirmed}/resolution",
+        "zhang",
+        {"outcome": "agreement", "agreement": agreement},
+    )
+    assert answer.status_code == 200, answer.text
+    with bench(browser, server, "phone") as zhang:
+        matches: list[str | None] = []
+        zhang.page.on(
+            "request",
+            lambda r: matches.append(r.headers.get("if-match")) if "corrections" in r.url else None,
+        )
+        zhang.sign_in("zhang")
+        # My cases: found by a party's name (the parties come from each case).
+        search = zhang.page.locator("#mine-search")
+        expect(zhang.page.locator(".row-parties").first).not_to_have_text("当事人加载中…")
+        search.fill("孙丽")
+        rows = zhang.page.locator("[data-case-id]")
+        expect(rows.first).to_be_visible()
+        for row in rows.all():
+            expect(row.locator(".row-parties")).to_contain_text("孙丽")
+        assert corrected in {row.get_attribute("data-case-id") for row in rows.all()}
+
+        zhang.open_case(corrected)
+        correction = zhang.form("correction")
+        fill(correction, {"reason": "简要情况登记有误", "summary": "相邻通行及排水纠纷"})
+        zhang.submit_and_wait(correction, 4)
+        event = history(server, corrected)[-1]
+        assert event["type"] == "RegistrationCorrected"
+        assert event["data"]["registration"]["summary"] == "相邻通行及排水纠纷"
+        assert event["data"]["registration"]["category"] == "family"
+        assert matches == ['"3"']  # conditional on the version the form showed
+        expect(
+            zhang.page.locator('.timeline li[data-event="RegistrationCorrected"]')
+        ).to_contain_text("简要情况")
+
+        zhang.open_case(withdrawn_id)
+        withdraw = zhang.form("resolution")
+        options = withdraw.locator('select[name="outcome"] option')
+        expect(options).to_have_count(1)
+        fill(withdraw, {"note": "申请人撤回"})
+        zhang.submit_and_wait(withdraw, 2)
+        event = history(server, withdrawn_id)[-1]
+        assert (event["type"], event["data"]["outcome"]) == ("Resolved", "withdrawn")
+
+        zhang.open_case(confirmed)
+        judicial = zhang.form("judicial-confirmation")
+        expect(judicial.locator('[name="ruling"]')).to_have_count(0)
+        zhang.submit_and_wait(judicial, 5)
+        applied = history(server, confirmed)[-1]
+        assert applied["type"] == "JudicialConfirmationRecorded"
+        assert applied["data"]["ruling"] is None
+        ruling = zhang.form("judicial-confirmation")
+        fill(ruling, {"ruling": "confirmed"})
+        zhang.submit_and_wait(ruling, 6)
+        ruled = history(server, confirmed)[-1]
+        assert ruled["data"]["ruling"] == "confirmed"
+        assert ruled["data"]["applied_at"] == applied["data"]["applied_at"]
+        expect(zhang.page.locator('form[data-command="judicial-confirmation"]')).to_have_count(0)

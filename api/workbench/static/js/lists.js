@@ -3,7 +3,7 @@
 import { inTurn } from "./api.js";
 import { label } from "./commands.js";
 import { h, replace } from "./dom.js";
-import { t, term } from "./i18n.js";
+import { language, t, term } from "./i18n.js";
 import { dateOnly, dueWords, isOverdue, wholeDays } from "./time.js";
 
 const PAGE = 20;
@@ -33,7 +33,7 @@ function byUrgency(a, b) {
 /** One case as a list item: a link to its page carrying data-case-id. */
 function caseRow(row, reference, parties) {
   const overdue = row.status !== "resolved" && isOverdue(row.due_at);
-  const names = parties?.map((p) => p.name).join("、");
+  const names = parties?.map((p) => p.name).join(language() === "zh" ? "、" : ", ");
   return h(
     "li",
     {},
