@@ -373,3 +373,23 @@ def test_a_correction_a_withdrawal_and_a_judicial_confirmation(
         assert ruled["data"]["ruling"] == "confirmed"
         assert ruled["data"]["applied_at"] == applied["data"]["applied_at"]
         expect(zhang.page.locator('form[data-command="judicial-confirmation"]')).to_have_count(0)
+
+
+def test_a_supervisor_re_routes_a_case_and_its_deadline_stays(
+    browser: Browser, own_server: Server
+) -> None:
+    server = own_server
+    case_id = case_in_mediation(server, "租赁押金纠纷")
+    due_at = server.get(f"/api/v1/cases/{case_id}").json()["due_at"]
+    with bench(browser, server, "phone") as boss:
+        boss.sign_in("boss")
+        boss.open_case(case_id)
+        route = boss.form("route")
+        expect(boss.page.locator('details[data-section="route"] summary')).to_have_text("改派")
+        expect(route.locator('[name="due_at"]')).to_have_count(0)  # a re-routing keeps it
+        fill(route, {"organisation": "centre-2", "mediator": "m2", "note": "转西山街道"})
+        boss.submit_and_wait(route, 4)
+    rerouted = history(server, case_id)[-1]
+    assert rerouted["type"] == "Routed"
+    assert (rerouted["data"]["organisation"], rerouted["data"]["mediator"]) == ("centre-2", "m2")
+    assert server.get(f"/api/v1/cases/{case_id}").json()["due_at"] == due_at

@@ -197,7 +197,8 @@ function routeForm(c, reference) {
     t(c.mediator ? "form.reroute" : "form.route"),
     org,
     med,
-    field("due_at", t("dueAt"), { kind: "time" }),
+    // The first routing sets the deadline; a re-routing keeps it (only an extension moves it).
+    c.due_at ? null : field("due_at", t("dueAt"), { kind: "time" }),
     field("note", t("note"), { kind: "textarea" }),
   );
 }
