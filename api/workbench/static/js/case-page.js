@@ -2,7 +2,7 @@
 // form for each command its state allows this user.
 import { h, replace } from "./dom.js";
 import { allowed, commandForm, commandTitle, label } from "./commands.js";
-import { t, term } from "./i18n.js";
+import { language, t, term } from "./i18n.js";
 import { dateOnly, dateTime, dueWords, isOverdue } from "./time.js";
 
 function money(amount) {
@@ -27,7 +27,16 @@ function organisationText(names, code) {
 function actorText(names, actor) {
   if (!actor) return "—";
   const name = names.users[actor.login];
-  return `${name || actor.login}（${term("role", actor.role)}）`;
+  return `${name || actor.login}${aside(term("role", actor.role))}`;
+}
+
+/** "（x）" in Chinese, " (x)" in English. */
+function aside(text) {
+  return language() === "zh" ? `（${text}）` : ` (${text})`;
+}
+
+function list(items) {
+  return items.join(language() === "zh" ? "、" : ", ");
 }
 
 const BUSINESS = {
@@ -55,7 +64,7 @@ export function say(event, reference, names) {
       return t("say.Mediated", {
         method: term("method", d.method),
         duration: d.duration_minutes ? t("minutes", { minutes: d.duration_minutes }) : "",
-        attendees: (d.attendees || []).join("、") || "—",
+        attendees: list(d.attendees || []) || "—",
         notes: d.notes || "",
       });
     case "DeadlineExtended":
@@ -67,7 +76,7 @@ export function say(event, reference, names) {
     case "Resolved": {
       const a = d.agreement;
       const details = a
-        ? `${term("form", a.form)}${a.amount ? `，${money(a.amount)}` : ""}：${a.terms}`
+        ? `${term("form", a.form)}${a.amount ? `${language() === "zh" ? "，" : ", "}${money(a.amount)}` : ""}${language() === "zh" ? "：" : ": "}${a.terms}`
         : d.referral
           ? term("referral", d.referral)
           : "";
@@ -84,7 +93,7 @@ export function say(event, reference, names) {
 
 function correctedFields(data) {
   const named = data.changed || [];
-  return named.length ? named.map((name) => t(`field.${name}`)).join("、") : "—";
+  return named.length ? list(named.map((name) => t(`field.${name}`))) : "—";
 }
 
 const REGISTRATION = ["category", "subcategory", "street", "channel", "summary", "parties", "claim_amount"];
@@ -180,8 +189,8 @@ export function renderCase(container, { me, c, events, names, reference, pending
       [t("summary"), c.summary],
       [t("claimAmount"), money(c.claim_amount)],
       [t("received"), dateTime(c.received_at)],
-      [t("routedTo"), c.mediator ? `${mediatorText(names, c.mediator)}（${organisationText(names, c.organisation)}）` : t("notRouted")],
-      [t("deadline"), c.due_at ? `${dateOnly(c.due_at)}${c.extended ? `（${t("extended")}）` : ""}` : "—"],
+      [t("routedTo"), c.mediator ? `${mediatorText(names, c.mediator)}${aside(organisationText(names, c.organisation))}` : t("notRouted")],
+      [t("deadline"), c.due_at ? `${dateOnly(c.due_at)}${c.extended ? aside(t("extended")) : ""}` : "—"],
       c.outcome ? [t("outcome"), term("outcome", c.outcome)] : null,
     ]),
     h("h3", {}, t("parties")),
@@ -222,10 +231,13 @@ export function renderCase(container, { me, c, events, names, reference, pending
   replace(
     container,
     header,
-    pendingList(pending),
-    actions,
-    registration,
-    h("section", { class: "panel", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, t("timeline")), timeline(events, reference, names)),
+    h("div", { class: "case-work" }, pendingList(pending), actions),
+    h(
+      "div",
+      { class: "case-record" },
+      registration,
+      h("section", { class: "panel", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, t("timeline")), timeline(events, reference, names)),
+    ),
   );
   return forms;
 }

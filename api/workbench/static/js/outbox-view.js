@@ -16,7 +16,7 @@ export function renderOutbox(container, { items, onSend, onFix, onDiscard }) {
       "li",
       { class: `outbox-item state-${item.state}`, dataset: { outboxItem: item.key, state: item.state, status: item.status ?? "" } },
       h("p", { class: "row-top" }, h("strong", {}, item.label), h("span", { class: `badge state-${item.state}` }, t(`state.${item.state}`))),
-      h("p", { class: "muted" }, `${t("enteredAt", { time: dateTime(localIso(item.enteredAt)) })}${item.caseNumber ? ` · ${item.caseNumber}` : ""}`),
+      h("p", { class: "muted" }, t("enteredAt", { time: dateTime(localIso(item.enteredAt)) })),
       item.state === "refused"
         ? h("div", { class: "problem", role: "note" }, h("p", {}, `${item.status} ${item.problem?.title || ""}`), h("ul", {}, problemText(item).map((line) => h("li", {}, line))))
         : item.lastError
