@@ -17,6 +17,9 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import (
     CaseResolvedError,
+    ClosedCaseCorrectionError,
+    DeadlineFixedError,
+    DeadlineTooLateError,
     ExtensionTooLongError,
     InvalidValueError,
     JudicialConfirmationStateError,
@@ -59,6 +62,9 @@ from domain.values import (
 )
 
 OPEN = (CaseStatus.RECEIVED, CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
+CORRECTABLE_WHEN_RESOLVED = frozenset({"category", "subcategory", "street", "channel", "parties"})
+"""What a supervisor may correct in a resolved case's registration: which dispute it was and
+where, never the summary or the amount claimed (what the mediation was about)."""
 ASSIGNED = (CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
 
 
@@ -92,6 +98,8 @@ class Case(Aggregate):
             case.routed_at = self.routed_at
             if case.first_routed_at is None:
                 case.first_routed_at = self.routed_at
+            # Since the deadline holds, a re-routing carries the deadline the case has; cases
+            # recorded before could move it at a re-routing, and replay as they were recorded.
             if case.due_at != self.due_at:
                 case.original_due_at = self.due_at
             case.due_at = self.due_at
@@ -286,11 +294,7 @@ class Case(Aggregate):
             raise RoleNotAllowedError(actor.login, actor.role, "route a case")
         at = business_time("routed_at", routed_at, utcnow())
         self._not_before("routed_at", at, self.received_at, self.routed_at)
-        if due_at is None:
-            due = self.due_at or self.received_at + MEDIATION_PERIOD
-        else:
-            due = aware("due_at", due_at)
-            self._not_before("due_at", due, at)
+        due = self._deadline(at, due_at)
         self.trigger_event(
             self.Routed,
             organisation=organisation,
@@ -300,6 +304,22 @@ class Case(Aggregate):
             note=note,
             actor=actor,
         )
+
+    def _deadline(self, routed_at: datetime, due_at: datetime | None) -> datetime:
+        """The deadline is set once, at the first routing: 30 days after it, or earlier if
+        the supervisor says so. A re-routing keeps it; only the extension moves it."""
+        if self.due_at is not None:
+            if due_at is not None and aware("due_at", due_at) != self.due_at:
+                raise DeadlineFixedError(self.id, self.due_at.isoformat())
+            return self.due_at
+        latest = routed_at + MEDIATION_PERIOD
+        if due_at is None:
+            return latest
+        due = aware("due_at", due_at)
+        self._not_before("due_at", due, routed_at)
+        if due > latest:
+            raise DeadlineTooLateError(latest.isoformat())
+        return due
 
     # -- mediation -------------------------------------------------------------------------
 
@@ -395,9 +415,16 @@ class Case(Aggregate):
         actor: Actor,
         corrected_at: datetime | None = None,
     ) -> None:
-        """Correct the registration (登记更正); `changes` names the fields that change."""
-        self._require_state("correct", OPEN)
-        self._require_handler(actor)
+        """Correct the registration (登记更正); `changes` names the fields that change.
+
+        An open case: by its handler. A resolved case: by a supervisor, and only what says
+        which dispute it was and where (category, subcategory, street, channel, parties), never
+        what was claimed or agreed; the figures follow, the history keeps what it was.
+        """
+        if self.status is CaseStatus.RESOLVED:
+            self._require_closed_correction(actor, changes)
+        else:
+            self._require_handler(actor)
         if blank(reason):
             raise InvalidValueError("reason", "must not be empty")
         if not changes:
@@ -555,6 +582,19 @@ class Case(Aggregate):
     def _require_assigned_or_supervisor(self, actor: Actor) -> None:
         if actor.role is not Role.SUPERVISOR:
             self._require_assigned(actor)
+
+    def _require_closed_correction(self, actor: Actor, changes: Mapping[str, Any]) -> None:
+        if actor.role is not Role.SUPERVISOR:
+            raise ClosedCaseCorrectionError(
+                self.id, "only a supervisor corrects the registration of a resolved case"
+            )
+        kept = sorted(set(changes) - CORRECTABLE_WHEN_RESOLVED)
+        if kept:
+            raise ClosedCaseCorrectionError(
+                self.id,
+                f"a resolved case keeps its {' and '.join(kept)}: correct its category, "
+                "subcategory, street, channel or parties",
+            )
 
     def _require_handler(self, actor: Actor) -> None:
         """A supervisor, or a mediator who reaches the case (its assigned mediator; before

@@ -24,18 +24,25 @@ def shared(cls: type[T]) -> type[T]:
 
 
 class Category(Enum):
-    """The "three matters" (三事): 家事, 商事, 物业事."""
+    """The "three matters" (三事: 家事, 商事, 物业事), the bureau's focus, and every other
+    dispute it receives (其他纠纷), counted apart so that the three matters' figures stay theirs."""
 
     FAMILY = "family"
     COMMERCIAL = "commercial"
     PROPERTY_MANAGEMENT = "property_management"
+    OTHER = "other"
 
+
+THREE_MATTERS = (Category.FAMILY, Category.COMMERCIAL, Category.PROPERTY_MANAGEMENT)
 
 SUBCATEGORIES: dict[Category, frozenset[str]] = {
     Category.FAMILY: frozenset({"marriage", "inheritance", "support", "neighbour"}),
     Category.COMMERCIAL: frozenset({"contract", "debt", "labour", "consumer"}),
     Category.PROPERTY_MANAGEMENT: frozenset({"fees", "repairs", "parking", "nuisance"}),
+    Category.OTHER: frozenset({"labour", "traffic", "medical", "land_and_housing", "other"}),
 }
+"""A commercial `labour` dispute is over a service contract (劳务); an other `labour` dispute
+is an employment dispute (劳动争议): the category tells them apart."""
 
 
 class Channel(Enum):

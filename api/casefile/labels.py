@@ -24,6 +24,7 @@ VALUES: dict[Enum, tuple[str, str]] = {
     Category.FAMILY: ("家事", "family"),
     Category.COMMERCIAL: ("商事", "commercial"),
     Category.PROPERTY_MANAGEMENT: ("物业事", "property management"),
+    Category.OTHER: ("其他纠纷", "other disputes"),
     Channel.WALK_IN: ("来访", "walk-in"),
     Channel.HOTLINE: ("热线", "hotline"),
     Channel.ONLINE: ("网上", "online"),
@@ -92,3 +93,47 @@ def value(item: Enum | None) -> tuple[str, str]:
 
 def event(name: str) -> tuple[str, str]:
     return EVENTS.get(name, (name, name))
+
+
+SUBCATEGORIES: dict[str, tuple[str, str]] = {
+    "marriage": ("婚姻纠纷", "marriage"),
+    "inheritance": ("继承纠纷", "inheritance"),
+    "support": ("赡养抚养纠纷", "support"),
+    "neighbour": ("邻里纠纷", "neighbours"),
+    "contract": ("合同纠纷", "contract"),
+    "debt": ("债务纠纷", "debt"),
+    "labour": ("劳务纠纷", "labour"),
+    "consumer": ("消费纠纷", "consumer"),
+    "fees": ("物业费纠纷", "fees"),
+    "repairs": ("维修纠纷", "repairs"),
+    "parking": ("停车纠纷", "parking"),
+    "nuisance": ("噪音扰民纠纷", "nuisance"),
+    "traffic": ("交通事故纠纷", "traffic accidents"),
+    "medical": ("医疗纠纷", "medical"),
+    "land_and_housing": ("土地房屋纠纷", "land and housing"),
+    "other": ("其他", "other"),
+}
+"""Subcategories (domain.values.SUBCATEGORIES) as (中文, English)."""
+
+OF_A_CATEGORY: dict[tuple[Category, str], tuple[str, str]] = {
+    (Category.OTHER, "labour"): ("劳动争议", "employment"),
+}
+"""Where one code means another thing in another category (劳务 is commercial, 劳动 other)."""
+
+
+def subcategory(code: str | None, category: Category | None = None) -> tuple[str, str]:
+    """A subcategory as (中文, English); its category's own words where it has them."""
+    if code is None:
+        return ("—", "—")
+    if category is not None and (category, code) in OF_A_CATEGORY:
+        return OF_A_CATEGORY[category, code]
+    return SUBCATEGORIES.get(code, (code, code))
+
+
+def kind(category: Category, code: str | None) -> tuple[str, str]:
+    """A case's category and subcategory as the case file says them: 家事 · 邻里纠纷."""
+    zh, en = value(category)
+    if code is None:
+        return (zh, en)
+    sub_zh, sub_en = subcategory(code, category)
+    return (f"{zh} · {sub_zh}", f"{en} · {sub_en}")

@@ -68,6 +68,7 @@ def case_file_view(file: CaseFile, zone: tzinfo, names: Mapping[str, str]) -> di
     view: dict[str, Any] = {
         "f": f,
         "label": labels.value,
+        "kind": labels.kind,
         "case": case,
         "unreadable": file.unreadable,
         "generated_at": f.time(file.generated_at),

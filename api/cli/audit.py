@@ -140,7 +140,8 @@ def _report(result: CaseVerification | StoreVerification) -> None:
         return
     verdict = "VALID" if result.valid else f"INVALID: {len(result.invalid)} failing"
     console.print(
-        f"{verdict}: {result.events_checked} events checked up to position {result.head.position}"
+        f"{verdict}: {result.events_checked} events checked up to position "
+        f"{result.head.position}; {result.reads_checked} lines of the access log of reads checked"
     )
     console.print(f"digest there: {result.head.digest or '-'}")
     if result.checked_against is not None:

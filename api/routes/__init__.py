@@ -12,25 +12,33 @@ from fastapi import APIRouter
 from api.dashboard import router as dashboard_router
 from api.routes import (
     audit,
+    case_access,
     case_file,
     case_reads,
     case_writes,
+    directory,
     health,
+    hotspots,
     reference,
     stats,
     users,
     views,
 )
+from api.workbench import router as workbench_router
 
 ROUTERS: list[APIRouter] = [
     health.router,
     case_writes.router,
     views.router,
+    hotspots.router,
     stats.router,
     case_reads.router,
     reference.router,
     users.router,
     audit.router,
     case_file.router,
+    case_access.router,
     dashboard_router,
+    directory.router,
+    workbench_router,
 ]

@@ -126,7 +126,12 @@ class RouteRequest(Request):
     organisation: str = Field(min_length=1, max_length=64, examples=["room-1"])
     mediator: str = Field(min_length=1, max_length=64, examples=["m1"])
     routed_at: BusinessTime = None
-    due_at: BusinessTime = None
+    due_at: AwareDatetime | None = Field(
+        default=None,
+        description="the deadline, set at the first routing: 30 days after it by default, or "
+        "this earlier time; a re-routing keeps the case's deadline (only an extension moves it)",
+        examples=["2026-04-01T18:00:00+08:00"],
+    )
     note: Note | None = Field(default=None, examples=["请尽快联系双方"])
 
     def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> RouteCase:
@@ -370,6 +375,15 @@ class FollowUpOut(BaseModel):
     note: str | None
 
 
+class RepeatCaseOut(BaseModel):
+    """Another case in which one of this case's parties (same phone or ID number) is a party."""
+
+    id: UUID
+    number: str = Field(examples=["2026-000045"])
+    received_at: TimeOut
+    status: CaseStatus
+
+
 class CaseOut(BaseModel):
     """The full current state of a case, read from the event store."""
 
@@ -408,6 +422,18 @@ class CaseOut(BaseModel):
     overdue: bool
     created_at: TimeOut
     modified_at: TimeOut
+
+
+class CasePageOut(CaseOut):
+    """The case's current state, with its repeat parties (重复当事人) from the board's index."""
+
+    repeat_party: bool = Field(
+        description="a party's phone or ID number is in another case received within 12 "
+        "months (before or after this one)"
+    )
+    repeat_cases: list[RepeatCaseOut] = Field(
+        description="those other cases that this reader may see, newest first"
+    )
 
 
 class EventOut(BaseModel):

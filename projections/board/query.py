@@ -1,34 +1,50 @@
-"""Reading the board: filters, a mediator's reach, newest receipt first, keyset pages.
+"""Reading the board: filters, a mediator's reach, an order (newest receipt first by default),
+keyset pages.
 
 Every query reads the active generation's table only, through an index ending in the board's
-order (received_at, id), and one more row than asked to know whether a next page exists; the
-generation's position comes in the same statement.
+default order (received_at, id), and one more row than asked to know whether a next page exists;
+the generation's position comes in the same statement. The other orders (projections/board/
+sort.py) sort the filtered rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from domain.values import CaseStatus, RiskLevel
+from domain.identity import parties_keys, search_keys
+from domain.values import CaseStatus, Party, RiskLevel
 from projections.board.fold import TIME_COLUMNS
 from projections.board.page import (
     MAX_LIMIT,
     BoardFilter,
     BoardPage,
     BoardRow,
+    OtherCase,
     Reach,
+    Repeats,
+)
+from projections.board.parties import PARTIES, REPEATS, WINDOW_US, micros, search_tokens
+from projections.board.schema import CASES, SEALED
+from projections.board.sort import (
+    NEWEST,
+    SqlTerms,
+    after,
     decode_cursor,
     encode_cursor,
+    order_by,
+    uses_clock,
 )
-from projections.board.schema import CASES
 from projections.board.stored import read_time, read_uuid, sqlite_time
 from projections.engine.catalog import ACTIVE, TRACKING, active, ensure_catalog
 from projections.engine.view import Tables
 
 if TYPE_CHECKING:
     from projections.engine.feed import PositionFeed
-    from projections.engine.ports import Connection, Database
+    from projections.engine.ports import Connection, Database, ViewKeys
 
 VIEW = "board"
 _READ = (
@@ -39,6 +55,7 @@ _READ = (
     "street",
     "channel",
     "summary",
+    SEALED,
     "status",
     "organisation",
     "mediator",
@@ -51,6 +68,7 @@ _READ = (
     "due_at",
     "risk_level",
     "version",
+    "repeat_party",
 )
 _EQUALS = ("number", "category", "street", "organisation", "mediator", "channel")
 RESOLVED = CaseStatus.RESOLVED.value
@@ -59,10 +77,20 @@ TRIGRAM = 3
 ESCALATED = tuple(level.value for level in RiskLevel if level is not RiskLevel.NONE)
 
 
+SEARCH_CHUNK = 1000
+"""Rows read at a time by a `q` search over sealed summaries (doubling up to SEARCH_CHUNK_MAX)."""
+SEARCH_CHUNK_MAX = 8000
+
+
 class BoardQuery:
-    def __init__(self, db: Database, feed: PositionFeed | None = None) -> None:
+    def __init__(
+        self, db: Database, feed: PositionFeed | None = None, keys: ViewKeys | None = None
+    ) -> None:
         self.db = db
         self.feed = feed
+        self.keys = keys
+        self.sealed = keys is not None and keys.sealing
+        """Summaries are sealed: `q` decrypts them in memory, walking the board's order."""
         self._catalog_ready = False
         self._generation: int | None = None
         """The generation the last page was read from (reads check it is still active)."""
@@ -73,12 +101,26 @@ class BoardQuery:
         """One page of the board; `reach` limits it to a mediator's cases."""
         now = now or datetime.now(UTC)
         limit = max(1, min(filters.limit, MAX_LIMIT))
+        cursor = decode_cursor(filters.cursor, filters.sort) if filters.cursor else None
+        ordered_at = cursor.now if cursor else now  # the clock of the first page's order
         with self.db.connection() as conn:
             if not self._catalog_ready:
                 ensure_catalog(conn)
                 self._catalog_ready = True
-            where, params = _where(conn, filters, now)
-            found = self._read(conn, where, params, limit + 1, filters, reach)
+            postgres = conn.dialect == "postgres"
+            terms = SqlTerms(postgres, ordered_at, lambda t: t if postgres else sqlite_time(t))
+            where, params = _where(conn, filters, now, self.keys)
+            if cursor is not None:
+                key = (lambda v: v) if postgres else str
+                clause, bound = after(filters.sort, terms, cursor.values, terms.time, key)
+                where, params = f"{where} AND {clause}", [*params, *bound]
+            order = order_by(filters.sort, terms)
+            if filters.q and self.sealed:
+                # The first page of matches in the default order; in another, every match.
+                enough = limit + 1 if filters.sort == NEWEST else None
+                where, params = self._search_sealed(conn, where, params, filters.q, reach, enough)
+                filters = replace(filters, q=None)
+            found = self._read(conn, where, params, limit + 1, filters, reach, order)
         if found is None:
             return BoardPage(items=[], next_cursor=None, position=0)
         position, rows = found
@@ -86,7 +128,7 @@ class BoardQuery:
         last = items[-1] if len(rows) > limit else None
         return BoardPage(
             items=items,
-            next_cursor=encode_cursor(last.received_at, last.id) if last else None,
+            next_cursor=encode_cursor(filters.sort, last, ordered_at) if last else None,
             position=position,
         )
 
@@ -98,13 +140,19 @@ class BoardQuery:
         count: int,
         filters: BoardFilter,
         reach: Reach | None,
+        order: str,
     ) -> tuple[int, list[tuple[Any, ...]]] | None:
         """The active generation's position and up to `count` rows, in one statement (one
         round trip, one snapshot) while the generation read before is still the active one;
         None if the board has no generation yet."""
         # Filters that may pass over many rows in the board's order: ids first (see _statement).
         searching = bool(filters.q)
-        walking = searching or filters.overdue is not None or filters.escalated is not None
+        walking = (
+            searching
+            or filters.overdue is not None
+            or filters.escalated is not None
+            or filters.repeat_party is not None
+        )
         generation = self._generation
         for _ in range(3):
             if generation is None:
@@ -112,19 +160,22 @@ class BoardQuery:
                 if current is None:
                     return None
                 generation = self._generation = current.generation
-            table = Tables(VIEW, generation).name(CASES)
+            tables = Tables(VIEW, generation)
             if reach is None:
-                statement = _statement(table, where, walking)
+                statement = _statement(tables, where, walking, order)
                 values = [*params, count]
             else:
-                statement = _reached(table, where)
+                statement = _reached(tables, where, order)
                 mediator = reach.mediator or ""
                 values = [*params, mediator, count, *params, reach.actor_id, count, count]
             try:
                 # `q`: planned with its pattern each time (a generic plan cannot tell a
                 # pattern matching half the board from one matching three cases).
+                # An order by the clock names its moment in the statement: not worth preparing.
                 rows = conn.execute(
-                    statement, [VIEW, generation, ACTIVE, *values], prepare=not searching
+                    statement,
+                    [VIEW, generation, ACTIVE, *values],
+                    prepare=not searching and not uses_clock(filters.sort),
                 )
             except conn.missing_table:
                 if self._generation is None:
@@ -141,8 +192,119 @@ class BoardQuery:
             generation = self._generation = current.generation
         raise RuntimeError("the board's active generation kept changing while it was read")
 
+    def repeats(
+        self,
+        case_id: UUID,
+        parties: Sequence[Party],
+        received_at: datetime,
+        reach: Reach | None = None,
+    ) -> Repeats:
+        """The other cases, received within 12 months of `received_at`, that share a phone or
+        ID number with these `parties` (a case's current ones); `others` only those `reach`
+        lets the reader see, newest first."""
+        if self.keys is None:
+            return Repeats(False, [])
+        keys = self.keys
+        tokens = sorted(
+            {
+                keys.token(kind.value, value)
+                for kind, value in parties_keys(parties)
+                if kind.identifies
+            }
+        )
+        if not tokens:
+            return Repeats(False, [])
+        with self.db.connection() as conn:
+            current = active(conn, VIEW)
+            if current is None:
+                return Repeats(False, [])
+            tables = Tables(VIEW, current.generation)
+            postgres = conn.dialect == "postgres"
+            params: list[Any]
+            if postgres:
+                among, params = "p.token = ANY(%s)", [tokens]
+            else:
+                among, params = f"p.token IN ({', '.join('%s' for _ in tokens)})", list(tokens)
+            at = micros(received_at)
+            rows = conn.execute(
+                "SELECT DISTINCT c.id, c.number, c.received_at, c.status, c.mediator, "
+                f"c.received_by FROM {tables.name(PARTIES)} p "
+                f"JOIN {tables.name(CASES)} c ON c.id = p.case_id WHERE {among} "
+                "AND p.case_id <> %s AND p.received_us BETWEEN %s AND %s",
+                [*params, case_id if postgres else str(case_id), at - WINDOW_US, at + WINDOW_US],
+            )
+        others = [
+            OtherCase(read_uuid(row[0]), row[1], read_time(row[2]) or received_at, row[3])
+            for row in rows
+            if reach is None
+            or row[4] == reach.mediator
+            or (row[4] is None and row[5] == reach.actor_id)
+        ]
+        others.sort(key=lambda other: (other.received_at, other.id), reverse=True)
+        return Repeats(bool(rows), others)
+
+    def _search_sealed(
+        self,
+        conn: Connection,
+        where: str,
+        params: list[Any],
+        q: str,
+        reach: Reach | None,
+        count: int | None,
+    ) -> tuple[str, list[Any]]:
+        """The filters narrowed to the cases, newest receipt first, whose number or summary
+        holds `q` (the first `count` of them; all if None): the summaries are sealed, so the
+        rows the other filters (and the reach) let through are read in chunks and decrypted
+        here, until enough match."""
+        generation = self._generation
+        if generation is None:
+            current = active(conn, VIEW)
+            if current is None:
+                return where, params
+            generation = self._generation = current.generation
+        tables = Tables(VIEW, generation)
+        table = tables.name(CASES)
+        scope, scope_params = _tables(where, tables), list(params)
+        if reach is not None:
+            scope += " AND (mediator = %s OR (mediator IS NULL AND received_by = %s))"
+            scope_params += [reach.mediator or "", reach.actor_id]
+        found: list[Any] = []
+        after_row: tuple[Any, Any] | None = None
+        chunk = SEARCH_CHUNK
+        assert self.keys is not None
+        unseal = self.keys.unseal
+        while count is None or len(found) < count:
+            clause, more = scope, list(scope_params)
+            if after_row is not None:  # a row value: an index range on both databases
+                clause += " AND (received_at, id) < (%s, %s)"
+                more += list(after_row)
+            rows = conn.execute(
+                f"SELECT id, received_at, number, summary, {SEALED} FROM {table} "
+                f"WHERE {clause} ORDER BY received_at DESC, id DESC LIMIT %s",
+                [*more, chunk],
+                prepare=False,
+            )
+            for case_id, _, number, summary, sealed in rows:
+                text = summary if sealed is None else unseal(sealed)
+                if q in number or q in text:
+                    found.append(case_id)
+                    if len(found) == count:
+                        break
+            if len(rows) < chunk:
+                break
+            after_row = (rows[-1][1], rows[-1][0])
+            chunk = min(chunk * 2, SEARCH_CHUNK_MAX)
+        if not found:
+            return "FALSE", []
+        marks = ", ".join("%s" for _ in found)
+        return f"id IN ({marks})", found
+
     def _row(self, values: tuple[Any, ...], now: datetime) -> BoardRow:
         data = dict(zip(_READ, values, strict=True))
+        sealed = data.pop(SEALED)
+        if sealed is not None and self.keys is not None:
+            data["summary"] = self.keys.unseal(sealed)
+        data["repeat_party"] = bool(data["repeat_party"])
         data["id"] = read_uuid(data["id"])
         for column in TIME_COLUMNS:
             data[column] = read_time(data[column])
@@ -155,14 +317,24 @@ class BoardQuery:
         )
 
 
-_ORDER = "ORDER BY received_at DESC, id DESC"
 _POSITION = (
     f"(SELECT notification_id FROM {TRACKING} "
     "WHERE view_name = %s AND generation = %s AND status = %s)"
 )
 
 
-def _statement(table: str, where: str, walking: bool) -> str:
+def _tables(where: str, tables: Tables) -> str:
+    """The filters with the generation's party and repeat tables named."""
+    return where.replace("@parties", tables.name(PARTIES)).replace("@repeats", tables.name(REPEATS))
+
+
+def _columns(tables: Tables) -> str:
+    table, repeats = tables.name(CASES), tables.name(REPEATS)
+    read = ", ".join(_READ[:-1])
+    return f"{read}, EXISTS (SELECT 1 FROM {repeats} r WHERE r.case_id = {table}.id)"
+
+
+def _statement(tables: Tables, where: str, walking: bool, order: str) -> str:
     """The page's rows, each with the generation's position (NULL if it is not active).
 
     When `walking` (a `q` search, overdue, escalated) the page's ids are found first, then
@@ -171,34 +343,41 @@ def _statement(table: str, where: str, walking: bool) -> str:
     visiting the table for the rows it passes over (PostgreSQL), and only the page's rows are
     read.
     """
-    columns = ", ".join(_READ)
+    table = tables.name(CASES)
+    where = _tables(where, tables)
+    columns = _columns(tables)
     if walking:
         return (
             f"SELECT {_POSITION}, {columns} FROM {table} WHERE id IN "
-            f"(SELECT id FROM {table} WHERE {where} {_ORDER} LIMIT %s) {_ORDER}"
+            f"(SELECT id FROM {table} WHERE {where} {order} LIMIT %s) {order}"
         )
-    return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {_ORDER} LIMIT %s"
+    return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {order} LIMIT %s"
 
 
-def _reached(table: str, where: str) -> str:
+def _reached(tables: Tables, where: str, order: str) -> str:
     """The page's rows of a mediator's reach: the newest of the cases routed to them and the
     newest of those they received that are not routed yet, each found by a walk of its own
     index in the board's order (an OR of the two would read all of the mediator's cases, then
     sort them: more work the longer they have worked), then merged."""
-    routed = f"SELECT id FROM {table} WHERE {where} AND mediator = %s {_ORDER} LIMIT %s"
+    table = tables.name(CASES)
+    where = _tables(where, tables)
+    routed = f"SELECT id FROM {table} WHERE {where} AND mediator = %s {order} LIMIT %s"
     received = (
         f"SELECT id FROM {table} WHERE {where} AND mediator IS NULL AND received_by = %s "
-        f"{_ORDER} LIMIT %s"
+        f"{order} LIMIT %s"
     )
     return (
-        f"SELECT {_POSITION}, {', '.join(_READ)} FROM {table} WHERE id IN "
+        f"SELECT {_POSITION}, {_columns(tables)} FROM {table} WHERE id IN "
         f"(SELECT id FROM ({routed}) AS routed UNION ALL SELECT id FROM ({received}) AS own) "
-        f"{_ORDER} LIMIT %s"
+        f"{order} LIMIT %s"
     )
 
 
-def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, list[Any]]:
+def _where(
+    conn: Connection, filters: BoardFilter, now: datetime, keys: ViewKeys | None
+) -> tuple[str, list[Any]]:
     postgres = conn.dialect == "postgres"
+    sealed = keys is not None and keys.sealing
 
     def time(value: datetime) -> Any:
         return value if postgres else sqlite_time(value)
@@ -213,6 +392,9 @@ def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, 
     if filters.status is not None:
         clauses.append("status = %s")
         params.append(filters.status.value)
+    if filters.open is not None:
+        clauses.append("status <> %s" if filters.open else "status = %s")
+        params.append(RESOLVED)
     if filters.overdue is True:
         clauses.append("status <> %s AND due_at < %s")
         params += [RESOLVED, time(now)]
@@ -234,7 +416,23 @@ def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, 
     if filters.received_to is not None:
         clauses.append("received_at < %s")
         params.append(time(filters.received_to))
-    if filters.q:
+    if filters.party is not None:
+        tokens = search_tokens(keys, search_keys(filters.party)) if keys is not None else []
+        if not tokens:
+            clauses.append("FALSE")
+        elif postgres:
+            clauses.append("id IN (SELECT case_id FROM @parties WHERE token = ANY(%s))")
+            params.append(tokens)
+        else:
+            marks = ", ".join("%s" for _ in tokens)
+            clauses.append(f"id IN (SELECT case_id FROM @parties WHERE token IN ({marks}))")
+            params += tokens
+    if filters.repeat_party is not None:
+        negation = "" if filters.repeat_party else "NOT "
+        clauses.append(f"id {negation}IN (SELECT case_id FROM @repeats)")
+    if filters.q and sealed:
+        pass  # sealed summaries: matched in memory (BoardQuery._search_sealed)
+    elif filters.q:
         if postgres and len(filters.q) >= TRIGRAM:
             pattern = "%" + _escape_like(filters.q) + "%"
             clauses.append("(number LIKE %s ESCAPE '\\' OR summary LIKE %s ESCAPE '\\')")
@@ -247,15 +445,6 @@ def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, 
             pattern = filters.q
             clauses.append("(instr(number, %s) > 0 OR instr(summary, %s) > 0)")
         params += [pattern, pattern]
-    if filters.cursor:
-        received_at, case_id = decode_cursor(filters.cursor)
-        key = case_id if postgres else str(case_id)
-        if postgres:
-            clauses.append("(received_at, id) < (%s, %s)")
-            params += [received_at, key]
-        else:
-            clauses.append("(received_at < %s OR (received_at = %s AND id < %s))")
-            params += [time(received_at), time(received_at), key]
     return (" AND ".join(clauses) or "TRUE"), params
 
 

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from api.bootstrap import build_application
 from api.cli.main import app as cli
+from domain.values import Category
 from infrastructure.settings import Settings
 from tests.integration.audit.conftest import steps
 from tests.integration.audit.tamper import RawEvents
@@ -51,6 +52,12 @@ def _store(url: str) -> Iterator[Store]:
         )
         for step in steps(app, world, case.id):
             step()
+        app.cases.correct_registration(  # after the resolution: a supervisor's
+            case.id,
+            actor=world.supervisor,
+            reason="实为劳动争议",
+            changes={"category": Category.OTHER, "subcategory": "labour"},
+        )
         yield Store(url, str(case.id), case.number)
     finally:
         app.close()
@@ -100,6 +107,10 @@ def test_history_is_a_table_that_fits_80_columns(sqlite_store: Store) -> None:
     _fits(table)
     for event in ("Received", "Routed", "Mediated", "RiskAssessed", "Resolved"):
         assert f"│ {event}" in table
+    said = "".join(line.split("│")[4].strip() for line in table.splitlines()[-12:] if "│" in line)
+    assert "实为劳动争议;category:family→other;subcategory:neighbour→labour" in said.replace(
+        " ", ""
+    )
     assert "赵大海赔偿维修费800元" in table.replace("│", "").replace(" ", "").replace("\n", "")
     assert "left out to fit 80 columns: recorded" in table
     code, wide, _ = sqlite_store.run("cases", "history", sqlite_store.number, columns=160)

@@ -26,7 +26,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from domain.case import Case
+from domain.case import CORRECTABLE_WHEN_RESOLVED, Case
 from domain.errors import DomainError
 from domain.values import (
     SUBCATEGORIES,
@@ -251,21 +251,32 @@ class CaseMachine(RuleBasedStateMachine):
         actor=ACTORS,
         mediator=st.sampled_from(sorted(MEDIATORS)),
         step=STEPS,
-        due=st.sampled_from([None, timedelta(hours=-1), timedelta(days=10), timedelta(days=45)]),
+        due=st.sampled_from(
+            [None, None, "same", timedelta(hours=-1), timedelta(days=10), MONTH, timedelta(days=45)]
+        ),
     )
     def route(
-        self, actor: Actor | str, mediator: str, step: timedelta, due: timedelta | None
+        self, actor: Actor | str, mediator: str, step: timedelta, due: timedelta | str | None
     ) -> None:
+        """The deadline is set at the first routing (at most 30 days after it) and a re-routing
+        may only name the deadline the case has ("same")."""
         m = self.model
         actor = BOSS if actor == "right" else self.who(actor)
         at = self.at(step)
-        due_at = None if due is None else at + due
+        if isinstance(due, str):  # "same"
+            due_at = m.due_at or at + MONTH
+        else:
+            due_at = None if due is None else at + due
+        if m.due_at is None:
+            deadline_ok = due_at is None or at <= due_at <= at + MONTH
+        else:
+            deadline_ok = due_at is None or due_at == m.due_at
         allowed = (
             m.status in OPEN
             and actor.role is Role.SUPERVISOR
             and not_future(at)
             and not_before(at, m.received_at, m.routed_at)
-            and (due_at is None or due_at >= at)
+            and deadline_ok
         )
 
         def command() -> None:
@@ -278,10 +289,8 @@ class CaseMachine(RuleBasedStateMachine):
             )
 
         if self.attempt(allowed, command, at):
-            new_due = due_at or m.due_at or m.received_at + MONTH
-            if new_due != m.due_at:
-                m.original_due_at = new_due
-            m.due_at = new_due
+            if m.due_at is None:
+                m.due_at = m.original_due_at = due_at or at + MONTH
             m.mediator, m.routed_at = mediator, at
             if m.status is CaseStatus.RECEIVED:
                 m.status = CaseStatus.ROUTED
@@ -401,9 +410,13 @@ class CaseMachine(RuleBasedStateMachine):
         actor = self.who(actor, handler=True)
         at = self.at(step)
         corrected = replace(m.registration, **changes)
+        closed = (  # a resolved case: a supervisor, and which dispute it was and where only
+            m.status is CaseStatus.RESOLVED
+            and actor.role is Role.SUPERVISOR
+            and set(changes) <= CORRECTABLE_WHEN_RESOLVED
+        )
         allowed = (
-            m.status in OPEN
-            and m.handler(actor)
+            ((m.status in OPEN and m.handler(actor)) or closed)
             and bool(changes)
             and valid_registration(corrected)
             and not_future(at)
@@ -655,6 +668,8 @@ class CaseMachine(RuleBasedStateMachine):
                 "satisfaction out of range",
                 "follow-up by a supervisor",
                 "resolved again",
+                "correction by the mediator",
+                "summary corrected by a supervisor",
             ]
         )
     )
@@ -670,6 +685,13 @@ class CaseMachine(RuleBasedStateMachine):
                 }.get(kind, hour),
                 ruling=Ruling.CONFIRMED if kind == "second ruling" else None,
                 ruled_step=None,
+            )
+        elif kind.startswith(("correction", "summary")):
+            changes = {"summary": "更正后的摘要"} if kind.startswith("summary") else {}
+            self.correct_registration(
+                actor=BOSS if kind.endswith("supervisor") else "right",
+                step=hour,
+                changes=changes or {"street": "西山街道"},
             )
         elif kind == "resolved again":
             self.resolve(
@@ -708,7 +730,9 @@ class CaseMachine(RuleBasedStateMachine):
         assert len(ends) == (self.case.status is CaseStatus.RESOLVED)
         after = events[ends[0] + 1 :] if ends else []
         allowed = (Case.FollowUpRecorded, Case.JudicialConfirmationRecorded)
-        assert all(isinstance(e, allowed) for e in after)
+        corrections = [e for e in after if isinstance(e, Case.RegistrationCorrected)]
+        assert all(isinstance(e, allowed) for e in after if e not in corrections)
+        assert all(e.actor.role is Role.SUPERVISOR for e in corrections)
 
     @invariant()
     def deadline_is_extended_once_by_at_most_thirty_days(self) -> None:
@@ -720,6 +744,24 @@ class CaseMachine(RuleBasedStateMachine):
         if case.due_at is not None:
             assert case.original_due_at is not None
             assert case.due_at <= case.original_due_at + MONTH
+
+    @invariant()
+    def deadline_moves_only_at_the_first_routing_and_by_the_extension(self) -> None:
+        """Set once, at the first routing (at most 30 days after it); a re-routing carries it
+        unchanged; only the one extension moves it."""
+        due: datetime | None = None
+        for event in self.case.pending_events:
+            if isinstance(event, Case.Routed):
+                if due is None:
+                    assert event.routed_at <= event.due_at <= event.routed_at + MONTH
+                else:
+                    assert event.due_at == due
+                due = event.due_at
+            elif isinstance(event, Case.DeadlineExtended):
+                assert due is not None
+                assert event.new_due_at >= due
+                due = event.new_due_at
+        assert self.case.due_at == due
 
     @invariant()
     def each_event_was_recorded_by_someone_who_may(self) -> None:

@@ -18,6 +18,9 @@ import pytest
 from domain.case import Case
 from domain.errors import (
     CaseResolvedError,
+    ClosedCaseCorrectionError,
+    DeadlineFixedError,
+    DeadlineTooLateError,
     DomainError,
     ExtensionTooLongError,
     FutureTimeError,
@@ -41,6 +44,7 @@ from domain.values import (
     AgreementForm,
     CaseStatus,
     Category,
+    Channel,
     Fulfilment,
     Method,
     Outcome,
@@ -72,6 +76,8 @@ from tests.unit.case_builders import (
 )
 
 LATER = RESOLVED_AT + timedelta(days=1)
+DUE = ROUTED_AT + timedelta(days=30)
+"""The deadline the first routing of `routed()` sets."""
 APPLICANT = Party(PartyRole.APPLICANT, "王小明")
 RESPONDENT = Party(PartyRole.RESPONDENT, "赵大海")
 
@@ -158,7 +164,7 @@ FUTURE_COMMANDS: list[tuple[str, Callable[[], Case], Callable[[Case, datetime], 
         "extended_at",
         routed,
         lambda c, at: c.extend_deadline(
-            new_due_at=T0 + timedelta(days=31),
+            new_due_at=DUE + timedelta(days=1),
             reason="r",
             parties_consent=True,
             actor=ZHANG,
@@ -249,7 +255,7 @@ def test_a_subcategory_belongs_to_its_category(category: Category, subcategory: 
         registration=registration(category=category, subcategory=subcategory),
     )
     for other in Category:
-        if other is not category:
+        if subcategory not in SUBCATEGORIES[other]:  # `labour` is commercial and other
             with pytest.raises(InvalidValueError) as raised:
                 Case.receive(
                     id=uuid4(),
@@ -354,17 +360,61 @@ def test_a_due_date_needs_an_offset() -> None:
         )
 
 
-def test_the_due_date_defaults_to_thirty_days_after_receipt() -> None:
+def test_the_due_date_defaults_to_thirty_days_after_the_first_routing() -> None:
     case = routed()
-    assert case.due_at == T0 + timedelta(days=30)
+    assert case.due_at == ROUTED_AT + timedelta(days=30)
     assert case.original_due_at == case.due_at
 
 
-def test_rerouting_before_a_session_keeps_the_case_routed_and_moves_it() -> None:
+def test_a_supervisor_may_set_an_earlier_deadline_at_the_first_routing() -> None:
+    case = received()
+    case.route(organisation="room-1", mediator="m1", actor=BOSS, routed_at=ROUTED_AT, due_at=DUE)
+    assert case.due_at == case.original_due_at == DUE
+    case = received()
+    soon = ROUTED_AT + timedelta(days=10)
+    case.route(organisation="room-1", mediator="m1", actor=BOSS, routed_at=ROUTED_AT, due_at=soon)
+    assert case.due_at == case.original_due_at == soon
+
+
+def test_the_first_deadline_is_at_most_thirty_days_after_the_routing() -> None:
+    case = received()
+    with records_nothing(case, DeadlineTooLateError, "due_at"):
+        case.route(
+            organisation="room-1",
+            mediator="m1",
+            actor=BOSS,
+            routed_at=ROUTED_AT,
+            due_at=DUE + timedelta(seconds=1),
+        )
+
+
+def test_rerouting_before_a_session_keeps_the_case_routed_and_its_deadline() -> None:
     case = routed()
     case.route(organisation="centre-2", mediator="m2", actor=BOSS, routed_at=LATER)
     assert (case.status, case.organisation, case.mediator) == (CaseStatus.ROUTED, "centre-2", "m2")
-    assert case.due_at == T0 + timedelta(days=30)
+    assert case.due_at == case.original_due_at == DUE
+
+
+@pytest.mark.parametrize("days", [-20, 5, 40], ids=["earlier", "later", "beyond-any-extension"])
+def test_a_rerouting_never_moves_the_deadline(days: int) -> None:
+    case = routed()
+    with records_nothing(case, DeadlineFixedError):
+        case.route(
+            organisation="centre-2",
+            mediator="m2",
+            actor=BOSS,
+            routed_at=LATER,
+            due_at=DUE + timedelta(days=days),
+        )
+
+
+def test_a_rerouting_may_name_the_deadline_the_case_has() -> None:
+    case = routed()
+    extend(case, new_due_at=DUE + timedelta(days=12))
+    same = (DUE + timedelta(days=12)).astimezone(ZoneInfo("Asia/Shanghai"))
+    case.route(organisation="centre-2", mediator="m2", actor=BOSS, routed_at=LATER, due_at=same)
+    assert (case.due_at, case.original_due_at) == (DUE + timedelta(days=12), DUE)
+    assert case.extended
 
 
 def test_rerouting_after_a_session_keeps_the_case_in_mediation() -> None:
@@ -460,8 +510,8 @@ def test_the_deadline_is_extended_by_the_assigned_mediator_or_a_supervisor() -> 
     for actor in (ZHANG, BOSS):
         case = routed()
         extend(case, actor)
-        assert case.due_at == T0 + timedelta(days=40)
-        assert case.original_due_at == T0 + timedelta(days=30)
+        assert case.due_at == DUE + timedelta(days=10)
+        assert case.original_due_at == DUE
 
 
 @pytest.mark.parametrize("actor", [LI, AUDIT, ADMIN], ids=["other", "audit", "admin"])
@@ -473,37 +523,31 @@ def test_no_one_else_extends_the_deadline(actor: Actor) -> None:
 
 def test_the_deadline_is_extended_once() -> None:
     case = in_mediation()
-    extend(case, new_due_at=T0 + timedelta(days=35))
+    extend(case, new_due_at=DUE + timedelta(days=5))
     with records_nothing(case, SecondExtensionError):
-        extend(case, new_due_at=T0 + timedelta(days=36))
+        extend(case, new_due_at=DUE + timedelta(days=6))
 
 
 def test_an_extension_is_at_most_thirty_days_past_the_original_due_date() -> None:
     case = routed()
     with records_nothing(case, ExtensionTooLongError):
-        extend(case, new_due_at=T0 + timedelta(days=60, seconds=1))
-    extend(case, new_due_at=T0 + timedelta(days=60))
-    assert case.due_at == T0 + timedelta(days=60)
+        extend(case, new_due_at=DUE + timedelta(days=30, seconds=1))
+    extend(case, new_due_at=DUE + timedelta(days=30))
+    assert case.due_at == DUE + timedelta(days=30)
 
 
-def test_an_extension_counts_from_the_due_date_a_rerouting_set() -> None:
+def test_an_extension_counts_from_the_first_routings_deadline_whatever_the_reroutings() -> None:
     case = routed()
-    case.route(
-        organisation="room-1",
-        mediator="m1",
-        actor=BOSS,
-        routed_at=LATER,
-        due_at=T0 + timedelta(days=50),
-    )
+    case.route(organisation="centre-2", mediator="m2", actor=BOSS, routed_at=LATER)
     with records_nothing(case, ExtensionTooLongError):
-        extend(case, new_due_at=T0 + timedelta(days=81))
-    extend(case, new_due_at=T0 + timedelta(days=80))
+        extend(case, LI, new_due_at=DUE + timedelta(days=30, seconds=1))
+    extend(case, LI, new_due_at=DUE + timedelta(days=30))
 
 
 def test_an_extension_does_not_bring_the_deadline_forward() -> None:
     case = routed()
     with records_nothing(case, TimeOrderError, "new_due_at"):
-        extend(case, new_due_at=T0 + timedelta(days=29))
+        extend(case, new_due_at=DUE - timedelta(days=1))
 
 
 @pytest.mark.parametrize("consent", [False, None, "yes", 1])
@@ -761,7 +805,7 @@ def test_a_case_resolves_once(first: Outcome, second: Outcome) -> None:
 
 
 @pytest.mark.parametrize("outcome", list(Outcome))
-def test_after_resolution_nothing_but_follow_ups_and_judicial_confirmation(
+def test_after_resolution_nothing_but_follow_ups_judicial_confirmation_and_corrections(
     outcome: Outcome,
 ) -> None:
     case = resolved(outcome)
@@ -770,11 +814,44 @@ def test_after_resolution_nothing_but_follow_ups_and_judicial_confirmation(
         lambda: session(case),
         lambda: extend(case, actor=BOSS),
         lambda: assess(case, actor=BOSS),
-        lambda: correct(case, actor=BOSS),
     ]
     for command in refused:
         with records_nothing(case, CaseResolvedError):
             command()
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_a_supervisor_corrects_a_resolved_cases_registration(outcome: Outcome) -> None:
+    case = resolved(outcome)
+    changes = {
+        "category": Category.OTHER,
+        "subcategory": "labour",
+        "street": "西山街道",
+        "channel": Channel.HOTLINE,
+        "parties": (APPLICANT, Party(PartyRole.RESPONDENT, "某公司", "02100000000")),
+    }
+    correct(case, actor=BOSS, changes=changes)
+    assert (case.status, case.outcome, case.corrections) == (CaseStatus.RESOLVED, outcome, 1)
+    assert case.registration == replace(registration(), **changes)
+    assert isinstance(case.pending_events[-1], Case.RegistrationCorrected)
+
+
+@pytest.mark.parametrize(
+    ("actor", "changes", "said"),
+    [
+        (ZHANG, {"street": "西山街道"}, "only a supervisor corrects"),
+        (BOSS, {"summary": "更正后的摘要"}, "keeps its summary"),
+        (BOSS, {"claim_amount": None, "street": "西山街道"}, "keeps its claim_amount"),
+    ],
+)
+def test_a_resolved_case_keeps_what_was_claimed_and_is_corrected_by_a_supervisor_only(
+    actor: Actor, changes: dict[str, Any], said: str
+) -> None:
+    case = resolved()
+    with records_nothing(case, ClosedCaseCorrectionError):
+        correct(case, actor=actor, changes=changes)
+    with pytest.raises(ClosedCaseCorrectionError, match=said):
+        correct(case, actor=actor, changes=changes)
 
 
 # -- follow-ups ---------------------------------------------------------------------------

@@ -43,8 +43,8 @@ COMMANDS: dict[str, Callable[[Case], None]] = {
     "assess_risk": lambda c: c.assess_risk(
         level=RiskLevel.YELLOW, reason="情绪激动", actor=ZHANG, assessed_at=LATER
     ),
-    "correct_registration": lambda c: c.correct_registration(
-        reason="笔误", changes={"summary": "楼上漏水"}, actor=ZHANG, corrected_at=LATER
+    "correct_registration": lambda c: c.correct_registration(  # as a resolved case allows
+        reason="街道登记错误", changes={"street": "西山街道"}, actor=BOSS, corrected_at=LATER
     ),
     "resolve_agreement": lambda c: c.resolve(
         outcome=Outcome.AGREEMENT, actor=ZHANG, resolved_at=LATER, agreement=written()
@@ -61,13 +61,15 @@ COMMANDS: dict[str, Callable[[Case], None]] = {
     ),
 }
 
-OPEN_ONLY = {"route", "assess_risk", "correct_registration", "withdraw"}
+OPEN_ONLY = {"route", "assess_risk", "withdraw"}
+ANY = {"correct_registration"}  # a resolved case: by a supervisor (tests/unit/test_case_rules.py)
 ALLOWED: dict[CaseStatus, set[str]] = {
-    CaseStatus.RECEIVED: OPEN_ONLY,
-    CaseStatus.ROUTED: OPEN_ONLY | {"log_session", "extend_deadline"},
+    CaseStatus.RECEIVED: OPEN_ONLY | ANY,
+    CaseStatus.ROUTED: OPEN_ONLY | ANY | {"log_session", "extend_deadline"},
     CaseStatus.IN_MEDIATION: OPEN_ONLY
+    | ANY
     | {"log_session", "extend_deadline", "resolve_agreement", "resolve_no_agreement"},
-    CaseStatus.RESOLVED: {"record_follow_up", "record_judicial_confirmation"},
+    CaseStatus.RESOLVED: ANY | {"record_follow_up", "record_judicial_confirmation"},
 }
 BUILDERS: dict[CaseStatus, Callable[[], Case]] = {
     CaseStatus.RECEIVED: received,
@@ -114,6 +116,7 @@ def test_each_command_is_allowed_only_in_its_states(status: CaseStatus, name: st
         (CaseStatus.ROUTED, "withdraw", CaseStatus.RESOLVED),
         (CaseStatus.IN_MEDIATION, "withdraw", CaseStatus.RESOLVED),
         (CaseStatus.RESOLVED, "record_follow_up", CaseStatus.RESOLVED),
+        (CaseStatus.RESOLVED, "correct_registration", CaseStatus.RESOLVED),
     ],
 )
 def test_each_allowed_command_enters_the_state_of_the_table(

@@ -104,7 +104,7 @@ def test_the_example_ruling_and_application_record_a_judicial_confirmation(api: 
 @pytest.mark.parametrize(
     ("path", "query"),
     [
-        ("/api/v1/cases", {"party": "王小明"}),
+        ("/api/v1/cases", {"applicant": "王小明"}),
         ("/api/v1/cases", {"status": "received", "categroy": "family"}),
         ("/api/v1/stats/summary", {"form": "2026-01-01"}),
         ("/api/v1/stats/street", {"from": "2026-01-01", "subcat": "fees"}),
@@ -126,3 +126,51 @@ def test_an_unknown_query_parameter_is_refused_by_name(
 def test_known_query_parameters_still_work(api: Api) -> None:
     assert api.get("/api/v1/cases", "boss", status="received", limit="5").status_code == 200
     assert api.get("/api/v1/stats/street", "boss", **{"from": "2026-01-01"}).status_code == 200
+
+
+def test_categories_offer_other_disputes_with_their_subcategories(api: Api) -> None:
+    items = api.get("/api/v1/categories", "zhang").json()["items"]
+    assert [item["code"] for item in items][-1] == "other"
+    other = items[-1]
+    assert (other["zh"], other["en"]) == ("其他纠纷", "other disputes")
+    labels = {sub["code"]: sub["zh"] for sub in other["subcategories"]}
+    assert labels == {
+        "labour": "劳动争议",
+        "traffic": "交通事故纠纷",
+        "medical": "医疗纠纷",
+        "land_and_housing": "土地房屋纠纷",
+        "other": "其他",
+    }
+    commercial = next(item for item in items if item["code"] == "commercial")
+    assert {"code": "labour", "zh": "劳务纠纷", "en": "labour"} in commercial["subcategories"]
+
+
+def test_a_supervisor_corrects_a_resolved_case_and_its_file_says_it_in_words(api: Api) -> None:
+    case_id = resolved(api)
+    path = f"/api/v1/cases/{case_id}/corrections"
+    late = {"reason": "实为劳动争议", "category": "other", "subcategory": "labour"}
+    refused = api.post(path, "zhang", late)
+    assert refused.status_code == 409
+    assert "only a supervisor corrects the registration of a resolved case" in refused.text
+    summary = api.post(path, "boss", {**late, "summary": "劳动报酬纠纷"})
+    assert summary.status_code == 409
+    assert "keeps its summary" in summary.text
+    corrected = api.post(path, "boss", late)
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["status"] == "resolved"
+    case = api.get(f"/api/v1/cases/{case_id}", "boss").json()
+    assert (case["category"], case["subcategory"], case["corrections"]) == ("other", "labour", 1)
+    page = api.client.get(
+        f"/api/v1/cases/{case_id}/file", headers={**api.auth("boss"), "Accept": "text/html"}
+    )
+    assert "其他纠纷 · 劳动争议" in page.text
+    assert "other disputes · employment" in page.text
+
+
+def test_the_case_file_says_a_subcategory_in_words(api: Api) -> None:
+    case_id = resolved(api)
+    page = api.client.get(
+        f"/api/v1/cases/{case_id}/file", headers={**api.auth("boss"), "Accept": "text/html"}
+    )
+    assert "家事 · 邻里纠纷" in page.text
+    assert "family · neighbours" in page.text

@@ -149,19 +149,24 @@ class Clerk:
             options += ["session", "session"] + ([] if case.extended else ["extend"])
         if status is CaseStatus.IN_MEDIATION:
             options += ["resolve", "resolve", "resolve"]
-        if status is CaseStatus.RESOLVED:
+        if status is CaseStatus.RESOLVED:  # a supervisor may still correct the registration
             options = ["follow_up", "judicial"] if case.outcome is Outcome.AGREEMENT else []
+            options += ["correct"]
+            either = self.world.supervisor
         if not options:
             return False
         action = self.draw(st.sampled_from(options))
         cases, at = self.app.cases, self.at(clock)
         if action == "route":
             organisation, mediator = self.draw(st.sampled_from(ASSIGNMENTS))
-            due = self.draw(
-                st.one_of(
-                    st.none(), st.integers(0, 50 * 24).map(lambda h: clock + timedelta(hours=h))
+            due = None  # the first routing sets the deadline; a re-routing keeps it
+            if case.due_at is None:
+                due = self.draw(
+                    st.one_of(
+                        st.none(),
+                        st.integers(0, 30 * 24).map(lambda h: clock + timedelta(hours=h)),
+                    )
                 )
-            )
             cases.route(
                 case_id,
                 actor=self.world.supervisor,

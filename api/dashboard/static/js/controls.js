@@ -3,7 +3,7 @@ import { h } from "./dom.js";
 import { PERIODS, readFilters } from "./filters.js";
 import { t, term } from "./i18n.js";
 
-const CATEGORIES = ["family", "commercial", "property_management"];
+const CATEGORIES = ["family", "commercial", "property_management", "other"]; // the three matters, then the rest
 
 function options(select, choices, selected) {
   select.replaceChildren(

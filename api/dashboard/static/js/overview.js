@@ -4,12 +4,13 @@ import { renderBreakdown, renderTrend } from "./breakdown.js";
 import { renderCaseList } from "./caselists.js";
 import { h, replace } from "./dom.js";
 import { renderFigures } from "./figures.js";
+import { renderHotspots } from "./hotspots.js";
 import { boardParams, periodRange, statsParams } from "./filters.js";
 import { t, term } from "./i18n.js";
 import { renderWorkload } from "./workload.js";
 
 const LIST_LIMIT = 20;
-const CATEGORIES = ["family", "commercial", "property_management"];
+const CATEGORIES = ["family", "commercial", "property_management", "other"]; // the three matters, then the rest
 const LEVELS = ["red", "orange", "yellow"];
 const ESCALATED_LIMIT = 200; // sorted here by level, so read well past the twenty shown
 
@@ -64,6 +65,7 @@ async function fetchAll(api, filters, minPosition) {
     overdue: api.get("cases", { ...board, overdue: "true" }),
     escalated: escalatedCases(api, board),
     projections: api.get("projections"),
+    hotspots: api.get("stats/hotspots", { min_position: minPosition }),
   };
   const names = Object.keys(requests);
   const settled = await Promise.allSettled(Object.values(requests));
@@ -97,7 +99,11 @@ export async function loadOverview({ api, filters, names, minPosition }) {
   ];
   for (const [name, id, title, keyLabel, labelOf, order] of breakdowns) {
     if (a[name].error) unavailable(part(id), a[name].error);
-    else renderBreakdown(part(id), { title, keyLabel, labelOf, periodText: period, rows: order(itemsOf(a[name].body)) });
+    else {
+      // Each row leads to its cases in the workbench's list.
+      const linkOf = (key) => `/workbench#/cases?${new URLSearchParams({ [name]: key })}`;
+      renderBreakdown(part(id), { title, keyLabel, labelOf, linkOf, periodText: period, rows: order(itemsOf(a[name].body)) });
+    }
   }
   if (a.month.error) unavailable(part("trend"), a.month.error);
   else renderTrend(part("trend"), itemsOf(a.month.body), monthSpan(filters));
@@ -112,9 +118,11 @@ export async function loadOverview({ api, filters, names, minPosition }) {
     if (a[name].error) unavailable(part(id), a[name].error);
     else {
       const body = a[name].body;
-      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk });
+      const all = name === "overdue" ? "/workbench#/cases?overdue=true&sort=-overdue_days" : "/workbench#/cases?escalated=true";
+      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk, all });
     }
   }
+  renderHotspots(part("hotspots-section"), part("hotspots-list"), a.hotspots);
   const positions = Object.values(a)
     .map((answer) => answer.position)
     .filter((position) => typeof position === "number");
