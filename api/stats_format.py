@@ -8,27 +8,99 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from projections.stats.figures import FIGURES
+from api.casefile.labels import value
+from domain.values import Category, Channel
+from projections.stats.figures import FIGURES, display_days, display_rate
 from projections.stats.query import StatsRow
 
 BOM = "\ufeff"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+ZH_FIGURES: dict[str, str] = {
+    "received": "受理数",
+    "resolved": "结案数",
+    "agreements": "调解成功",
+    "no_agreement": "调解不成",
+    "withdrawn": "撤回",
+    "success_rate": "调处成功率",
+    "settlement_rate": "结案成功率",
+    "open": "在办",
+    "overdue": "超期",
+    "due_soon": "三日内到期",
+    "days_to_resolve_median": "办结天数（中位数）",
+    "days_to_resolve_p90": "办结天数（90%）",
+    "agreement_amount": "协议金额（元）",
+    "follow_up_rate": "回访率",
+    "fulfilment_rate": "履行率",
+    "judicial_confirmations_applied": "申请司法确认",
+    "judicial_confirmations_confirmed": "司法确认有效",
+    "escalated_yellow": "黄色预警",
+    "escalated_orange": "橙色预警",
+    "escalated_red": "红色预警",
+}
+"""The figures' column names in a CSV for people (`labels=zh`)."""
+ZH_DIMENSIONS: dict[str, str] = {
+    "category": "类别",
+    "street": "街道",
+    "organisation": "调解组织",
+    "mediator": "调解员",
+    "channel": "来源",
+    "month": "月份",
+}
+_ENUMS: dict[str, type[Category] | type[Channel]] = {"category": Category, "channel": Channel}
+RATES = frozenset(name for name in FIGURES if name.endswith("_rate"))
+DAYS = frozenset(name for name in FIGURES if name.startswith("days_"))
 
 
 def row_json(row: StatsRow) -> dict[str, Any]:
     return {"key": row.key, **row.figures}
 
 
-def rows_csv(rows: Sequence[StatsRow], key: str | None) -> bytes:
-    """One line per row; the first column is the dimension (`key` names it), if any."""
+def rows_csv(rows: Sequence[StatsRow], key: str | None, labels: str | None = None) -> bytes:
+    """One line per row; the first column is the dimension (`key` names it), if any.
+
+    `labels="zh"`, a table for people: Chinese column names, categories and channels in
+    words, rates and days as the dashboard shows them (`99.79%`). Otherwise codes and exact
+    numbers, for programs.
+    """
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
+    if labels == "zh":
+        heads = [ZH_DIMENSIONS.get(key, key)] if key else []
+        writer.writerow(heads + [ZH_FIGURES.get(name, name) for name in FIGURES])
+        for row in rows:
+            values = [_shown(name, row.figures[name]) for name in FIGURES]
+            writer.writerow(([_key_zh(key, row.key)] if key else []) + values)
+        return out.getvalue().encode("utf-8")
     writer.writerow(([key] if key else []) + list(FIGURES))
     for row in rows:
         values = [_cell(row.figures[name]) for name in FIGURES]
         writer.writerow(([_cell(row.key)] if key else []) + values)
     return out.getvalue().encode("utf-8")
+
+
+def _shown(name: str, figure: Any) -> str:
+    """A figure as a person reads it: rates and days as displayed, the rest as they are."""
+    if figure is None:
+        return ""
+    if name in RATES:
+        return display_rate(figure)
+    if name in DAYS:
+        return display_days(figure)
+    return str(figure)
+
+
+def _key_zh(dimension: str, key: str | None) -> str:
+    if key is None:
+        return "（未分流）" if dimension in ("organisation", "mediator") else ""
+    kind = _ENUMS.get(dimension)
+    if kind is None:
+        return key
+    try:
+        return value(kind(key))[0]
+    except ValueError:
+        return key
 
 
 def _cell(value: Any) -> str:

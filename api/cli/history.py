@@ -132,7 +132,7 @@ def _resolved(data: dict[str, Any], zone: tzinfo) -> str:
     said = _text(data["outcome"], zone)
     agreement = data.get("agreement")
     if agreement is not None:
-        amount = f", {agreement.amount}" if agreement.amount is not None else ""
+        amount = f", {agreement.amount:.2f}" if agreement.amount is not None else ""
         said += f" ({agreement.form.value}{amount}): {_short(agreement.terms)}"
     if data.get("referral") is not None:
         said += f", referred to {_text(data['referral'], zone)}"

@@ -23,7 +23,7 @@ from infrastructure.settings import Settings
 
 CANNOT_LISTEN = 3
 """The exit code when the port cannot be had (busy, or not ours to take)."""
-PAGES = (("dashboard", "/dashboard"), ("API docs", "/docs"))
+PAGES = (("workbench", "/workbench"), ("dashboard", "/dashboard"), ("API docs", "/docs"))
 EVERY_ADDRESS = ("0.0.0.0", "::", "")  # noqa: S104 - what a host option may say
 READY_WAIT = 0.1
 
@@ -129,7 +129,7 @@ def _announce_when_ready(host: str, port: int, config: Settings) -> None:
             log.info("serving", url=base, instance=config.instance, **pages)
             return
         where = "PostgreSQL" if config.is_postgres else f"SQLite {config.sqlite_path}"
-        lines = [f"Tongjie serves {base} (instance {config.instance}, {where})"]
+        lines = [f"Tongjie serves {base} as instance {config.instance} ({where})"]
         lines += [f"  {name:<10} {url}" for name, url in pages.items()]
         if host in EVERY_ADDRESS:
             lines.append(f"  and on every address of this machine, port {port}")

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -23,6 +24,12 @@ if TYPE_CHECKING:  # the rest is imported where used: other commands do without 
     from projections.views import Views
 
 Show = Callable[[Any], str]
+
+
+class Labels(Enum):
+    ZH = "zh"
+
+
 PERIOD = "a date (midnight in the bureau's time zone) or a time with offset"
 TABLES: tuple[tuple[str, tuple[tuple[str, str, Show], ...]], ...] = (
     (
@@ -87,6 +94,10 @@ def stats(
     csv: Annotated[
         bool, typer.Option("--csv", help="CSV (UTF-8 with BOM) instead of tables")
     ] = False,
+    labels: Annotated[
+        Labels | None,
+        typer.Option(help="with --csv: zh, a table for people (Chinese headers and words)"),
+    ] = None,
     category: Annotated[Category | None, typer.Option()] = None,
     street: Annotated[str | None, typer.Option()] = None,
     organisation: Annotated[str | None, typer.Option(help="an organisation's code")] = None,
@@ -121,7 +132,8 @@ def stats(
         else:
             answer = views.stats.by(by.value, start, end, filters)
     if csv:
-        sys.stdout.buffer.write(rows_csv(answer.rows, by.value if by else None))
+        chosen = labels.value if labels else None
+        sys.stdout.buffer.write(rows_csv(answer.rows, by.value if by else None, chosen))
         sys.stdout.flush()
         return
     _print(answer, by.value if by else None)

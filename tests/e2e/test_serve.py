@@ -22,6 +22,7 @@ from tests.e2e.api.server import free_port
 ROOT = Path(__file__).resolve().parents[2]
 TONGJIE = shutil.which("tongjie", path=str(Path(sys.executable).parent)) or "tongjie"
 READY = "Tongjie serves "
+PAGES = (("workbench", "/workbench"), ("dashboard", "/dashboard"), ("API docs", "/docs"))
 
 
 @contextmanager
@@ -44,7 +45,7 @@ def serving(url: str, *args: str, **env: str) -> Iterator[tuple[str, list[str]]]
             assert time.monotonic() < deadline, lines
             if line.startswith(READY) or lines:
                 lines.append(line.rstrip("\n"))
-        for _ in range(2):  # the pages it serves follow the first line
+        for _ in range(3):  # the pages it serves follow the first line
             lines.append(process.stdout.readline().rstrip("\n"))
         yield lines[0].split()[2], lines
     finally:
@@ -54,12 +55,18 @@ def serving(url: str, *args: str, **env: str) -> Iterator[tuple[str, list[str]]]
 
 def test_serve_says_what_it_serves_once_ready_and_healthz_names_it(sqlite_url: str) -> None:
     with serving(sqlite_url, "--port", "0") as (base, lines):
-        instance = lines[0].split("(instance ")[1].split(",")[0]
+        instance = lines[0].split()[5]  # Tongjie serves URL as instance NAME (...)
         health = httpx.get(f"{base}/healthz")
         assert health.json() == {"status": "ok", "instance": instance}
-        for name, path in (("dashboard", "/dashboard"), ("API docs", "/docs")):
+        for name, path in (
+            ("workbench", "/workbench"),
+            ("dashboard", "/dashboard"),
+            ("API docs", "/docs"),
+        ):
             assert f"  {name:<10} {base}{path}" in lines
             assert httpx.get(f"{base}{path}").status_code == 200
+        home = httpx.get(f"{base}/")
+        assert (home.status_code, home.headers["location"]) == (307, "/workbench")
 
 
 def test_the_port_comes_from_tongjie_port(sqlite_url: str) -> None:

@@ -4,6 +4,9 @@ is refused, not silently ignored."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from typing import Any
 
 import pytest
@@ -174,3 +177,25 @@ def test_the_case_file_says_a_subcategory_in_words(api: Api) -> None:
     )
     assert "家事 · 邻里纠纷" in page.text
     assert "family · neighbours" in page.text
+
+
+def test_a_csv_for_people_has_chinese_headers_words_and_rates_as_displayed(api: Api) -> None:
+    api.app.state.views.start(workers=True)  # on PostgreSQL, `tongjie project`'s work
+    resolved(api)
+    head_now = api.app.state.tongjie.store.recorder.max_notification_id()
+    csv_for = {**api.auth("boss"), "Accept": "text/csv"}
+    by_category = api.client.get(
+        f"/api/v1/stats/category?labels=zh&min_position={head_now}", headers=csv_for
+    )
+    assert by_category.status_code == 200, by_category.text
+    table = list(csv.reader(io.StringIO(by_category.content.decode("utf-8-sig"))))
+    head, family = table[0], next(row for row in table if row[0] == "家事")
+    assert head[:4] == ["类别", "受理数", "结案数", "调解成功"]
+    figures = dict(zip(head, family, strict=True))
+    assert figures["结案成功率"] == "100.00%"
+    assert re.fullmatch(r"\d+\.\d\d%", figures["调处成功率"])
+    by_channel = api.client.get("/api/v1/stats/channel?labels=zh", headers=csv_for)
+    assert by_channel.content.decode("utf-8-sig").splitlines()[1].startswith("来访,")
+    for_programs = api.client.get("/api/v1/stats/category", headers=csv_for)
+    assert for_programs.content.decode("utf-8-sig").startswith("category,received,")
+    assert api.client.get("/api/v1/stats/category?labels=fr", headers=csv_for).status_code == 422
