@@ -52,6 +52,7 @@ def main() -> None:
             sys.exit(0)
         format_message = getattr(error, "format_message", None)
         message = format_message() if callable(format_message) else str(error)
+        message = message.replace("Value error, ", "")  # pydantic's, through typer's choices
         typer.echo(f"tongjie: error: {message}".replace("\n", " "), err=True)
         sys.exit(2)
     except DomainError as error:

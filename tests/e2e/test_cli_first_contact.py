@@ -124,9 +124,10 @@ def test_stats_and_users_fit_80_columns_and_never_split_a_number(sqlite_store: S
         assert code == 0
         _fits(table)
     code, table, _ = sqlite_store.run("stats", "--by", "category", columns=80)
-    cells = [cell.strip() for line in table.splitlines() for cell in line.split("│")]
-    assert "2" in cells  # two received
-    assert "100.00%" in cells  # one agreement of one resolved
+    rows = [[cell.strip() for cell in line.split("│")] for line in table.splitlines()]
+    other = [row for row in rows if len(row) > 2 and row[1] == "other"]  # corrected when resolved
+    assert other[0][2:5] == ["1", "1", "1"]  # received, resolved, agreements: whole numbers
+    assert "100.00%" in other[1]  # its rates in the table that goes on
     code, users, _ = sqlite_store.run("users", "list")
     _fits(users)
     assert "zhang" in users
@@ -176,3 +177,19 @@ def test_a_bad_setting_names_the_variable_without_pydantics_preamble(sqlite_url:
     assert run.stderr.startswith("tongjie: error: bad setting TONGJIE_POOL_SIZE='many': ")
     assert "pydantic" not in run.stderr
     assert "validation error" not in run.stderr
+
+
+def test_a_wrong_choice_is_one_plain_line(sqlite_url: str) -> None:
+    run = subprocess.run(
+        [TONGJIE, "users", "add", "chen", "--role", "boss"],
+        env={**os.environ, "TONGJIE_DATABASE_URL": sqlite_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr == (
+        "tongjie: error: Invalid value for '--role': 'boss' is not one of 'mediator', "
+        "'supervisor', 'auditor', 'admin'.\n"
+    )
