@@ -8,14 +8,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import (
     BusinessTime,
+    Deadline,
     LongText,
     Money,
     MoneyOut,
     NoteText,
+    OptionalDeadline,
     Request,
     ShortText,
     TimeOut,
@@ -126,7 +128,7 @@ class RouteRequest(Request):
     organisation: str = Field(min_length=1, max_length=64, examples=["room-1"])
     mediator: str = Field(min_length=1, max_length=64, examples=["m1"])
     routed_at: BusinessTime = None
-    due_at: BusinessTime = None
+    due_at: OptionalDeadline = None
     note: Note | None = Field(default=None, examples=["请尽快联系双方"])
 
     def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> RouteCase:
@@ -169,7 +171,7 @@ class SessionRequest(Request):
 class ExtensionRequest(Request):
     """Extend the deadline once, by at most 30 days, with the parties' consent (延期)."""
 
-    new_due_at: AwareDatetime = Field(examples=["2026-04-15T18:00:00+08:00"])
+    new_due_at: Deadline = Field(examples=["2026-04-15T18:00:00+08:00"])
     reason: Reason = Field(examples=["需要等待鉴定结果"])
     parties_consent: bool = Field(description="must be true", examples=[True])
     extended_at: BusinessTime = None

@@ -24,8 +24,9 @@ _SELECT = ", ".join(COLUMNS)
 
 class BoardView(View):
     name = "board"
-    version = 4  # 2: number and summary in the index of the board's order; 3: due_at and
-    # risk_level in the index of the open cases; 4: the unrouted cases by their receiver
+    version = 5  # 2: number and summary in the index of the board's order; 3: due_at and
+    # risk_level in the index of the open cases; 4: the unrouted cases by their receiver;
+    # 5: a time no read can decode (the year 10000 in UTC) is poisoned, not stored
     topics = TOPICS
     table_names = (CASES,)
 
