@@ -15,12 +15,14 @@ from api.routes import (
     case_file,
     case_reads,
     case_writes,
+    directory,
     health,
     reference,
     stats,
     users,
     views,
 )
+from api.workbench import router as workbench_router
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -33,4 +35,6 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     case_file.router,
     dashboard_router,
+    directory.router,
+    workbench_router,
 ]

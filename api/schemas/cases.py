@@ -8,16 +8,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import (
+    DEADLINE_BOUNDS,
     BusinessTime,
     Deadline,
     LongText,
     Money,
     MoneyOut,
     NoteText,
-    OptionalDeadline,
     Request,
     ShortText,
     TimeOut,
@@ -128,7 +128,13 @@ class RouteRequest(Request):
     organisation: str = Field(min_length=1, max_length=64, examples=["room-1"])
     mediator: str = Field(min_length=1, max_length=64, examples=["m1"])
     routed_at: BusinessTime = None
-    due_at: OptionalDeadline = None
+    due_at: AwareDatetime | None = Field(
+        default=None,
+        description="the deadline, set at the first routing: 30 days after it by default, or "
+        "this earlier time; a re-routing keeps the case's deadline (only an extension moves it). "
+        f"{DEADLINE_BOUNDS}",
+        examples=["2026-04-01T18:00:00+08:00"],
+    )
     note: Note | None = Field(default=None, examples=["请尽快联系双方"])
 
     def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> RouteCase:

@@ -49,12 +49,13 @@ BusinessTime = Annotated[
     ),
 ]
 """A business time; its bounds are checked by the domain (domain/times.py), which names them."""
-_DEADLINE = (
-    f"a deadline (ISO 8601 with offset). {_BOUNDS}; at most "
-    f"{DEADLINE_HORIZON.days} days after the routing"
+DEADLINE_BOUNDS = (
+    f"Like every deadline: {_BOUNDS}; never more than {DEADLINE_HORIZON.days} days after "
+    "the routing"
 )
-Deadline = Annotated[AwareDatetime, Field(description=_DEADLINE)]
-OptionalDeadline = Annotated[AwareDatetime | None, Field(default=None, description=_DEADLINE)]
+Deadline = Annotated[
+    AwareDatetime, Field(description=f"a deadline (ISO 8601 with offset). {DEADLINE_BOUNDS}")
+]
 Money = Annotated[
     Decimal,
     Field(ge=0, max_digits=14, decimal_places=2, examples=["1200.00"]),

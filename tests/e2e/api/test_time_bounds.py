@@ -26,7 +26,8 @@ FLOOR = datetime(2000, 1, 1, tzinfo=SHANGHAI)  # written out here, not read from
 SKEW = timedelta(minutes=5)
 YEAR = timedelta(days=365)
 ROUTED = datetime(2024, 1, 1, tzinfo=SHANGHAI)  # the routing the deadlines are measured from
-DUE = ROUTED + timedelta(days=350)  # the deadline an extension starts from
+MONTH = timedelta(days=30)
+DUE = ROUTED + MONTH  # the latest deadline a routing sets; an extension starts from it
 REAL_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
 
 
@@ -102,15 +103,20 @@ class Field:
 
 
 def _due_at(value: datetime) -> int:
+    """Not before the routing (409); at most 30 days after it (422)."""
     if value < ROUTED:
         return 409
-    return 422 if value > ROUTED + YEAR else 200
+    return 422 if value > ROUTED + MONTH else 200
 
 
 def _new_due_at(value: datetime) -> int:
+    """Not before the deadline; at most 30 days past it (409), never a year past the routing
+    (422, whatever else)."""
     if value < DUE:
         return 409
-    return 422 if value > ROUTED + YEAR else 200
+    if value > ROUTED + YEAR:
+        return 422
+    return 409 if value > DUE + MONTH else 200
 
 
 def _applied_at(value: datetime) -> int:
@@ -245,6 +251,10 @@ def bounds_of(field: Field, now: datetime) -> list[str]:
         "9999-12-31T23:59:59+14:00",
         at(latest.astimezone(timezone(timedelta(hours=-12)))),
         at(latest + (timedelta(seconds=1) if field.deadline else SKEW * 2)),
+        at(ROUTED + MONTH),  # the latest deadline a routing at ROUTED sets
+        at(ROUTED + MONTH + timedelta(microseconds=1)),
+        at(DUE + MONTH),  # the latest an extension reaches
+        at(DUE + MONTH + timedelta(microseconds=1)),
         "2024-06-01T10:00:00+14:30",  # an offset no time zone has
         "2024-06-01T10:00:00-12:01",
     ]
@@ -268,7 +278,8 @@ WALL = st.one_of(
         (NOW - timedelta(days=2)).replace(tzinfo=None),
         (NOW + timedelta(days=2)).replace(tzinfo=None),
     ),
-    st.datetimes(datetime(2024, 12, 1), datetime(2025, 2, 1)),  # a year after ROUTED
+    st.datetimes(datetime(2023, 12, 30), datetime(2024, 3, 3)),  # deadlines after ROUTED
+    st.datetimes(datetime(2024, 12, 28), datetime(2025, 1, 3)),  # a year after ROUTED
     st.datetimes(datetime(2000, 1, 29), datetime(2000, 2, 3)),  # 30 days after the floor
     st.sampled_from([datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)]),
     st.datetimes(datetime(1, 1, 1), datetime(9999, 12, 31)),
