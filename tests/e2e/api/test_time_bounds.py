@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from api.cli.main import app as cli
 from tests.depth import examples
 from tests.e2e.api.conftest import AGREEMENT, NEW_CASE, ROUTE, SESSION, Api, receive
 
@@ -352,3 +354,16 @@ def test_the_openapi_states_the_bounds(api: Api) -> None:
     assert "future" in received_at
     due = schemas["RouteRequest"]["properties"]["due_at"]["description"]
     assert "365 days after the routing" in due
+
+
+def test_the_command_line_takes_the_same_floor(api_settings: Any) -> None:
+    env = {"TONGJIE_DATABASE_URL": api_settings.database_url}
+    runner = CliRunner()
+    stats = runner.invoke(cli, ["stats", "--from", "1999-12-31"], env=env)
+    assert stats.exit_code == 2, stats.output
+    assert "--from: must not be before 2000-01-01T00:00:00+08:00" in stats.output
+    demo = runner.invoke(cli, ["demo", "--year", "1999"], env=env)
+    assert demo.exit_code == 2, demo.output
+    as_of = runner.invoke(cli, ["demo", "--as-of", "1999-12-31"], env=env)
+    assert as_of.exit_code == 2, as_of.output
+    assert "--as-of: must not be before 2000-01-01" in as_of.output
