@@ -61,7 +61,11 @@ def read_status(
     now = datetime.now(UTC)
     views: list[ViewStatus] = []
     with db.connection() as conn:
-        set_aside = poison.counts(conn)
+        try:
+            set_aside = poison.counts(conn)
+        except conn.missing_table:  # made by the next worker to start (an older one runs)
+            conn.rollback()
+            set_aside = {}
         latest = (
             poison.poisoned_events(conn, limit=poison.LATEST) if any(set_aside.values()) else {}
         )
