@@ -1,13 +1,15 @@
 """`tongjie audit`: the store's digest, and verification of a case or of the whole store.
 
 `verify` exits 0 only when everything checked is intact, 1 when something fails (listed on
-stdout, one event a row), and 2 on a usage error; the progress bar goes to stderr.
+stdout, one event a row), and 2 on a usage error; the progress bar goes to stderr. Events a
+view set aside (poisoned) are listed after the verdict: not tampering, no change of exit code.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from dataclasses import fields
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,9 +22,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from api.cli.context import case_id, case_ref, fail, opened, print_json
+from api.cli.context import case_id, case_ref, fail, opened, print_json, settings
 from api.cli.tables import Column, print_table
 from application.audit_dto import CaseVerification, InvalidEvent, StoreVerification
+
+if TYPE_CHECKING:
+    from application.tongjie import Tongjie
 
 INVALID = 1
 HEX_HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -71,6 +76,7 @@ def verify(
     if case is not None and (position is not None or digest is not None):
         fail("--position and --digest check the whole store: leave out --case")
     ref = None if case is None else case_ref(case)
+    poisoned: list[dict[str, Any]] = []
     with opened() as app:
         if ref is not None:
             result: CaseVerification | StoreVerification = app.audit.verify_case(
@@ -83,11 +89,14 @@ def verify(
                     digest,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
+            poisoned = _poisoned(app)
     if as_json:
-        print_json(result)
+        found = {f.name: getattr(result, f.name) for f in fields(result)}
+        print_json(found if ref is not None else {**found, "poisoned": poisoned})
     else:
         _report(result)
-    if not result.valid:
+        _report_poisoned(poisoned)
+    if not result.valid:  # poisoned events are not tampering: they change no exit code
         raise typer.Exit(INVALID)
 
 
@@ -147,6 +156,49 @@ def _report(result: CaseVerification | StoreVerification) -> None:
     if result.checked_against is not None:
         against = result.checked_against
         console.print(f"checked against the saved digest at position {against.position}")
+
+
+def _poisoned(app: Tongjie) -> list[dict[str, Any]]:
+    """The events the views set aside (docs/projections.md): listed, not tampering."""
+    from api.bootstrap import build_views
+    from api.routes.audit import views_poisoned
+
+    config = settings()
+    views = build_views(config, app)
+    try:
+        return views_poisoned(views, config.zone)
+    finally:
+        views.close()
+
+
+POISONED = (
+    Column("view"),
+    Column("position", number=True),
+    Column("v", number=True),
+    Column("type"),
+    Column("error", fold=True, least=30),
+    Column("case", optional=True),
+)
+
+
+def _report_poisoned(poisoned: list[dict[str, Any]]) -> None:
+    if not poisoned:
+        return
+    console = Console(highlight=False, soft_wrap=False)
+    rows = [
+        [
+            item["view"],
+            str(item["position"]),
+            str(item["version"]),
+            item["type"],
+            f"{item['error']}: {item['message']}",
+            str(item["case_id"]),
+        ]
+        for item in poisoned
+    ]
+    title = "set aside by a view: not tampering (docs/projections.md)"
+    print_table(console, POISONED, rows, title=title)
+    console.print(f"POISONED: {len(poisoned)} events set aside by the views (not tampering)")
 
 
 def _row(invalid: InvalidEvent) -> list[str]:

@@ -27,6 +27,7 @@ from demo import (
     DemoResult,
     load_demo,
 )
+from domain.times import EARLIEST_DATE
 
 
 def demo(
@@ -34,7 +35,11 @@ def demo(
         int, typer.Option(min=1, help="cases received from 1 January to 30 September")
     ] = DEFAULT_CASES,
     year: Annotated[
-        int | None, typer.Option(help="the year [default: the latest whose September has ended]")
+        int | None,
+        typer.Option(
+            min=EARLIEST_DATE.year,
+            help="the year [default: the latest whose September has ended]",
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="the same seed gives the same data")] = DEFAULT_SEED,
     tokens_file: Annotated[
@@ -50,9 +55,14 @@ def demo(
     ] = None,
 ) -> None:
     """Load demo data into an empty store; print the users' tokens once."""
+    day = None if as_of is None else parse_date("--as-of", as_of)
+    if day is not None and day < EARLIEST_DATE:
+        fail(
+            f"--as-of: must not be before {EARLIEST_DATE.isoformat()}, "
+            "the earliest time Tongjie takes"
+        )
     if tokens_file is not None:
         _check_writable(tokens_file)
-    day = None if as_of is None else parse_date("--as-of", as_of)
     options = DemoOptions(cases=cases, year=year, seed=seed, as_of=day)
     with opened() as app:
         load_and_report(app, options, tokens_file)
