@@ -46,7 +46,12 @@ class ActiveGenerationExistsError(Exception):
 
 
 def ensure_catalog(conn: Connection) -> None:
+    """The tracking table, made if missing. On PostgreSQL an existing one is only looked up,
+    so that a read-only connection (a hot standby's) may call this too."""
     if conn.dialect == "postgres":
+        here = "SELECT to_regclass(format('%%I.%%I', current_schema(), %s::text)) IS NOT NULL"
+        if conn.execute(here, (TRACKING,))[0][0]:  # in the schema CREATE below would use
+            return
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (CATALOG_LOCK,))
             conn.execute(
