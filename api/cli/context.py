@@ -49,6 +49,8 @@ def settings() -> Settings:
 def _setting_error(error: ErrorDetails) -> str:
     """`TONGJIE_POOL_SIZE='x': input should be a valid integer...`: the variable, its value and
     why, without pydantic's preamble and link."""
+    if not error["loc"]:  # a rule between settings: its message names them
+        return f"bad settings: {plain(error['msg'])}"
     name = "TONGJIE_" + "_".join(str(part) for part in error["loc"]).upper()
     return f"bad setting {name}={error['input']!r}: {plain(error['msg'])}"
 
