@@ -68,7 +68,9 @@ def within_horizon(field: str, due: datetime, routed_at: datetime) -> datetime:
     latest = latest_due(routed_at)
     if due > latest:
         raise TimeOutOfRangeError(
-            field, f"must be at most 365 days after the routing, not after {latest.isoformat()}"
+            field,
+            "must be at most 365 days after the routing, not after {latest}",
+            {"latest": latest},
         )
     return due
 

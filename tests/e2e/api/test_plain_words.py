@@ -80,3 +80,12 @@ def test_times_in_a_409_and_a_422_are_in_the_bureaus_offset(api: Api) -> None:
     assert before.status_code == 422
     assert "2020-01-01T08:00:00+08:00" in _detail(before)
     assert not UTC_OFFSET.search(_detail(before))
+
+
+def test_a_deadline_too_far_names_the_latest_in_the_bureaus_offset(api: Api) -> None:
+    case_id = receive(api)
+    far = {**ROUTE, "due_at": "2099-01-01T00:00:00Z"}
+    answer = api.post(f"/api/v1/cases/{case_id}/route", "boss", far)
+    assert answer.status_code == 422, answer.text
+    [error] = answer.json()["errors"]
+    assert re.search(r"not after \S+\+08:00$", error["message"]), error
