@@ -20,13 +20,16 @@ from application.audit_dto import (
 from application.audit_events import (
     ChainedEvent,
     aggregate_of,
+    attached_documents,
     decode,
     fold,
     is_case,
     issued_numbers,
+    named_bytes,
     number_from,
     record,
 )
+from application.documents import DocumentFault, Documents
 from application.dto import CaseDetails, EventRecord
 from application.store import TongjieStore
 from domain.errors import CaseNotFoundError
@@ -59,9 +62,13 @@ class AuditUnavailableError(RuntimeError):
 
 
 class Audit:
-    def __init__(self, store: TongjieStore, verifier: Verifier | None) -> None:
+    def __init__(
+        self, store: TongjieStore, verifier: Verifier | None, documents: Documents | None = None
+    ) -> None:
+        """`documents`: the documents' bytes, checked against their events' SHA-256."""
         self.store = store
         self._verifier = verifier
+        self.documents = documents
 
     @property
     def verifier(self) -> Verifier:
@@ -125,12 +132,23 @@ class Audit:
             issued=lambda head: issued_numbers(self.store, head),
         )
         numbers: dict[UUID, str | None] = {}
+        invalid = [self._named(finding, numbers) for finding in checked.findings]
+        documents_checked = 0
+        orphans: tuple[str, ...] = ()
+        if self.documents is not None:
+            named = list(attached_documents(self.store, checked.head.position))
+            documents_checked = len(named)
+            for fault in self.documents.faults(named):
+                invalid.append(_faulty(fault, self._number(fault.named.case_id, numbers)))
+            orphans = self.documents.orphans({n.sha256 for n in named})
         return StoreVerification(
-            valid=checked.valid,
+            valid=not invalid,
             events_checked=checked.events_checked,
-            invalid=tuple(self._named(finding, numbers) for finding in checked.findings),
+            invalid=tuple(invalid),
             head=checked.head,
             checked_against=checked.checked_against,
+            documents_checked=documents_checked,
+            orphan_blobs=orphans,
         )
 
     # -- naming ----------------------------------------------------------------------------
@@ -171,16 +189,25 @@ class Audit:
     def _case_verification(
         self, case_id: UUID, rows: Sequence[ChainedEvent], check: ChainCheck
     ) -> CaseVerification:
+        """The chain's check, and the check of the bytes its documents' events name."""
         number = number_from(self.store, rows)
-        first = check.first
+        invalid = [_invalid(f, number) for f in check.findings]
+        if self.documents is not None:
+            faults = self.documents.faults(named_bytes(self.store, rows))
+            invalid.extend(_faulty(fault, number) for fault in faults)
+        first = min(
+            (i for i in invalid if i.version is not None),
+            key=lambda i: i.version or 0,
+            default=None,
+        )
         return CaseVerification(
             case_id=case_id,
             number=number,
-            valid=check.valid,
+            valid=not invalid,
             events=check.events,
             first_invalid_version=first.version if first else None,
             reason=first.reason if first else None,
-            invalid=tuple(_invalid(f, number) for f in check.findings),
+            invalid=tuple(invalid),
             head_hash=check.head_hash,
         )
 
@@ -188,11 +215,14 @@ class Audit:
         case_id = finding.originator_id
         number = finding.number
         if number is None and case_id is not None and aggregate_of(finding.topic) == "Case":
-            if case_id not in numbers:
-                rows, _ = self.verifier.check_case(case_id)
-                numbers[case_id] = number_from(self.store, rows)
-            number = numbers[case_id]
+            number = self._number(case_id, numbers)
         return _invalid(finding, number)
+
+    def _number(self, case_id: UUID, numbers: dict[UUID, str | None]) -> str | None:
+        if case_id not in numbers:
+            rows, _ = self.verifier.check_case(case_id)
+            numbers[case_id] = number_from(self.store, rows)
+        return numbers[case_id]
 
 
 def _records(rows: Sequence[ChainedEvent], decoded: list[Any]) -> tuple[EventRecord, ...]:
@@ -212,4 +242,18 @@ def _invalid(finding: Finding, number: str | None) -> InvalidEvent:
         position=finding.position,
         aggregate=aggregate_of(finding.topic) or ("Case" if finding.number else None),
         detail=finding.detail,
+    )
+
+
+def _faulty(fault: DocumentFault, number: str | None) -> InvalidEvent:
+    named = fault.named
+    return InvalidEvent(
+        case_id=named.case_id,
+        number=number,
+        version=named.version,
+        reason=fault.reason,
+        position=None,
+        aggregate="Case",
+        detail=f"document {named.document_id}: {fault.detail}",
+        document_id=named.document_id,
     )

@@ -26,6 +26,7 @@ class InvalidEvent:
     position: int | None
     aggregate: str | None
     detail: str
+    document_id: UUID | None = None  # a document whose bytes fail, attached at `version`
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class StoreVerification:
     invalid: tuple[InvalidEvent, ...]
     head: Digest  # the position the check went up to, and its stored digest
     checked_against: Digest | None  # the saved digest it was given, if any
+    documents_checked: int = 0
+    orphan_blobs: tuple[str, ...] = ()  # stored bytes no event names (a write cut short)
 
 
 @dataclass(frozen=True)

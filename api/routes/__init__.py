@@ -15,6 +15,7 @@ from api.routes import (
     case_file,
     case_reads,
     case_writes,
+    documents,
     health,
     reference,
     stats,
@@ -25,6 +26,7 @@ from api.routes import (
 ROUTERS: list[APIRouter] = [
     health.router,
     case_writes.router,
+    documents.router,
     views.router,
     stats.router,
     case_reads.router,
