@@ -31,10 +31,12 @@ from application.audit_events import (
 )
 from application.documents import DocumentFault, Documents
 from application.dto import CaseDetails, EventRecord
+from application.errors import UnreadableEventError
 from application.store import TongjieStore
-from domain.errors import CaseNotFoundError
+from domain.errors import CaseNotFoundError, NoWrittenAgreementError
 from domain.integrity import ChainCheck, Digest, Finding, StoreCheck, Tampering
 from domain.times import utcnow
+from domain.values import AgreementForm, CaseStatus
 
 Progress = Callable[[int, int], None]
 """Told (position reached, last position to check) as a store verification goes."""
@@ -117,6 +119,23 @@ class Audit:
             digest=digest,
             generated_at=now,
         )
+
+    def agreement(self, case_id: UUID) -> CaseFile:
+        """The case file of a case resolved with a written agreement, from which its
+        agreement (调解协议书) is printed; 409 for any other case."""
+        file = self.case_file(case_id)
+        case = file.case
+        if case is None or file.unreadable:
+            version = file.unreadable[0] if file.unreadable else 1
+            raise UnreadableEventError(case_id, version, "the agreement is made from every event")
+        if case.status is not CaseStatus.RESOLVED:
+            raise NoWrittenAgreementError(case_id, f"the case is {case.status.value}")
+        if case.agreement is None:
+            outcome = case.outcome.value if case.outcome else "no outcome"
+            raise NoWrittenAgreementError(case_id, f"it was resolved with {outcome}")
+        if case.agreement.form is not AgreementForm.WRITTEN:
+            raise NoWrittenAgreementError(case_id, "the agreement was oral")
+        return file
 
     def verify_store(
         self,

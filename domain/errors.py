@@ -151,6 +151,13 @@ class OralAgreementError(LifecycleError):
         super().__init__(case_id, "judicial confirmation needs a written agreement")
 
 
+class NoWrittenAgreementError(LifecycleError):
+    """Only a case resolved with a written agreement has an agreement to print (Law Art. 28)."""
+
+    def __init__(self, case_id: UUID, why: str) -> None:
+        super().__init__(case_id, f"no written agreement to print: {why}")
+
+
 class JudicialConfirmationTooLateError(LifecycleError):
     def __init__(self, case_id: UUID) -> None:
         super().__init__(case_id, "judicial confirmation must be applied for within 30 days")
