@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from application.audit_dto import (
+    ArchivedDocument,
+    CaseArchive,
     CaseFile,
     CaseVerification,
     InvalidEvent,
@@ -33,7 +35,7 @@ from application.documents import DocumentFault, Documents
 from application.dto import CaseDetails, EventRecord
 from application.errors import UnreadableEventError
 from application.store import TongjieStore
-from domain.errors import CaseNotFoundError, NoWrittenAgreementError
+from domain.errors import CaseNotFoundError, NoWrittenAgreementError, WrongStateError
 from domain.integrity import ChainCheck, Digest, Finding, StoreCheck, Tampering
 from domain.times import utcnow
 from domain.values import AgreementForm, CaseStatus
@@ -136,6 +138,24 @@ class Audit:
         if case.agreement.form is not AgreementForm.WRITTEN:
             raise NoWrittenAgreementError(case_id, "the agreement was oral")
         return file
+
+    def archive(self, case_id: UUID) -> CaseArchive:
+        """The archive (归档) of a resolved case: its case file, and every document's bytes,
+        each checked against its event's SHA-256 (DocumentTamperedError: never archived)."""
+        file = self.case_file(case_id)
+        case = file.case
+        if file.unreadable:
+            reason = "an archive holds every event, and this one cannot be read"
+            raise UnreadableEventError(case_id, file.unreadable[0], reason)
+        if case is None or case.status is not CaseStatus.RESOLVED:
+            status = case.status.value if case is not None else "unreadable"
+            raise WrongStateError(case_id, "archive", status)
+        if self.documents is None:
+            return CaseArchive(file, ())
+        documents = tuple(
+            ArchivedDocument(d, self.documents.checked(case_id, d)) for d in case.documents
+        )
+        return CaseArchive(file, documents)
 
     def verify_store(
         self,

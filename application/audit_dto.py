@@ -8,6 +8,7 @@ from uuid import UUID
 
 from application.dto import CaseDetails, EventRecord
 from domain.integrity import Digest, Tampering
+from domain.values import Document
 
 
 @dataclass(frozen=True)
@@ -73,3 +74,19 @@ class CaseFile:
     verification: CaseVerification
     digest: Digest  # the store's digest when the file was made: re-verify against it later
     generated_at: datetime
+
+
+@dataclass(frozen=True)
+class ArchivedDocument:
+    """A document of an archive, and its bytes as checked against its event's SHA-256."""
+
+    document: Document
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CaseArchive:
+    """What the archive (归档) of a resolved case holds: its case file and every document."""
+
+    file: CaseFile
+    documents: tuple[ArchivedDocument, ...]

@@ -24,7 +24,8 @@ from application.dto import EventRecord
 def agreement_view(file: CaseFile, zone: tzinfo, names: Mapping[str, str]) -> dict[str, Any]:
     f = Formats(zone, names)
     case = file.case
-    assert case is not None and case.agreement is not None  # Audit.agreement checked both
+    assert case is not None, "Audit.agreement: a readable case"
+    assert case.agreement is not None, "Audit.agreement: a written agreement"
     registration = case.registration
     agreement = case.agreement
     resolved = _last(file.events, "Resolved")

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from api.dashboard import router as dashboard_router
 from api.routes import (
+    archive,
     audit,
     case_file,
     case_reads,
@@ -34,5 +35,6 @@ ROUTERS: list[APIRouter] = [
     users.router,
     audit.router,
     case_file.router,
+    archive.router,
     dashboard_router,
 ]

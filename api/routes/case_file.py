@@ -15,7 +15,7 @@ from api.casefile.render import (
     render_case_file,
 )
 from api.deps import CaseReader, SettingsDep, TongjieDep, reachable_case
-from api.encoding import case_json, dumps, event_json, jsonable
+from api.encoding import case_file_json, dumps
 from api.problems import responses
 from api.schemas.audit import CaseFileOut
 from application.audit_dto import CaseFile
@@ -45,19 +45,10 @@ def case_file(
         reachable_case(tongjie, actor, case_id)
     file = tongjie.audit.case_file(case_id)
     if wants_html(request.headers.get("accept", "")):
-        page = render_case_file(file, settings.zone, _names(tongjie, file))
+        page = render_case_file(file, settings.zone, names_in(tongjie, file))
         headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-store"}
         return HTMLResponse(page, headers=headers)
-    zone = settings.zone
-    body = {
-        "case": case_json(file.case, zone) if file.case is not None else None,
-        "events": [event_json(event, zone) for event in file.events],
-        "unreadable_versions": list(file.unreadable),
-        "verification": jsonable(file.verification, zone),
-        "digest": jsonable(file.digest, zone),
-        "generated_at": jsonable(file.generated_at, zone),
-    }
-    return Response(dumps(body), media_type="application/json")
+    return Response(dumps(case_file_json(file, settings.zone)), media_type="application/json")
 
 
 @router.get(
@@ -82,7 +73,7 @@ def agreement(
     if actor.role is Role.MEDIATOR:
         reachable_case(tongjie, actor, case_id)
     file = tongjie.audit.agreement(case_id)
-    page = render_agreement(file, settings.zone, _names(tongjie, file))
+    page = render_agreement(file, settings.zone, names_in(tongjie, file))
     headers = {"Content-Security-Policy": AGREEMENT_SECURITY_POLICY, "Cache-Control": "no-store"}
     return HTMLResponse(page, headers=headers)
 
@@ -108,7 +99,7 @@ def wants_html(accept: str) -> bool:
     return html > 0 and html > json
 
 
-def _names(tongjie: Tongjie, file: CaseFile) -> dict[str, str]:
+def names_in(tongjie: Tongjie, file: CaseFile) -> dict[str, str]:
     """Names of the organisations and mediators the file mentions, where they still exist."""
     names: dict[str, str] = {}
     for event in file.events:
