@@ -118,6 +118,7 @@ class _Check:
         self.zipped = zipped
         self.findings: list[ArchiveFinding] = []
         self.checked = 0
+        self.manifest_changed = False  # then a disagreement with it is the manifest's
 
     def run(self) -> ArchiveCheck:
         if MANIFEST not in self.zipped.namelist():
@@ -149,6 +150,7 @@ class _Check:
         if sealed is None:
             self._find(MANIFEST, "unreadable", "the ZIP's comment carries no seal")
         elif sealed != sha256(raw):
+            self.manifest_changed = True
             self._find(
                 MANIFEST,
                 "changed",
@@ -213,6 +215,7 @@ class _Check:
         documents (each document's SHA-256 as its event recorded it)."""
         data = self._read(CASE_FILE_JSON)
         assert data is not None
+        disagrees = MANIFEST if self.manifest_changed else CASE_FILE_JSON
         try:
             case_file = json.loads(data)
             case = case_file["case"]
@@ -229,11 +232,12 @@ class _Check:
             self._find(CASE_FILE_JSON, "unreadable", f"not a case file: {error}")
             return
         if (case["id"], case["number"]) != (manifest.case_id, manifest.number):
-            self._find(CASE_FILE_JSON, "inconsistent", "its case is not the manifest's")
+            self._find(disagrees, "inconsistent", "the case file's case is not the manifest's")
         if events != [e.model_dump() for e in manifest.events]:
-            self._find(CASE_FILE_JSON, "inconsistent", "its events' hashes are not the manifest's")
+            detail = "the case file's events' hashes are not the manifest's"
+            self._find(disagrees, "inconsistent", detail)
         if head != manifest.head.hash:
-            self._find(CASE_FILE_JSON, "inconsistent", "its head hash is not the manifest's")
+            self._find(disagrees, "inconsistent", "the case file's head is not the manifest's")
         for document in manifest.documents:
             listed = (
                 document.version,
