@@ -77,7 +77,9 @@ class RawBlobs:
         stored = bytearray(self.stored(sha256))
         stored[offset] ^= 0x01
         with self.cursor() as c:
-            c.execute(self.q("UPDATE {blobs} SET stored = ? WHERE sha256 = ?"), (bytes(stored), sha256))
+            c.execute(
+                self.q("UPDATE {blobs} SET stored = ? WHERE sha256 = ?"), (bytes(stored), sha256)
+            )
             assert c.rowcount == 1
 
     def delete(self, sha256: str) -> None:

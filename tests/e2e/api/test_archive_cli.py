@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.api.conftest import Api
-from tests.e2e.api.test_archive import archive_of, rezipped, resolved_with_documents
+from tests.e2e.api.test_archive import archive_of, resolved_with_documents, rezipped
 
 TONGJIE = shutil.which("tongjie", path=str(Path(sys.executable).parent)) or "tongjie"
 
@@ -58,7 +58,9 @@ def test_an_auditor_verifies_an_archive_offline(fresh_api: Api, tmp_path: Path) 
     assert invalid.returncode == 1, invalid.stderr
     report = json.loads(invalid.stdout)
     assert report["valid"] is False
-    assert [(f["part"], f["problem"]) for f in report["findings"]] == [("agreement.html", "changed")]
+    assert [(f["part"], f["problem"]) for f in report["findings"]] == [
+        ("agreement.html", "changed")
+    ]
     assert not (tmp_path / "no-such-folder").exists()
 
     missing = verify_archive(tmp_path / "nothing.zip")
