@@ -198,6 +198,9 @@ def _report(result: CaseVerification | StoreVerification) -> None:
     if result.checked_against is not None:
         against = result.checked_against
         console.print(f"checked against the saved digest at position {against.position}")
+    console.print(f"{result.documents_checked} documents' bytes checked")
+    for address in result.orphan_blobs:
+        console.print(f"orphan (bytes no event names, not a failure): {address}")
 
 
 def _row(invalid: InvalidEvent) -> list[str]:
