@@ -45,7 +45,11 @@ def agreement_view(file: CaseFile, zone: tzinfo, names: Mapping[str, str]) -> di
         "facts": {
             "summary": registration.summary,
             "category": labels.value(registration.category)[0],
-            "subcategory": labels.subcategory(registration.subcategory),
+            "subcategory": (
+                labels.subcategory(registration.subcategory)[0]
+                if registration.subcategory
+                else None
+            ),
             "claim": f.money(registration.claim_amount),
             "received": _date(case.received_at, zone),
         },

@@ -78,21 +78,6 @@ VALUES: dict[Enum, tuple[str, str]] = {
     DocumentKind.OTHER: ("其他", "other"),
 }
 
-SUBCATEGORIES: dict[str, str] = {
-    "marriage": "婚姻",
-    "inheritance": "继承",
-    "support": "赡养抚养",
-    "neighbour": "邻里",
-    "contract": "合同",
-    "debt": "债务",
-    "labour": "劳动",
-    "consumer": "消费",
-    "fees": "物业费",
-    "repairs": "维修",
-    "parking": "停车",
-    "nuisance": "噪声扰民",
-}
-
 EVENTS: dict[str, tuple[str, str]] = {
     "Received": ("受理登记", "received"),
     "Routed": ("分流交办", "routed"),
@@ -119,6 +104,24 @@ def event(name: str) -> tuple[str, str]:
     return EVENTS.get(name, (name, name))
 
 
-def subcategory(code: str | None) -> str | None:
-    """A subcategory's Chinese name (the code itself when it has none)."""
-    return None if code is None else SUBCATEGORIES.get(code, code)
+SUBCATEGORIES: dict[str, tuple[str, str]] = {
+    "marriage": ("婚姻纠纷", "marriage"),
+    "inheritance": ("继承纠纷", "inheritance"),
+    "support": ("赡养抚养纠纷", "support"),
+    "neighbour": ("邻里纠纷", "neighbours"),
+    "contract": ("合同纠纷", "contract"),
+    "debt": ("债务纠纷", "debt"),
+    "labour": ("劳务纠纷", "labour"),
+    "consumer": ("消费纠纷", "consumer"),
+    "fees": ("物业费纠纷", "fees"),
+    "repairs": ("维修纠纷", "repairs"),
+    "parking": ("停车纠纷", "parking"),
+    "nuisance": ("噪音扰民纠纷", "nuisance"),
+}
+"""Subcategories (domain.values.SUBCATEGORIES) as (中文, English)."""
+
+
+def subcategory(code: str | None) -> tuple[str, str]:
+    if code is None:
+        return ("—", "—")
+    return SUBCATEGORIES.get(code, (code, code))

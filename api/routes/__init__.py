@@ -16,6 +16,7 @@ from api.routes import (
     case_file,
     case_reads,
     case_writes,
+    directory,
     documents,
     health,
     reference,
@@ -23,6 +24,7 @@ from api.routes import (
     users,
     views,
 )
+from api.workbench import router as workbench_router
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -37,4 +39,6 @@ ROUTERS: list[APIRouter] = [
     case_file.router,
     archive.router,
     dashboard_router,
+    directory.router,
+    workbench_router,
 ]
