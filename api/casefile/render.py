@@ -23,18 +23,25 @@ HERE = Path(__file__).parent
 
 
 def _style(name: str) -> tuple[str, str]:
-    """A page's inline style, and the Content-Security-Policy that allows it alone."""
+    """A page's inline style, and the CSP source that allows it alone (its hash)."""
     css = (HERE / name).read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    policy = (
-        f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; "
+    return css, f"'sha256-{digest}'"
+
+
+def _policy(style_source: str) -> str:
+    return (
+        f"default-src 'none'; style-src {style_source}; base-uri 'none'; "
         "form-action 'none'; frame-ancestors 'none'"
     )
-    return css, policy
 
 
-CSS, CONTENT_SECURITY_POLICY = _style("case_file.css")
-AGREEMENT_CSS, AGREEMENT_SECURITY_POLICY = _style("agreement.css")
+CSS, _CASE_FILE_STYLE = _style("case_file.css")
+AGREEMENT_CSS, AGREEMENT_STYLE_SOURCE = _style("agreement.css")
+"""The agreement's style as a CSP source: the workbench, which shows the agreement it fetched
+in a tab of its own (which keeps the workbench's policy), allows it too."""
+CONTENT_SECURITY_POLICY = _policy(_CASE_FILE_STYLE)
+AGREEMENT_SECURITY_POLICY = _policy(AGREEMENT_STYLE_SOURCE)
 
 
 @cache
