@@ -13,17 +13,9 @@ from playwright.sync_api import Browser, expect
 from domain.values import MediaType
 from tests.documents import sample
 from tests.e2e.browser.conftest import Server
-from tests.e2e.browser.workbench import bench, case_in_mediation, history
+from tests.e2e.browser.workbench import bench, case_in_mediation, fill, history
 
 pytestmark = pytest.mark.browser
-
-WRITTEN = {
-    "form": "written",
-    "amount": "1500",
-    "terms": "周强赔偿孙丽1500元",
-    "performance": "现金当面支付",
-    "perform_by": "2031-01-31T18:00:00+08:00",
-}
 
 
 def test_a_mediator_prints_the_agreement_and_attaches_it_signed_from_a_phone(
@@ -31,12 +23,22 @@ def test_a_mediator_prints_the_agreement_and_attaches_it_signed_from_a_phone(
 ) -> None:
     server = own_server
     case_id = case_in_mediation(server, "装修漏水赔偿纠纷")
-    body = {"outcome": "agreement", "agreement": WRITTEN}
-    resolved = server.post(f"/api/v1/cases/{case_id}/resolution", "zhang", body)
-    assert resolved.status_code == 200, resolved.text
     with bench(browser, server, "phone") as zhang:
         zhang.sign_in("zhang")
         zhang.open_case(case_id)
+        expect(zhang.page.locator("button[data-agreement]")).to_have_count(0)
+        resolution = zhang.form("resolution")
+        fill(resolution, {
+            "outcome": "agreement", "agreement.form": "written", "agreement.amount": "1500",
+            "agreement.terms": "周强赔偿孙丽1500元", "agreement.performance": "现金当面支付",
+            "agreement.perform_by": "2031-01-31T18:00",
+        })  # fmt: skip
+        zhang.submit_and_wait(resolution, 4)
+        agreed = history(server, case_id)[-1]["data"]["agreement"]
+        assert (agreed["performance"], agreed["perform_by"]) == (
+            "现金当面支付",
+            "2031-01-31T18:00:00+08:00",
+        )
         offer = zhang.page.locator(f'button[data-agreement="{case_id}"]')
         expect(offer).to_be_visible()
         with zhang.page.context.expect_page() as opened:
@@ -44,6 +46,8 @@ def test_a_mediator_prints_the_agreement_and_attaches_it_signed_from_a_phone(
         agreement = opened.value
         expect(agreement.locator("h1")).to_contain_text("人民调解协议书")
         expect(agreement.locator("#terms")).to_contain_text("周强赔偿孙丽1500元")
+        expect(agreement.locator("#performance")).to_contain_text("现金当面支付")
+        expect(agreement.locator("#performance")).to_contain_text("2031年1月31日")
         # Its own style applies in the tab, under the workbench's policy.
         assert agreement.locator("h1").evaluate("(e) => getComputedStyle(e).textAlign") == "center"
         agreement.close()

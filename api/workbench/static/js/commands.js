@@ -277,6 +277,8 @@ function resolutionForm(me, c) {
     field("agreement.form", t("agreementForm"), { kind: "select", required: true, options: codes("form", ["written", "oral"]), value: "written" }),
     field("agreement.amount", t("agreementAmount"), { kind: "money" }),
     field("agreement.terms", t("agreementTerms"), { kind: "textarea", required: true }),
+    field("agreement.performance", t("agreementPerformance"), { kind: "textarea" }),
+    field("agreement.perform_by", t("agreementPerformBy"), { kind: "time" }),
   );
   const referral = h(
     "div",
