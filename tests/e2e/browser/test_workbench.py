@@ -7,7 +7,9 @@ Every step is checked where it matters: in the case's history, read through the 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -393,3 +395,25 @@ def test_a_supervisor_re_routes_a_case_and_its_deadline_stays(
     assert rerouted["type"] == "Routed"
     assert (rerouted["data"]["organisation"], rerouted["data"]["mediator"]) == ("centre-2", "m2")
     assert server.get(f"/api/v1/cases/{case_id}").json()["due_at"] == due_at
+
+
+def test_my_cases_put_what_needs_doing_first(browser: Browser, own_server: Server) -> None:
+    """Overdue first (the most overdue on top), then red and orange risks, then by deadline."""
+    server = own_server
+    rows = server.get("/api/v1/cases", "zhang", open="true", limit=500).json()["items"]
+    assert any(r["overdue"] for r in rows)
+    assert any(r["risk_level"] in ("red", "orange") and not r["overdue"] for r in rows)
+
+    def urgency(row: dict[str, Any]) -> tuple[int, str, str]:
+        raised = row["risk_level"] in ("red", "orange")
+        rank = 0 if row["overdue"] else 1 if raised else 2
+        due = row["due_at"] and datetime.fromisoformat(row["due_at"]).astimezone(UTC).isoformat()
+        return rank, due or "~", row["number"]  # no deadline last; ties by number
+
+    want = [row["id"] for row in sorted(rows, key=urgency)]
+    with bench(browser, server, "phone") as zhang:
+        zhang.sign_in("zhang")
+        listed = zhang.page.locator("[data-case-id]")
+        expect(listed).to_have_count(len(want))
+        assert [e.get_attribute("data-case-id") for e in listed.all()] == want
+        expect(listed.first).to_have_class(re.compile("is-overdue"))

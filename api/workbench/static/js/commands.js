@@ -160,6 +160,10 @@ export function partiesFieldset(parties) {
   };
   const list = parties?.length ? parties : [{ role: "applicant" }, { role: "respondent" }];
   list.forEach((party) => addRow(party));
+  /** As many rows as `count` parties need (an outbox item's, to correct it). */
+  fieldset.ensureRows = (count) => {
+    while (rows.children.length < count) addRow({ role: "respondent" });
+  };
   fieldset.append(
     h("button", { type: "button", class: "link-button add", onclick: () => addRow({ role: "respondent" }).querySelector("input").focus() }, t("addParty")),
   );

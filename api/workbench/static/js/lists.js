@@ -27,7 +27,7 @@ export function urgency(row) {
 
 function byUrgency(a, b) {
   const [x, y] = [urgency(a), urgency(b)];
-  return x[0] - y[0] || x[1] - y[1] || a.number.localeCompare(b.number);
+  return x[0] - y[0] || (x[1] === y[1] ? 0 : x[1] - y[1]) || a.number.localeCompare(b.number);
 }
 
 /** One case as a list item: a link to its page carrying data-case-id. */
