@@ -107,25 +107,28 @@ class Audit:
             unreadable=_unreadable(rows, decoded),
         )
 
-    def case_file(self, case_id: UUID) -> CaseFile:
-        """The case file (卷宗), with the check of its chain and the store's current digest."""
+    def case_file(self, case_id: UUID, *, with_documents: bool = True) -> CaseFile:
+        """The case file (卷宗), with the check of its chain (and, `with_documents`, of its
+        documents' bytes) and the store's current digest."""
         digest = self.verifier.head()
         rows, check, decoded = self._read(case_id)
         case = fold(decoded)
         now = utcnow()
+        verification = self._case_verification(case_id, rows, check, with_documents)
         return CaseFile(
             case=CaseDetails.of(case, now) if case is not None else None,
             events=_records(rows, decoded),
             unreadable=_unreadable(rows, decoded),
-            verification=self._case_verification(case_id, rows, check),
+            verification=verification,
             digest=digest,
             generated_at=now,
         )
 
     def agreement(self, case_id: UUID) -> CaseFile:
         """The case file of a case resolved with a written agreement, from which its
-        agreement (调解协议书) is printed; 409 for any other case."""
-        file = self.case_file(case_id)
+        agreement (调解协议书) is printed; 409 for any other case. Its chain is checked,
+        not its documents' bytes (the agreement prints none of them)."""
+        file = self.case_file(case_id, with_documents=False)
         case = file.case
         if case is None or file.unreadable:
             version = file.unreadable[0] if file.unreadable else 1
@@ -141,8 +144,9 @@ class Audit:
 
     def archive(self, case_id: UUID) -> CaseArchive:
         """The archive (归档) of a resolved case: its case file, and every document's bytes,
-        each checked against its event's SHA-256 (DocumentTamperedError: never archived)."""
-        file = self.case_file(case_id)
+        each checked against its event's SHA-256 as it is read (DocumentTamperedError: never
+        archived, so an archive's case file holds only documents that pass)."""
+        file = self.case_file(case_id, with_documents=False)
         case = file.case
         if file.unreadable:
             reason = "an archive holds every event, and this one cannot be read"
@@ -226,12 +230,16 @@ class Audit:
         return rows, check, [decode(self.store, row) for row in rows]
 
     def _case_verification(
-        self, case_id: UUID, rows: Sequence[ChainedEvent], check: ChainCheck
+        self,
+        case_id: UUID,
+        rows: Sequence[ChainedEvent],
+        check: ChainCheck,
+        with_documents: bool = True,
     ) -> CaseVerification:
         """The chain's check, and the check of the bytes its documents' events name."""
         number = number_from(self.store, rows)
         invalid = [_invalid(f, number) for f in check.findings]
-        if self.documents is not None:
+        if self.documents is not None and with_documents:
             faults = self.documents.faults(named_bytes(self.store, rows))
             invalid.extend(_faulty(fault, number) for fault in faults)
         first = min(
