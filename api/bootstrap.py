@@ -13,6 +13,7 @@ from infrastructure.audit.verifier import ChainVerifier
 from infrastructure.blobs import blob_table_for
 from infrastructure.eventstore.creating import one_at_a_time
 from infrastructure.eventstore.recorder import GroupCommitRecorder
+from infrastructure.readlog import read_log_for
 from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
 
@@ -36,6 +37,7 @@ def build_application(settings: Settings) -> Tongjie:
             verifier_for=chain_verifier,
             uses_for=access_log_for,
             blobs_for=partial(blob_table_for, cipher_key=settings.cipher_key),
+            reads_for=read_log_for,
         )
 
 

@@ -27,6 +27,7 @@ from application.errors import (
     UnreadableEventError,
     VersionMismatchError,
 )
+from application.read_log import ReadNotRecordedError
 from domain.errors import (
     DomainError,
     DuplicateCodeError,
@@ -331,6 +332,11 @@ def _database_down(request: Request, error: Exception) -> Response:
     return unavailable("the database cannot be reached: try again shortly")
 
 
+def _read_not_recorded(request: Request, error: Exception) -> Response:
+    log.warning("read_not_logged", detail=str(error)[:200])
+    return unavailable("the read could not be recorded in the access log: try again shortly")
+
+
 def _unexpected(request: Request, error: Exception) -> Response:
     if isinstance(error, DATABASE_DOWN):
         return _database_down(request, error)
@@ -347,6 +353,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(UnreadableEventError, _unreadable_event)
     app.add_exception_handler(DocumentTamperedError, _document_tampered)
     app.add_exception_handler(DocumentsUnavailableError, _documents_unavailable)
+    app.add_exception_handler(ReadNotRecordedError, _read_not_recorded)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     for kind in DATABASE_DOWN:

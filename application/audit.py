@@ -34,9 +34,11 @@ from application.audit_events import (
 from application.documents import DocumentFault, Documents
 from application.dto import CaseDetails, EventRecord
 from application.errors import UnreadableEventError
+from application.read_log import ReadLog
 from application.store import TongjieStore
 from domain.errors import CaseNotFoundError, NoWrittenAgreementError, WrongStateError
 from domain.integrity import ChainCheck, Digest, Finding, StoreCheck, Tampering
+from domain.reads import READ_LOG
 from domain.times import utcnow
 from domain.values import AgreementForm, CaseStatus
 
@@ -67,11 +69,17 @@ class AuditUnavailableError(RuntimeError):
 
 class Audit:
     def __init__(
-        self, store: TongjieStore, verifier: Verifier | None, documents: Documents | None = None
+        self,
+        store: TongjieStore,
+        verifier: Verifier | None,
+        read_log: ReadLog | None = None,
+        documents: Documents | None = None,
     ) -> None:
-        """`documents`: the documents' bytes, checked against their events' SHA-256."""
+        """`read_log`: the access log of reads, chained too; `documents`: the documents' bytes,
+        checked against their events' SHA-256."""
         self.store = store
         self._verifier = verifier
+        self.read_log = read_log or ReadLog(None)
         self.documents = documents
 
     @property
@@ -167,15 +175,18 @@ class Audit:
         digest: str | None = None,
         progress: Progress | None = None,
     ) -> StoreVerification:
-        """Every chain of the store; with a saved digest, also that nothing up to it changed."""
+        """Every chain of the store, and the access log's; with a saved digest, also that
+        nothing up to it changed."""
         checked = self.verifier.verify_store(
             position,
             digest,
             progress=progress,
             issued=lambda head: issued_numbers(self.store, head),
         )
+        reads = self.read_log.verify()
         numbers: dict[UUID, str | None] = {}
         invalid = [self._named(finding, numbers) for finding in checked.findings]
+        invalid += [_read_log_invalid(finding) for finding in reads.findings]
         documents_checked = 0
         orphans: tuple[str, ...] = ()
         if self.documents is not None:
@@ -192,6 +203,7 @@ class Audit:
             checked_against=checked.checked_against,
             documents_checked=documents_checked,
             orphan_blobs=orphans,
+            reads_checked=reads.lines,
         )
 
     # -- naming ----------------------------------------------------------------------------
@@ -278,6 +290,19 @@ def _records(rows: Sequence[ChainedEvent], decoded: list[Any]) -> tuple[EventRec
 
 def _unreadable(rows: Sequence[ChainedEvent], decoded: list[Any]) -> tuple[int, ...]:
     return tuple(row.originator_version for row, e in zip(rows, decoded, strict=True) if e is None)
+
+
+def _read_log_invalid(finding: Finding) -> InvalidEvent:
+    """A line of the access log that fails its check: `position` is its line number."""
+    return InvalidEvent(
+        case_id=finding.originator_id,
+        number=None,
+        version=None,
+        reason=finding.reason,
+        position=finding.position,
+        aggregate=READ_LOG,
+        detail=finding.detail,
+    )
 
 
 def _invalid(finding: Finding, number: str | None) -> InvalidEvent:

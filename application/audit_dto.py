@@ -53,6 +53,7 @@ class StoreVerification:
     checked_against: Digest | None  # the saved digest it was given, if any
     documents_checked: int = 0
     orphan_blobs: tuple[str, ...] = ()  # stored bytes no event names (a write cut short)
+    reads_checked: int = 0  # lines of the access log of reads checked (domain/reads.py)
 
 
 @dataclass(frozen=True)

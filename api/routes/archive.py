@@ -23,6 +23,7 @@ from api.writes import CASES_PATH
 
 router = APIRouter(prefix=CASES_PATH, tags=["audit"])
 
+ARCHIVE_PATH = "GET /api/v1/cases/{id}/archive"
 _CHUNK = 1024 * 1024
 _IN_MEMORY = 8 * 1024 * 1024
 
@@ -46,6 +47,7 @@ _IN_MEMORY = 8 * 1024 * 1024
 )
 def archive(case_id: UUID, actor: Auditing, tongjie: TongjieDep, settings: SettingsDep) -> Response:
     contents = tongjie.audit.archive(case_id)
+    tongjie.read_log.record(actor, [case_id], ARCHIVE_PATH)
     names = names_in(tongjie, contents.file)
     out = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)  # noqa: SIM115 - closed by _chunks
     try:

@@ -24,6 +24,8 @@ from domain.errors import NotFoundError
 from domain.values import Role
 
 router = APIRouter(tags=["audit"])
+FILE_PATH = "GET /api/v1/cases/{id}/file"
+AGREEMENT_PATH = "GET /api/v1/cases/{id}/agreement"
 
 
 @router.get(
@@ -44,6 +46,7 @@ def case_file(
     if actor.role is Role.MEDIATOR:
         reachable_case(tongjie, actor, case_id)
     file = tongjie.audit.case_file(case_id)
+    tongjie.read_log.record(actor, [case_id], FILE_PATH)
     if wants_html(request.headers.get("accept", "")):
         page = render_case_file(file, settings.zone, names_in(tongjie, file))
         headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-store"}
@@ -73,6 +76,7 @@ def agreement(
     if actor.role is Role.MEDIATOR:
         reachable_case(tongjie, actor, case_id)
     file = tongjie.audit.agreement(case_id)
+    tongjie.read_log.record(actor, [case_id], AGREEMENT_PATH)
     page = render_agreement(file, settings.zone, names_in(tongjie, file))
     headers = {"Content-Security-Policy": AGREEMENT_SECURITY_POLICY, "Cache-Control": "no-store"}
     return HTMLResponse(page, headers=headers)

@@ -44,6 +44,8 @@ DocumentWriter = Annotated[
 ]
 _FORM_FIELDS = 8
 
+DOCUMENT_PATH = "GET /api/v1/cases/{id}/documents/{document_id}"
+
 OWN_ENDPOINT = (AttachDocument,)
 """The case command routed here rather than by a line of api/routes/case_writes.py."""
 
@@ -119,6 +121,7 @@ def document_content(
     if actor.role is Role.MEDIATOR:
         reachable_case(tongjie, actor, case_id)
     found = tongjie.documents.content(case_id, document_id)
+    tongjie.read_log.record(actor, [case_id], DOCUMENT_PATH)  # a document names its parties
     document = found.document
     extension = EXTENSIONS[document.media_type]
     headers = {
