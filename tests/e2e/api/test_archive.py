@@ -149,3 +149,18 @@ def test_a_part_added_or_removed_is_named(api: Api, change: str) -> None:
     assert [(f.part, f.problem) for f in result.findings] == [
         (part[change], {"not a zip": "unreadable"}.get(change, change))
     ]
+
+
+def test_the_agreement_a_document_and_the_archive_are_logged_as_reads(api: Api) -> None:
+    case_id = resolved_with_documents(api)
+    document = api.get(f"/api/v1/cases/{case_id}/documents", "boss").json()["items"][0]
+    before = len(api.get(f"/api/v1/cases/{case_id}/reads", "audit").json()["reads"])
+    assert api.get(f"/api/v1/cases/{case_id}/agreement", "zhang").status_code == 200
+    assert api.get(f"/api/v1/cases/{case_id}/documents/{document['id']}", "boss").status_code == 200
+    assert archive_of(api, case_id, "audit").status_code == 200
+    reads = api.get(f"/api/v1/cases/{case_id}/reads", "audit").json()["reads"][before:]
+    assert [(r["login"], r["path"]) for r in reads] == [
+        ("zhang", "GET /api/v1/cases/{id}/agreement"),
+        ("boss", "GET /api/v1/cases/{id}/documents/{document_id}"),
+        ("audit", "GET /api/v1/cases/{id}/archive"),
+    ]
