@@ -18,7 +18,9 @@ import orjson
 
 from application.audit_dto import CaseFile
 from application.dto import MONEY_QUANTUM, CaseDetails, CaseSummary, EventRecord
+from domain.times import in_zone
 from domain.values import Actor
+from projections.engine.poison import PoisonedEvent
 
 
 def money(amount: Decimal | None) -> str | None:
@@ -35,7 +37,7 @@ def jsonable(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, Decimal):
         return money(value)
     if isinstance(value, datetime):
-        return value.astimezone(zone).isoformat()
+        return in_zone(value, zone).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, UUID):
@@ -87,6 +89,19 @@ def case_file_json(file: CaseFile, zone: tzinfo) -> dict[str, Any]:
         "verification": jsonable(file.verification, zone),
         "digest": jsonable(file.digest, zone),
         "generated_at": jsonable(file.generated_at, zone),
+    }
+
+
+def poisoned_json(event: PoisonedEvent, zone: tzinfo) -> dict[str, Any]:
+    """An event a view set aside, as `/projections` and the audit show it."""
+    return {
+        "position": event.position,
+        "case_id": str(event.originator_id),
+        "version": event.originator_version,
+        "type": event.event_type,
+        "error": event.error,
+        "message": event.message,
+        "poisoned_at": jsonable(event.poisoned_at, zone),
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -44,6 +44,7 @@ from domain.times import (
     aware,
     business_time,
     utcnow,
+    within_horizon,
 )
 from domain.values import (
     Actor,
@@ -66,6 +67,8 @@ from domain.values import (
 )
 
 OPEN = (CaseStatus.RECEIVED, CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
+PERFORMANCE_HORIZON = timedelta(days=3653)
+"""The latest an agreement may be performed by: ten years after it (payments by instalments)."""
 ASSIGNED = (CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
 
 
@@ -430,6 +433,8 @@ class Case(Aggregate):
         assert self.due_at is not None
         assert self.original_due_at is not None
         self._not_before("new_due_at", new_due, self.due_at)
+        assert self.routed_at is not None
+        within_horizon("new_due_at", new_due, self.routed_at)
         latest = self.original_due_at + MAX_EXTENSION
         if new_due > latest:
             raise ExtensionTooLongError(self.id, latest.isoformat())
@@ -513,6 +518,10 @@ class Case(Aggregate):
             perform_by = aware("agreement.perform_by", agreement.perform_by)
             if perform_by < at:
                 raise InvalidValueError("agreement.perform_by", "must not be before resolved_at")
+            if perform_by > at + PERFORMANCE_HORIZON:
+                raise InvalidValueError(
+                    "agreement.perform_by", "must be at most 10 years after resolved_at"
+                )
         last_session = max((s.held_at for s in self.sessions), default=None)
         self._not_before("resolved_at", at, self.received_at, self.routed_at, last_session)
         self.trigger_event(

@@ -3,6 +3,8 @@ an archive's ZIP offline.
 
 `verify` and `verify-archive` exit 0 only when everything checked is intact, 1 when something
 fails (listed on stdout, one a row), and 2 on a usage error; the progress bar goes to stderr.
+Events a view set aside (poisoned) are listed after `verify`'s verdict: not tampering, no change
+of exit code.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from dataclasses import fields
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import typer
@@ -27,8 +30,11 @@ from rich.progress import (
 from rich.table import Table
 
 from api.archive.verify import ArchiveCheck, verify_archive
-from api.cli.context import fail, opened, print_json
+from api.cli.context import fail, opened, print_json, settings
 from application.audit_dto import CaseVerification, InvalidEvent, StoreVerification
+
+if TYPE_CHECKING:
+    from application.tongjie import Tongjie
 
 INVALID = 1
 HEX_HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -74,6 +80,7 @@ def verify(
         fail("--version and --hash go with --case")
     if case is not None and (position is not None or digest is not None):
         fail("--position and --digest check the whole store: leave out --case")
+    poisoned: list[dict[str, Any]] = []
     with opened() as app:
         if case is not None:
             result: CaseVerification | StoreVerification = app.audit.verify_case(
@@ -86,11 +93,14 @@ def verify(
                     digest,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
+            poisoned = _poisoned(app)
     if as_json:
-        print_json(result)
+        found = {f.name: getattr(result, f.name) for f in fields(result)}
+        print_json(found if case is not None else {**found, "poisoned": poisoned})
     else:
         _report(result)
-    if not result.valid:
+        _report_poisoned(poisoned)
+    if not result.valid:  # poisoned events are not tampering: they change no exit code
         raise typer.Exit(INVALID)
 
 
@@ -202,6 +212,40 @@ def _report(result: CaseVerification | StoreVerification) -> None:
     console.print(f"{result.documents_checked} documents' bytes checked")
     for address in result.orphan_blobs:
         console.print(f"orphan (bytes no event names, not a failure): {address}")
+
+
+def _poisoned(app: Tongjie) -> list[dict[str, Any]]:
+    """The events the views set aside (docs/projections.md): listed, not tampering."""
+    from api.bootstrap import build_views
+    from api.routes.audit import views_poisoned
+
+    config = settings()
+    views = build_views(config, app)
+    try:
+        return views_poisoned(views, config.zone)
+    finally:
+        views.close()
+
+
+def _report_poisoned(poisoned: list[dict[str, Any]]) -> None:
+    if not poisoned:
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    table = Table(title="set aside by a view: not tampering (docs/projections.md)")
+    for name in ("view", "position", "case", "version", "type"):
+        table.add_column(name, no_wrap=True, min_width=36 if name == "case" else None)
+    table.add_column("error", ratio=1)
+    for item in poisoned:
+        table.add_row(
+            item["view"],
+            str(item["position"]),
+            item["case_id"],
+            str(item["version"]),
+            item["type"],
+            f"{item['error']}: {item['message']}",
+        )
+    console.print(table)
+    console.print(f"POISONED: {len(poisoned)} events set aside by the views (not tampering)")
 
 
 def _row(invalid: InvalidEvent) -> list[str]:
