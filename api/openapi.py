@@ -108,8 +108,10 @@ def _document(route: APIRoute, method: str, operation: dict[str, Any]) -> None:
     lines.append(f"**Who may call it:** {_who(roles, on_a_case)}.")
     if rules is not None:
         lines.append(f"**In which states:** {rules.states}.")
-    elif on_a_case:
+    elif on_a_case and method == "GET":
         lines.append("**In which states:** any: a read never changes the case.")
+    elif on_a_case:
+        lines.append("**In which states:** any, resolved included.")
     operation["description"] = "\n\n".join(line for line in lines if line)
     answers: dict[str, Any] = operation.get("responses", {})
     specific = {

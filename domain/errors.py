@@ -51,6 +51,13 @@ class CaseNumberNotFoundError(NotFoundError):
         self.number = number
 
 
+class DocumentNotFoundError(NotFoundError):
+    def __init__(self, case_id: UUID, document_id: UUID) -> None:
+        super().__init__("document", f"{document_id} in case {case_id}")
+        self.case_id = case_id
+        self.document_id = document_id
+
+
 class OrganisationNotFoundError(NotFoundError):
     def __init__(self, code: str) -> None:
         super().__init__("organisation", code)
@@ -119,8 +126,12 @@ class MediatorNotInOrganisationError(InvalidCommandError):
 
 
 class DeadlineTooLateError(InvalidCommandError):
-    def __init__(self, latest: str) -> None:
-        super().__init__("due_at", f"at most 30 days after the routing: {latest} at the latest")
+    def __init__(self, latest: datetime) -> None:
+        super().__init__(
+            "due_at",
+            "at most 30 days after the routing: {latest} at the latest",
+            {"latest": latest},
+        )
 
 
 class InvalidValueError(InvalidCommandError):
@@ -192,11 +203,12 @@ class SecondExtensionError(LifecycleError):
 class DeadlineFixedError(LifecycleError):
     """A re-routing that names another deadline: only the extension (延期) moves it."""
 
-    def __init__(self, case_id: UUID, due_at: str) -> None:
+    def __init__(self, case_id: UUID, due_at: datetime) -> None:
         super().__init__(
             case_id,
-            f"the deadline {due_at} was set at the first routing; only an extension with the "
+            "the deadline {due_at} was set at the first routing; only an extension with the "
             "parties' consent moves it",
+            {"due_at": due_at},
         )
 
 
@@ -219,9 +231,22 @@ class OralAgreementError(LifecycleError):
         super().__init__(case_id, "judicial confirmation needs a written agreement")
 
 
+class NoWrittenAgreementError(LifecycleError):
+    """Only a case resolved with a written agreement has an agreement to print (Law Art. 28)."""
+
+    def __init__(self, case_id: UUID, why: str) -> None:
+        super().__init__(case_id, f"no written agreement to print: {why}")
+
+
 class JudicialConfirmationTooLateError(LifecycleError):
     def __init__(self, case_id: UUID) -> None:
         super().__init__(case_id, "judicial confirmation must be applied for within 30 days")
+
+
+class DocumentWithdrawnError(LifecycleError):
+    def __init__(self, case_id: UUID, document_id: UUID) -> None:
+        super().__init__(case_id, f"document {document_id} is withdrawn already")
+        self.document_id = document_id
 
 
 class JudicialConfirmationStateError(LifecycleError):

@@ -11,12 +11,14 @@ from fastapi import APIRouter
 
 from api.dashboard import router as dashboard_router
 from api.routes import (
+    archive,
     audit,
     case_access,
     case_file,
     case_reads,
     case_writes,
     directory,
+    documents,
     health,
     hotspots,
     reference,
@@ -29,6 +31,7 @@ from api.workbench import router as workbench_router
 ROUTERS: list[APIRouter] = [
     health.router,
     case_writes.router,
+    documents.router,
     views.router,
     hotspots.router,
     stats.router,
@@ -37,6 +40,7 @@ ROUTERS: list[APIRouter] = [
     users.router,
     audit.router,
     case_file.router,
+    archive.router,
     case_access.router,
     dashboard_router,
     directory.router,

@@ -1,5 +1,8 @@
 """Case commands: each route names its command, its body and who may send it; the body builds
-the command, `CaseWrite` runs it and answers (ETag, X-Position, Idempotency-Key)."""
+the command, `CaseWrite` runs it and answers (ETag, X-Position, Idempotency-Key).
+
+One command has an endpoint of its own, for its multipart body: `AttachDocument`
+(api/routes/documents.py, `OWN_ENDPOINT`)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from api.schemas.cases import (
     RouteRequest,
     SessionRequest,
 )
+from api.schemas.documents import DocumentWithdrawalRequest
 from api.writes import (
     CASES_PATH,
     WRITE_OPENAPI,
@@ -39,6 +43,7 @@ from application.commands import (
     RecordJudicialConfirmation,
     ResolveCase,
     RouteCase,
+    WithdrawDocument,
 )
 from domain.values import Role
 
@@ -181,6 +186,19 @@ ON_A_CASE = (
             "or a time before the resolution or the application",
         ),
         examples.JUDICIAL_CONFIRMATION,
+    ),
+    CaseCommandRoute(
+        "/{case_id}/documents/withdrawals",
+        WithdrawDocument,
+        DocumentWithdrawalRequest,
+        EITHER,
+        "document withdrawn",
+        "Withdraw a wrong document (撤回材料); it stays in the case file",
+        Rules(
+            "any: a document of a resolved case may be withdrawn too",
+            "the document is withdrawn already, or withdrawn_at is before it was attached",
+        ),
+        examples.DOCUMENT_WITHDRAWAL,
     ),
 )
 

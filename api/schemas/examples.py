@@ -170,3 +170,13 @@ JUDICIAL_CONFIRMATION: dict[str, Example] = {
         "value": {"ruling": "confirmed", "ruled_at": "2026-03-20T15:00:00+08:00"},
     },
 }
+
+DOCUMENT_WITHDRAWAL: dict[str, Example] = {
+    "withdrawal": {
+        "summary": "a document attached to the wrong case: withdrawn, kept in the file",
+        "value": {
+            "document_id": "6f1c2d4e-8a9b-4c3d-9e8f-7a6b5c4d3e2f",
+            "reason": "上传错误：不是本案的协议",
+        },
+    },
+}

@@ -66,6 +66,7 @@ def test_the_readmes_sessions_run_verbatim(tmp_path: Path) -> None:
     assert '"valid":true' in out
     assert "RegistrationCorrected" not in out
     assert "Resolved" in out  # the history's table
+    assert re.search(r"VALID: \d+ parts checked", out), out  # the archive, offline
     spreadsheet = (tmp_path / "类别.csv").read_bytes().decode("utf-8")
     assert spreadsheet.startswith("\ufeff类别,受理数,")
     assert "家事,1,1,1," in spreadsheet
