@@ -5,7 +5,9 @@ A contribution at a business time adds to the year, quarter and month cells of t
 (dimension "") and of each dimension, and to the day cell of the whole and of the dimensions
 with few values; the backlog adds to one cell per dimension (grain "o"). The database adds
 them up (sums.py). The year, quarter and month cells also keep the sorted durations of the
-cases resolved in them (packed), merged here, so a year's medians come from one cell per key.
+cases resolved in them (packed), merged here, so a year's medians come from one cell per key;
+and those of the cases received in them that are resolved by now (the cohort's), for the
+cohort's median.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date, tzinfo
 from functools import lru_cache
 
-from projections.stats.contributions import Contribution
+from projections.stats.contributions import RECEIVED, Contribution
 from projections.stats.facts import DIMENSIONS, ONE_US, instant
 from projections.stats.periods import local_date, month_index
 
@@ -97,6 +99,9 @@ class Deltas:
         """(month, day, category, street, channel, organisation, mediator, *counts, amount):
         one per contribution taken out (negative) or put in; month and day None: the backlog."""
         self.durations: dict[DurationKey, dict[int, int]] = {}
+        """Of the resolutions, by the cells of their resolution's time."""
+        self.cohort: dict[DurationKey, dict[int, int]] = {}
+        """Of the resolved cases' receipts, by the cells of their receipt's time."""
 
     def move(self, old: Iterable[Contribution], new: Iterable[Contribution]) -> None:
         """Take the old contributions out and put the new ones in (unchanged ones stay)."""
@@ -115,10 +120,11 @@ class Deltas:
         if duration is None or month is None:
             return
         pairs = ((WHOLE, WHOLE), *zip(DIMENSIONS, contribution.keys, strict=True))
+        kept = self.cohort if contribution.kind == RECEIVED else self.durations
         for grain in SPANS:
             bucket = month // PER_MONTH[grain]
             for dimension, value in pairs:
-                changes = self.durations.setdefault((dimension, grain, bucket, value), {})
+                changes = kept.setdefault((dimension, grain, bucket, value), {})
                 changes[duration] = changes.get(duration, 0) + sign
 
 
