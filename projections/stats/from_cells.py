@@ -5,11 +5,11 @@ quarter and month cells; the rest of the period from the facts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from projections.stats.answer import Answer, Group, Picks, Sums
-from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN
+from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN, WEEK
 from projections.stats.facts import NOBODY
 from projections.stats.from_facts import (
     cohort_durations,
@@ -73,10 +73,7 @@ def from_cells(
         for blob in BLOBS:
             cells, params = _cell_ranges(tables, dimension, value, months, blob=blob)
             out.add(f"SELECT {select}{blob} FROM ({cells}) c", params, _blobs(answer, group, blob))
-    days = [
-        (midnight(date.fromordinal(a), answer.zone), midnight(date.fromordinal(b), answer.zone))
-        for a, b in pieces.days
-    ]
+    days = [_instants(r, answer.zone) for r in pieces.days]
     counted_from_facts = [*pieces.partial] if day_cells else [*days, *pieces.partial]
     if counted_from_facts:
         period_counts(out, tables, answer, counted_from_facts)
@@ -101,33 +98,59 @@ def _blobs(answer: Answer, group: Group, blob: str) -> Handler:
 
 
 def _weeks(out: Statements, tables: Tables, answer: Answer, dimension: str, bounds: Range) -> None:
-    """A row per ISO week: its whole days from the day cells (weeks do not nest in months), the
-    partial days' counts and every duration from the facts (day cells keep no durations: a
-    week's medians read its resolved cases)."""
+    """A row per ISO week: the whole weeks from the week cells (with their durations, picked
+    as a year's are), the days of the weeks cut by the period's ends from the day cells, their
+    durations and the partial days from the facts (at most six days and two partial days at
+    either end, however long the period)."""
     pieces = plan(*bounds, zone=answer.zone)
     value = dict(answer.question.filters.items()).get(dimension)
-    whole = [
-        *pieces.days,
-        *((first_of_month(a).toordinal(), first_of_month(b).toordinal()) for a, b in pieces.months),
-    ]
-    ranges: list[tuple[str, Range]] = []
+    whole = [*pieces.days, *(_month_days(r) for r in pieces.months)]
+    weeks: list[tuple[str, Range]] = []
+    days: list[Range] = []
     if whole:
-        ranges.append((DAY, (min(r[0] for r in whole), max(r[1] for r in whole))))
-    ranges.append((OPEN, (0, 1)))
+        first, last = min(r[0] for r in whole), max(r[1] for r in whole)
+        inner = (-(-(first - 1) // 7), (last - 1) // 7)  # the weeks wholly inside [first, last)
+        if inner[0] < inner[1]:
+            weeks.append((WEEK, inner))
+            ends = ((first, inner[0] * 7 + 1), (inner[1] * 7 + 1, last))
+            days = [r for r in ends if r[0] < r[1]]
+        else:
+            days = [(first, last)]
+    ranges = [*weeks, *((DAY, r) for r in days), (OPEN, (0, 1))]
 
     def group(row: Sequence[Any]) -> Key:
-        if row[0] == OPEN:
+        grain, bucket = row[0], int(row[1])
+        if grain == OPEN:
             return answer.now_week  # the backlog counts in the week of now
-        return week_label(week_index(int(row[1])))
+        return week_label(bucket if grain == WEEK else week_index(bucket))
 
+    joined = out.dialect == "postgres"
     grouping = ("grain, bucket", group)
-    _sum_cells(out, tables, answer, dimension, value, ranges, grouping, joined=False)
+    _sum_cells(
+        out, tables, answer, dimension, value, ranges, grouping, joined=joined, picked=joined
+    )
+    if weeks and not joined:
+        for blob in BLOBS:
+            cells, params = _cell_ranges(tables, dimension, value, weeks, blob=blob)
+            statement = f"SELECT grain, bucket, {blob} FROM ({cells}) c"
+            out.add(statement, params, _blobs(answer, group, blob))
     if pieces.partial:
         period_counts(out, tables, answer, pieces.partial)
-    period = (bounds,)
-    period_durations(out, tables, answer, period)
-    cohort_durations(out, tables, answer, period)
+    edges = [_instants(r, answer.zone) for r in days]
+    if edges or pieces.partial:
+        period_durations(out, tables, answer, [*edges, *pieces.partial])
+        cohort_durations(out, tables, answer, [*edges, *pieces.partial])
     deadlines(out, tables, answer)
+
+
+def _month_days(months: Range) -> Range:
+    """Whole months as the ordinals of their days."""
+    return first_of_month(months[0]).toordinal(), first_of_month(months[1]).toordinal()
+
+
+def _instants(days: Range, zone: tzinfo) -> Range:
+    """Whole days (ordinals) as microseconds, from the first one's midnight to the next's."""
+    return midnight(date.fromordinal(days[0]), zone), midnight(date.fromordinal(days[1]), zone)
 
 
 def _sum_cells(

@@ -22,12 +22,14 @@ from projections.stats.cells import (
     OPEN,
     PER_MONTH,
     SPANS,
+    WEEK,
     WHOLE,
     Deltas,
     DurationKey,
     merge,
 )
 from projections.stats.facts import DIMENSIONS
+from projections.stats.periods import week_column
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
@@ -59,6 +61,7 @@ DELTA_COLUMNS: tuple[Column, ...] = (
 EVERY = (WHOLE, *DIMENSIONS)
 GROUPS: tuple[tuple[str, str], ...] = (
     *((grain, dimension) for grain in SPANS for dimension in EVERY),
+    *((WEEK, dimension) for dimension in DAY_DIMENSIONS),
     *((DAY, dimension) for dimension in DAY_DIMENSIONS),
     *((OPEN, dimension) for dimension in EVERY),
 )
@@ -122,6 +125,9 @@ def expanded(source: str, groups: tuple[tuple[str, str], ...]) -> str:
             bucket, by, where = "0", "month", "month IS NULL"
         elif grain == DAY:
             bucket, by, where = "day", "day", "month IS NOT NULL AND day IS NOT NULL"
+        elif grain == WEEK:
+            bucket = by = week_column("day")
+            where = "month IS NOT NULL AND day IS NOT NULL"
         else:
             bucket = by = f"month / {PER_MONTH[grain]}"
             where = "month IS NOT NULL"
