@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from application.audit import Verifier
+from application.ports import RecorderPorts
 from application.tongjie import Tongjie
 from infrastructure.access import AccessLog, access_log_for
 from infrastructure.audit.verifier import ChainVerifier
@@ -29,6 +30,7 @@ def build_application(settings: Settings) -> Tongjie:
             settings.persistence_env(),
             domain_transcodings(),
             settings.zone,
+            ports_for=recorder_ports,
             verifier_for=chain_verifier,
             uses_for=access_log_for,
         )
@@ -38,6 +40,14 @@ def access_log(tongjie: Tongjie) -> AccessLog | None:
     """The access log the application's users were given (shared with the API's limiter)."""
     uses = tongjie.users.uses
     return uses if isinstance(uses, AccessLog) else None
+
+
+def recorder_ports(recorder: object) -> RecorderPorts:
+    """What our recorders offer beyond the library's: idempotency answers and the conditions
+    of a write, the count of other writers' groups, the hash columns. None for another one."""
+    if isinstance(recorder, GroupCommitRecorder):
+        return RecorderPorts(answers=recorder, witness=recorder, chain=recorder)
+    return RecorderPorts()
 
 
 def chain_verifier(recorder: object) -> Verifier | None:

@@ -16,7 +16,6 @@ import psycopg
 import structlog
 
 from api.bootstrap import access_log, build_application, build_views
-from api.idempotency import supports_idempotency
 from api.problems import DATABASE_DOWN
 
 if TYPE_CHECKING:
@@ -98,7 +97,7 @@ class Startup:
         shared = access_log(tongjie)
         if shared is not None:  # failed authentications counted by every process alike
             self.app.state.limiter.share(shared)
-        if not supports_idempotency(tongjie.store.recorder):
+        if tongjie.answers is None:
             log.warning("idempotency_unsupported", recorder=type(tongjie.store.recorder).__name__)
         self.app.state.views = views
         self.app.state.tongjie = tongjie  # last: requests are served from here on

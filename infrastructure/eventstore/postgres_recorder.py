@@ -17,9 +17,9 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
+from application.ports import StoredAnswer
 from infrastructure.eventstore.chain import ChainRow
 from infrastructure.eventstore.group import write_group
-from infrastructure.eventstore.idempotency import StoredAnswer
 from infrastructure.eventstore.postgres_session import PostgresStatements, PostgresWriteSession
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 
