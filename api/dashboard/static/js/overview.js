@@ -1,10 +1,10 @@
 // The overview: every request of one refresh, then each part drawn from its own answer.
-import { itemsOf } from "./api.js";
+import { itemsOf, problemText } from "./api.js";
 import { renderBreakdown, renderTrend } from "./breakdown.js";
 import { renderCaseList } from "./caselists.js";
 import { h, replace } from "./dom.js";
 import { renderFigures } from "./figures.js";
-import { boardParams, periodRange, statsParams } from "./filters.js";
+import { boardParams, bureauFirst, periodRange, statsParams } from "./filters.js";
 import { t, term } from "./i18n.js";
 import { renderWorkload } from "./workload.js";
 
@@ -37,7 +37,8 @@ export function periodText(filters) {
 }
 
 function unavailable(container, error) {
-  replace(container, h("p", { class: "note", text: t("unavailable", { status: error?.status ?? "?" }) }));
+  const detail = problemText(error, t("unreachable"));
+  replace(container, h("p", { class: "note problem", role: "status", text: t("unavailable", { detail }) }));
 }
 
 /** Open cases whose latest risk level is yellow, orange or red; the most severe first. */
@@ -89,7 +90,12 @@ export async function loadOverview({ api, filters, names, minPosition }) {
   const period = periodText(filters);
   part("period-label").textContent = period;
   if (a.summary.error) unavailable(part("figures"), a.summary.error);
-  else renderFigures(part("figures"), a.summary.body, a.summary.sources);
+  else {
+    renderFigures(part("figures"), a.summary.body, {
+      sources: a.summary.sources,
+      bureauFirst: bureauFirst(filters),
+    });
+  }
 
   const breakdowns = [
     ["category", "by-category", t("byCategory"), t("category"), (key) => term("category", key), byCategoryOrder],
