@@ -241,18 +241,14 @@ def test_dates_out_of_order_are_refused_and_the_apis_problem_is_shown_in_words(
         v.page.get_by_label("期间", exact=True).select_option("custom")
         v.page.get_by_label("起", exact=True).fill("2026-05-01")
         v.page.get_by_label("起", exact=True).dispatch_event("change")
-        expect(v.page.get_by_label("止（不含）", exact=True)).to_have_attribute(
-            "min", "2026-05-02"
-        )
+        expect(v.page.get_by_label("止（不含）", exact=True)).to_have_attribute("min", "2026-05-02")
         url = v.page.url
         v.page.get_by_label("止（不含）", exact=True).fill("2026-04-01")
         v.page.get_by_label("止（不含）", exact=True).dispatch_event("change")
         expect(v.page.locator("#filters-error")).to_have_text(
             "起始日期须早于截止日期（截止日期不含当天）。"
         )
-        expect(v.page.get_by_label("止（不含）", exact=True)).to_have_attribute(
-            "aria-invalid", ""
-        )
+        expect(v.page.get_by_label("止（不含）", exact=True)).to_have_attribute("aria-invalid", "")
         assert v.page.url == url  # nothing asked of the API
 
     with visit(browser, server) as shared:  # a shared address the API refuses
@@ -279,5 +275,6 @@ def test_the_freshness_line_is_in_words_and_the_bureaus_time(
         shanghai = datetime.now(ZoneInfo("Asia/Shanghai"))
         minutes = int(shown[1]) * 60 + int(shown[2])
         assert abs(minutes - (shanghai.hour * 60 + shanghai.minute)) % (24 * 60) <= 2
-        assert "视图" not in text and "位置" not in text  # positions are for the tooltip
+        assert "视图" not in text  # positions are for the tooltip
+        assert "位置" not in text
         expect(line).to_have_attribute("title", re.compile(r"视图已处理到事件 [\d,]+"))

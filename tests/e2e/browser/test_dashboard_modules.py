@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from tests.e2e.browser.conftest import Server
 from projections.stats.figures import display_rate
+from tests.e2e.browser.conftest import Server
 from tests.e2e.browser.pages import visit
 
 pytestmark = pytest.mark.browser
