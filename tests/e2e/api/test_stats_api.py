@@ -168,3 +168,15 @@ def test_only_supervisors_and_auditors_read_statistics(views_api: Api) -> None:
     unknown = views_api.get("/api/v1/stats/weekday", "boss")
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "dimension"
+
+
+def test_every_role_reads_how_the_bureau_shows_its_figures(views_api: Api) -> None:
+    for login in ("zhang", "boss", "audit", "admin"):
+        answer = views_api.get("/api/v1/display", login)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {
+            "timezone": "Asia/Shanghai",
+            "utc_offset": "+08:00",
+            "rate_display": "truncate",  # as the bureau prints 调处成功率: 99.78%
+        }
+    assert views_api.client.get("/api/v1/display").status_code == 401
