@@ -15,6 +15,7 @@ from api.routes import (
     case_file,
     case_reads,
     case_writes,
+    directory,
     display,
     health,
     reference,
@@ -22,6 +23,7 @@ from api.routes import (
     users,
     views,
 )
+from api.workbench import router as workbench_router
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -35,4 +37,6 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     case_file.router,
     dashboard_router,
+    directory.router,
+    workbench_router,
 ]

@@ -118,7 +118,8 @@ export async function loadOverview({ api, filters, names, minPosition }) {
     if (a[name].error) unavailable(part(id), a[name].error);
     else {
       const body = a[name].body;
-      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk });
+      const all = name === "overdue" ? "/workbench#/cases?overdue=true&sort=-overdue_days" : "/workbench#/cases?escalated=true";
+      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk, all });
     }
   }
   const positions = Object.values(a)
