@@ -55,7 +55,8 @@ export function createApi(token) {
       if (typeof value === "number" && context?.source !== undefined) sources[key] = context.source;
       return value;
     });
-    return { body, sources, position: position === null ? null : Number(position) };
+    const period = { from: response.headers.get("X-Period-From"), to: response.headers.get("X-Period-To") };
+    return { body, sources, period, position: position === null ? null : Number(position) };
   }
 
   return { get, token };
