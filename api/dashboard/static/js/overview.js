@@ -4,6 +4,7 @@ import { renderBreakdown, renderTrend } from "./breakdown.js";
 import { renderCaseList } from "./caselists.js";
 import { h, replace } from "./dom.js";
 import { renderFigures } from "./figures.js";
+import { renderHotspots } from "./hotspots.js";
 import { figureLinks, listLink } from "./links.js";
 import { boardParams, bureauFirst, periodRange, statsParams } from "./filters.js";
 import { t, term } from "./i18n.js";
@@ -66,6 +67,7 @@ async function fetchAll(api, filters, minPosition) {
     overdue: api.get("cases", { ...board, overdue: "true", sort: "-overdue_days", count: "true" }),
     escalated: escalatedCases(api, board),
     projections: api.get("projections"),
+    hotspots: api.get("stats/hotspots", { min_position: minPosition }),
   };
   const names = Object.keys(requests);
   const settled = await Promise.allSettled(Object.values(requests));
@@ -128,6 +130,7 @@ export async function loadOverview({ api, filters, names, minPosition }) {
       renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk, all, total: body.total });
     }
   }
+  renderHotspots(part("hotspots-section"), part("hotspots-list"), a.hotspots);
   const positions = Object.values(a)
     .map((answer) => answer.position)
     .filter((position) => typeof position === "number");
