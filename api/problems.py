@@ -21,6 +21,7 @@ from starlette.responses import Response
 from api.encoding import dumps
 from api.schemas.common import Problem
 from application.errors import BusyError, UnreadableEventError, VersionMismatchError
+from application.ports import CommitOutcomeUnknownError
 from application.read_log import ReadNotRecordedError
 from domain.errors import (
     DomainError,
@@ -283,6 +284,12 @@ except ImportError:  # pragma: no cover - psycopg[pool] is a dependency
 
 def _database_down(request: Request, error: Exception) -> Response:
     log.warning("database_unavailable", error=type(error).__name__, detail=str(error)[:200])
+    if isinstance(error, CommitOutcomeUnknownError):
+        return unavailable(
+            "the connection to the database was lost while the write was committed: it may "
+            "have been stored. Send it again with the same Idempotency-Key (the first answer "
+            "comes back if it was stored), or read the case before sending it again"
+        )
     return unavailable("the database cannot be reached: try again shortly")
 
 

@@ -8,8 +8,10 @@ Idempotency-Key it is checked first, so a replay never passes it.
 
 A caller this process has read before is not read again for a write without a key: the write
 is stored on condition that the user is still as read (the store checks it under its write
-lock, in the write's transaction), so a rotated or revoked token never writes; any other
-outcome (an error, the user changed) authenticates the caller anew and runs the write again.
+lock, in the write's transaction), so a rotated or revoked token never writes. If the user
+changed (the store refused the write and stored nothing), the caller is authenticated anew
+and the write runs again; any other error is answered once the caller is authenticated anew,
+and the write never runs twice (its COMMIT may have an unknown outcome: a 503).
 """
 
 from __future__ import annotations
@@ -40,11 +42,11 @@ from api.deps import (
 from api.encoding import dumps, summary_json
 from api.idempotency import Answer, Idempotency, check_key
 from api.metrics import Metrics
-from api.problems import CONFIRM_CALLER_KEY, responses
+from api.problems import CONFIRM_CALLER_KEY, DATABASE_DOWN, responses
 from api.schemas.cases import CaseSummaryOut
 from application.commands import CaseCommand, Command
 from application.dto import CaseSummary
-from application.ports import IdempotencyKeyExistsError, WriteConditions
+from application.ports import ChangedMeanwhileError, IdempotencyKeyExistsError, WriteConditions
 from application.tongjie import Tongjie
 from application.users import Recalled
 from domain.values import Actor, Role
@@ -97,10 +99,17 @@ class CaseWrite:
         if self.recalled is not None and self._authenticate is not None:
             try:
                 return self._run(command, status, self.recalled)
-            except Exception:  # any answer but a stored write, as the store has the caller
+            except ChangedMeanwhileError:  # nothing stored: the caller changed since read
                 self.recalled = None
                 self.actor = self._authenticate()
                 command = replace(command, actor=self.actor)
+            except DATABASE_DOWN:  # lost, maybe at COMMIT (the write may be stored): a 503
+                raise
+            except Exception:
+                # Any other answer is given as the store has the caller now (401 for a revoked
+                # token), never by running the command again: the same user is judged the same.
+                self._authenticate()
+                raise
         return self._run(command, status, None)
 
     def _run(self, command: Command, status: int, recalled: Recalled | None) -> Response:

@@ -14,10 +14,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 from domain.case import Case
+from domain.times import TimeBounds
 from domain.values import (
     Actor,
     Agreement,
@@ -47,6 +48,8 @@ class ReceiveCase:
     registration: Registration
     received_at: datetime | None = None
 
+    deadlines: ClassVar[frozenset[str]] = frozenset()
+
     def check(self, reference: ReferenceChecks) -> None:
         reference.require_street(self.registration.street)
 
@@ -62,6 +65,10 @@ class CaseCommand(ABC):
     case_id: UUID = field(kw_only=False)
     actor: Actor
     expected_version: int | None = None
+
+    deadlines: ClassVar[frozenset[str]] = frozenset()
+    """The fields that are deadlines (they may lie ahead); every other time is a business
+    time (it happened: not in the future)."""
 
     def check(self, reference: ReferenceChecks) -> None:  # noqa: B027 - most need none
         """Reference data this command needs, checked before the case is loaded."""
@@ -84,6 +91,8 @@ class RouteCase(CaseCommand):
     routed_at: datetime | None = None
     due_at: datetime | None = None
     note: str | None = None
+
+    deadlines = frozenset({"due_at"})
 
     def check(self, reference: ReferenceChecks) -> None:
         reference.require_routable(self.organisation, self.mediator)
@@ -114,6 +123,8 @@ class ExtendDeadline(CaseCommand):
     reason: str
     parties_consent: bool
     extended_at: datetime | None = None
+
+    deadlines = frozenset({"new_due_at"})
 
     def apply_to(self, case: Case) -> None:
         case.extend_deadline(**self.arguments())
@@ -187,3 +198,14 @@ class RecordJudicialConfirmation(CaseCommand):
 
 
 Command = ReceiveCase | CaseCommand
+
+
+def check_times(command: Command, bounds: TimeBounds, now: datetime) -> None:
+    """Every time the command carries within the bounds every time obeys (domain/times.py),
+    whatever the command: checked before the case is loaded, a 422 naming the field."""
+    for name, value in vars(command).items():
+        if isinstance(value, datetime):
+            if name in command.deadlines:
+                bounds.deadline(name, value, now)
+            else:
+                bounds.business_time(name, value, now)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 
 Answer = TypeVar("Answer", contravariant=True)  # conditions for any answer suit every answer
 
@@ -102,6 +102,16 @@ class ChangedMeanwhileError(Exception):
         self.originator_id = originator_id
         self.expected = expected
         self.stored = stored
+
+
+class CommitOutcomeUnknownError(OperationalError):
+    """The connection was lost once COMMIT was sent: the write may be stored or not.
+
+    Never retried by the store or the application: a second attempt could store it twice.
+    The client retries it, with its Idempotency-Key (the first answer comes back if it was
+    stored), or reads the case first. An `OperationalError`, so it answers 503 as any loss of
+    the database does.
+    """
 
 
 # -- the ports ------------------------------------------------------------------------------------

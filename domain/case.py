@@ -41,6 +41,7 @@ from domain.times import (
     aware,
     business_time,
     utcnow,
+    within_horizon,
 )
 from domain.values import (
     Actor,
@@ -371,6 +372,8 @@ class Case(Aggregate):
         assert self.due_at is not None
         assert self.original_due_at is not None
         self._not_before("new_due_at", new_due, self.due_at)
+        assert self.routed_at is not None
+        within_horizon("new_due_at", new_due, self.routed_at)
         latest = self.original_due_at + MAX_EXTENSION
         if new_due > latest:
             raise ExtensionTooLongError(self.id, latest.isoformat())

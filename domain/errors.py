@@ -91,6 +91,11 @@ class InvalidValueError(InvalidCommandError):
     """A field's value breaks a rule of its own (an empty summary, a missing applicant)."""
 
 
+class TimeOutOfRangeError(InvalidValueError):
+    """A time outside the bounds every time obeys (domain/times.py): too early, a deadline
+    too far, an offset no time zone has."""
+
+
 class DuplicateCodeError(DomainError):
     """A code or login that must be unique is taken (409)."""
 

@@ -1,13 +1,15 @@
 """`tongjie audit`: the store's digest, and verification of a case or of the whole store.
 
 `verify` exits 0 only when everything checked is intact, 1 when something fails (listed on
-stdout, one event a row), and 2 on a usage error; the progress bar goes to stderr.
+stdout, one event a row), and 2 on a usage error; the progress bar goes to stderr. Events a
+view set aside (poisoned) are listed after the verdict: not tampering, no change of exit code.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from dataclasses import fields
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import typer
@@ -22,8 +24,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from api.cli.context import fail, opened, print_json
+from api.cli.context import fail, opened, print_json, settings
 from application.audit_dto import CaseVerification, InvalidEvent, StoreVerification
+
+if TYPE_CHECKING:
+    from application.tongjie import Tongjie
 
 INVALID = 1
 HEX_HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -69,6 +74,7 @@ def verify(
         fail("--version and --hash go with --case")
     if case is not None and (position is not None or digest is not None):
         fail("--position and --digest check the whole store: leave out --case")
+    poisoned: list[dict[str, Any]] = []
     with opened() as app:
         if case is not None:
             result: CaseVerification | StoreVerification = app.audit.verify_case(
@@ -81,11 +87,14 @@ def verify(
                     digest,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
+            poisoned = _poisoned(app)
     if as_json:
-        print_json(result)
+        found = {f.name: getattr(result, f.name) for f in fields(result)}
+        print_json(found if case is not None else {**found, "poisoned": poisoned})
     else:
         _report(result)
-    if not result.valid:
+        _report_poisoned(poisoned)
+    if not result.valid:  # poisoned events are not tampering: they change no exit code
         raise typer.Exit(INVALID)
 
 
@@ -149,6 +158,40 @@ def _report(result: CaseVerification | StoreVerification) -> None:
     if result.checked_against is not None:
         against = result.checked_against
         console.print(f"checked against the saved digest at position {against.position}")
+
+
+def _poisoned(app: Tongjie) -> list[dict[str, Any]]:
+    """The events the views set aside (docs/projections.md): listed, not tampering."""
+    from api.bootstrap import build_views
+    from api.routes.audit import views_poisoned
+
+    config = settings()
+    views = build_views(config, app)
+    try:
+        return views_poisoned(views, config.zone)
+    finally:
+        views.close()
+
+
+def _report_poisoned(poisoned: list[dict[str, Any]]) -> None:
+    if not poisoned:
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    table = Table(title="set aside by a view: not tampering (docs/projections.md)")
+    for name in ("view", "position", "case", "version", "type"):
+        table.add_column(name, no_wrap=True, min_width=36 if name == "case" else None)
+    table.add_column("error", ratio=1)
+    for item in poisoned:
+        table.add_row(
+            item["view"],
+            str(item["position"]),
+            item["case_id"],
+            str(item["version"]),
+            item["type"],
+            f"{item['error']}: {item['message']}",
+        )
+    console.print(table)
+    console.print(f"POISONED: {len(poisoned)} events set aside by the views (not tampering)")
 
 
 def _row(invalid: InvalidEvent) -> list[str]:

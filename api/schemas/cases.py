@@ -11,7 +11,9 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import (
+    DEADLINE_BOUNDS,
     BusinessTime,
+    Deadline,
     LongText,
     Money,
     MoneyOut,
@@ -129,7 +131,8 @@ class RouteRequest(Request):
     due_at: AwareDatetime | None = Field(
         default=None,
         description="the deadline, set at the first routing: 30 days after it by default, or "
-        "this earlier time; a re-routing keeps the case's deadline (only an extension moves it)",
+        "this earlier time; a re-routing keeps the case's deadline (only an extension moves it). "
+        f"{DEADLINE_BOUNDS}",
         examples=["2026-04-01T18:00:00+08:00"],
     )
     note: Note | None = Field(default=None, examples=["请尽快联系双方"])
@@ -174,7 +177,7 @@ class SessionRequest(Request):
 class ExtensionRequest(Request):
     """Extend the deadline once, by at most 30 days, with the parties' consent (延期)."""
 
-    new_due_at: AwareDatetime = Field(examples=["2026-04-15T18:00:00+08:00"])
+    new_due_at: Deadline = Field(examples=["2026-04-15T18:00:00+08:00"])
     reason: Reason = Field(examples=["需要等待鉴定结果"])
     parties_consent: bool = Field(description="must be true", examples=[True])
     extended_at: BusinessTime = None

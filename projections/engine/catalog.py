@@ -46,6 +46,9 @@ class ActiveGenerationExistsError(Exception):
 
 
 def ensure_catalog(conn: Connection) -> None:
+    """The tracking table, and beside it the events the views set aside (engine/poison.py)."""
+    from projections.engine import poison
+
     if conn.dialect == "postgres":
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (CATALOG_LOCK,))
@@ -58,6 +61,7 @@ def ensure_catalog(conn: Connection) -> None:
                 "updated_at timestamptz NOT NULL DEFAULT now(), "
                 "PRIMARY KEY (view_name, generation))"
             )
+            poison.create_table(conn)
         return
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {TRACKING} ("
@@ -68,6 +72,7 @@ def ensure_catalog(conn: Connection) -> None:
         "updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, "
         "PRIMARY KEY (view_name, generation))"
     )
+    poison.create_table(conn)
 
 
 _COLUMNS = "view_name, generation, version, status, notification_id, indexed"
@@ -193,6 +198,7 @@ def switch(conn: Connection, built: Generation) -> bool:
 
 def drop_generations(conn: Connection, view: View, statuses: tuple[str, ...]) -> list[int]:
     """Drop the tables and rows of this view's generations in `statuses`; say which."""
+    from projections.engine.poison import forget_generation
     from projections.engine.view import Tables
 
     dropped: list[int] = []
@@ -207,5 +213,6 @@ def drop_generations(conn: Connection, view: View, statuses: tuple[str, ...]) ->
                 f"DELETE FROM {TRACKING} WHERE view_name = %s AND generation = %s",
                 (view.name, generation.generation),
             )
+            forget_generation(conn, view.name, generation.generation)
             dropped.append(generation.generation)
     return dropped
