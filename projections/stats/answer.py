@@ -77,8 +77,12 @@ class Sums:
     """The same four of the cohort's durations (the resolved cases received in the period)."""
     overdue: int = 0
     due_soon: int = 0
+    computed: dict[str, Any] | None = None
+    """Every figure but the clock's, as the server computed them from one row of cells."""
 
     def add(self, names: Sequence[str], values: Sequence[Any]) -> None:
+        if self.computed is not None:
+            raise RuntimeError("sums added to a group whose figures the server computed")
         counts = self.counts
         for name, value in zip(names, values, strict=True):
             if value:
@@ -86,14 +90,22 @@ class Sums:
 
     def add_all(self, values: Sequence[int]) -> None:
         """Add a value for each of COUNTERS, in order (integers, none missing)."""
+        if self.computed is not None:
+            raise RuntimeError("sums added to a group whose figures the server computed")
         self.counts = list(map(add, self.counts, values))
 
     def figures(self) -> dict[str, Any]:
+        if self.computed is not None:
+            self.computed["overdue"], self.computed["due_soon"] = self.overdue, self.due_soon
+            return self.computed
         durations = _sorted(self.picks, self.blobs, self.runs, self.durations)
         cohort = _sorted(self.cohort_picks, self.cohort_blobs, self.cohort_runs, self.cohort)
         return figures_of(self.counts, self.amount, durations, self.overdue, self.due_soon, cohort)
 
     def counted(self) -> bool:
+        if self.computed is not None:
+            found = self.computed
+            return bool(found["received"] or found["resolved"] or found["open"])
         return bool(self.counts[_RECEIVED] or self.counts[_RESOLVED] or self.counts[_OPEN])
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from projections.stats.answer import Answer, Group, Picks, Sums
 from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN, WEEK
 from projections.stats.facts import NOBODY
+from projections.stats.figures import DEFINITIONS, FIGURES
 from projections.stats.from_facts import (
     cohort_durations,
     deadlines,
@@ -186,10 +187,17 @@ def _sum_cells(
             f"CASE WHEN runs{i} = 1 THEN NULL ELSE blob{i} END, runs{i}, {_picks(i)}"
             for i in range(len(BLOBS))
         )
-        statement = f"SELECT {select}{sums}, {kinds} FROM ({statement}) g"
+        # Where each kind's durations are one sorted list (or none), every figure is computed
+        # here, by the server, from the one definition of each (figures.DEFINITIONS); used
+        # when a group is one row (by a dimension's key, or the summary), not by month.
+        computed = " AND ".join(f"runs{i} <= 1" for i in range(len(BLOBS)))
+        figures = ", ".join(expr.sql(CELL_TERMS) for expr in DEFINITIONS.values())
+        statement = f"SELECT {select}{computed}, {figures}, {sums}, {kinds} FROM ({statement}) g"
     per_kind = (2 + picked) if joined else 0
     width = len(COUNTS) + 1 + per_kind * len(BLOBS)
     n = len(COUNTS)
+    names = FIGURES
+    one_row = picked and columns in ("", "key")  # a group is one row here, and only here
 
     def counted(rows: list[Any]) -> None:
         for row in rows:
@@ -199,6 +207,9 @@ def _sum_cells(
                 continue  # no cell (sums of nothing: NULL), or cells whose cases have all
                 # moved on (a backlog emptied)
             target = answer.get(group(row))
+            if one_row and row[-width - len(names) - 1]:
+                target.computed = dict(zip(names, row[-width - len(names) : -width], strict=True))
+                continue
             target.add_all(counts)
             target.amount += int(amount)
             if not joined:
@@ -209,6 +220,30 @@ def _sum_cells(
             _take(target, cohort, picked, cohort=True)
 
     out.add(statement, params, counted)
+
+
+class _CellTerms:
+    """A tally's parts as `_sum_cells`'s grouped row names them."""
+
+    KINDS: ClassVar[dict[str, int]] = {"durations": 0, "cohort": 1}
+    """The formulas' duration kinds, as indexes into BLOBS."""
+
+    def count(self, counter: str) -> str:
+        return f"s_n_{counter}"
+
+    def amount(self) -> str:
+        return "s_amount"
+
+    def length(self, kind: str) -> str:
+        return f"(coalesce(length(blob{self.KINDS[kind]}), 0) / 8)"
+
+    def at(self, kind: str, rank: str) -> str:
+        """Big-endian 64-bit integers, as cells.pack makes them."""
+        at = f"substring(blob{self.KINDS[kind]} FROM (8 * {rank} + 1)::int FOR 8)"
+        return f"('x' || encode({at}, 'hex'))::bit(64)::bigint"
+
+
+CELL_TERMS = _CellTerms()
 
 
 def _take(target: Sums, values: Sequence[Any], picked: bool, *, cohort: bool) -> None:
