@@ -10,7 +10,7 @@ from eventsourcing.persistence import Transcoding
 from application.audit import Audit, Verifier
 from application.case_reads import CaseReads
 from application.cases import CaseCommands
-from application.ports import AnswerStore, RecorderPorts
+from application.ports import AnswerStore, EventSource, RecorderPorts
 from application.reference import ReferenceData
 from application.store import TongjieStore
 from application.users import TokenUses, Users
@@ -26,10 +26,12 @@ class Tongjie:
         ports_for: Callable[[object], RecorderPorts] | None = None,
         verifier_for: Callable[[object], Verifier | None] | None = None,
         uses_for: Callable[[object], TokenUses | None] | None = None,
+        events_for: Callable[[TongjieStore], EventSource | None] | None = None,
     ) -> None:
         """`ports_for(recorder)`: what the store's recorder offers beyond the library's,
         `verifier_for(recorder)` the audit's chain checks, `uses_for(recorder)` where tokens'
-        last uses are kept (see api/bootstrap.py)."""
+        last uses are kept, `events_for(store)` a faster read of one aggregate's events for
+        replays (see api/bootstrap.py)."""
         self.store = TongjieStore(env, transcodings)
         self.timezone = timezone
         ports = ports_for(self.store.recorder) if ports_for else RecorderPorts()
@@ -37,11 +39,12 @@ class Tongjie:
         """Where Idempotency-Key answers are found; None: this store keeps no WriteConditions."""
         self.reference = ReferenceData(self.store)
         self.cases = CaseCommands(self.store, self.reference, timezone, ports.witness)
-        self.reads = CaseReads(self.store, ports.chain)
+        events = events_for(self.store) if events_for else None
+        self.reads = CaseReads(self.store, ports.chain, events)
         uses = uses_for(self.store.recorder) if uses_for else None
         self.users = Users(self.store, self.reference, uses)
         verifier = verifier_for(self.store.recorder) if verifier_for else None
-        self.audit = Audit(self.store, verifier)
+        self.audit = Audit(self.store, verifier, events)
 
     def close(self) -> None:
         self.store.close()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
 from application.ports import StoredAnswer
@@ -161,6 +162,13 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
                 )
                 for row in curs.fetchall()
             ]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def select_states(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        """One aggregate's versions, topics and states for a replay (reading.py)."""
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self._statements.select_states, (originator_id,), prepare=True)
+            return curs.fetchall()
 
     # Idempotency.
 

@@ -101,6 +101,18 @@ class TongjieSQLiteRecorder(GroupCommitRecorder, SQLiteApplicationRecorder):
             self, gt, topics, signal=self.commit_signal, poll_interval=self.poll_interval
         )
 
+    # Reads of one aggregate for a replay (infrastructure/eventstore/reading.py).
+
+    def select_states(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        with self.datastore.transaction(commit=False) as c:
+            cursor = c.sqlite_cursor
+            cursor.execute(
+                f"SELECT originator_version, topic, state FROM {self.events_table_name} "
+                "WHERE originator_id = ? ORDER BY originator_version",
+                (db_id(originator_id),),
+            )
+            return [(row[0], row[1], row[2]) for row in cursor.fetchall()]
+
     # Idempotency.
 
     def find_idempotency(self, caller: str, path: str, key: str) -> StoredAnswer | None:
