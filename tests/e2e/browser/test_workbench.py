@@ -24,6 +24,7 @@ from tests.e2e.browser.workbench import (
     history,
     types,
 )
+from tests.world import STREET
 
 pytestmark = pytest.mark.browser
 
@@ -304,6 +305,45 @@ def test_every_control_has_a_label_and_the_views_take_the_focus(
         expect(zhang.page.locator("a.skip")).to_have_attribute("href", "#view")
         zhang.nav("receive")
         expect(zhang.page.locator("#view h1")).to_be_focused()
+
+
+def test_a_party_found_by_phone_and_the_repeat_party_on_its_case_page(
+    browser: Browser, own_server: Server
+) -> None:
+    """The supervisor types a phone as the person said it; the two cases it is a party of are
+    listed, and each case's page shows the repeat-party badge and links to the other."""
+    server = own_server
+    ids = []
+    for summary in ("楼上漏水（重复当事人）", "停车位争执（重复当事人）"):
+        answer = server.post(
+            "/api/v1/cases",
+            "boss",
+            {
+                "category": "family",
+                "subcategory": "neighbour",
+                "street": STREET,
+                "channel": "walk_in",
+                "summary": summary,
+                "parties": [
+                    {"role": "applicant", "name": "欧阳明", "phone": "13712345678"},
+                    {"role": "respondent", "name": "赵大海"},
+                ],
+            },
+        )
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["id"])
+    with bench(browser, server, "laptop") as boss:
+        boss.sign_in("boss")
+        boss.go("#/cases", "list")
+        boss.page.fill("#list-party", "+86 137 1234 5678")
+        boss.page.locator("form.filters button[type=submit]").click()
+        expect(boss.page.locator("[data-case-id]")).to_have_count(2)
+        shown = {e.get_attribute("data-case-id") for e in boss.page.locator("[data-case-id]").all()}
+        assert shown == set(ids)
+        boss.open_case(ids[1])
+        expect(boss.view.locator(".badge.repeat-party")).to_be_visible()
+        other = boss.view.locator("[data-repeat-cases] a")
+        expect(other).to_have_attribute("href", f"#/cases/{ids[0]}")
 
 
 def test_a_correction_a_withdrawal_and_a_judicial_confirmation(

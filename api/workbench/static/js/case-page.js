@@ -143,6 +143,20 @@ export function pendingList(items) {
   );
 }
 
+/** The other cases of a repeat party that this user may see (the API leaves out the others). */
+function repeats(c) {
+  if (!c.repeat_party) return null;
+  const others = c.repeat_cases || [];
+  return h(
+    "div",
+    { class: "repeat-cases", dataset: { repeatCases: String(others.length) } },
+    h("h3", {}, t("repeatCases")),
+    others.length
+      ? h("ul", {}, others.map((o) => h("li", {}, h("a", { href: `#/cases/${o.id}` }, o.number), ` · ${term("status", o.status)} · ${dateOnly(o.received_at)}`)))
+      : h("p", { class: "muted" }, t("repeatHidden")),
+  );
+}
+
 /**
  * Renders the page; `onCommand(form, command)` handles a submitted form. Returns the forms by
  * command, so that an outbox item can be corrected in its own form.
@@ -161,6 +175,7 @@ export function renderCase(container, { me, c, events, names, reference, pending
       h("span", { class: `badge status-${c.status}`, dataset: { status: c.status } }, term("status", c.status)),
       c.risk_level && c.risk_level !== "none" ? h("span", { class: `badge risk-${c.risk_level}` }, `${t("risk")}：${term("level", c.risk_level)}`) : null,
       c.status !== "resolved" ? h("span", { class: `badge ${overdue ? "overdue" : "due"}` }, dueWords(c.due_at)) : null,
+      c.repeat_party ? h("span", { class: "badge repeat-party", dataset: { repeatParty: "true" } }, t("repeatParty")) : null,
     ),
   );
   const registration = h(
@@ -184,6 +199,7 @@ export function renderCase(container, { me, c, events, names, reference, pending
       { class: "party-list" },
       c.parties.map((p) => h("li", {}, h("strong", {}, p.name), ` · ${term("partyRole", p.role)}`, p.phone ? ` · ${p.phone}` : "")),
     ),
+    repeats(c),
   );
   const commands = allowed(me, c);
   const forms = {};

@@ -124,7 +124,7 @@ export async function renderMine(container, { api, reference, partiesCache, stat
 export function listParams(search) {
   const params = new URLSearchParams(search);
   const pick = {};
-  for (const name of ["status", "category", "street", "organisation", "mediator", "channel", "overdue", "open", "escalated", "q", "sort", "received_from", "received_to"]) {
+  for (const name of ["status", "category", "street", "organisation", "mediator", "channel", "overdue", "open", "escalated", "q", "party", "repeat_party", "sort", "received_from", "received_to"]) {
     if (params.get(name)) pick[name] = params.get(name);
   }
   return pick;
@@ -154,8 +154,10 @@ export async function renderList(container, { api, reference, params, cursors, o
     select("mediator", t("mediator"), [any, ...reference.workload.map((m) => [m.code, m.name])], params.mediator),
     select("sort", t("sort"), SORTS.map((s) => [s, t(`sort.${s}`)]), params.sort || "-received_at"),
     h("div", { class: "field" }, h("label", { for: "list-q" }, t("searchBoard")), h("input", { id: "list-q", name: "q", type: "search", value: params.q || "" })),
+    h("div", { class: "field" }, h("label", { for: "list-party" }, t("searchParty")), h("input", { id: "list-party", name: "party", type: "search", value: params.party || "", autocomplete: "off" })),
     h("div", { class: "field check" }, h("input", { id: "list-overdue", name: "overdue", type: "checkbox", value: "true", checked: params.overdue === "true" }), h("label", { for: "list-overdue" }, t("overdueOnly"))),
     h("div", { class: "field check" }, h("input", { id: "list-open", name: "open", type: "checkbox", value: "true", checked: params.open === "true" }), h("label", { for: "list-open" }, t("openOnly"))),
+    h("div", { class: "field check" }, h("input", { id: "list-repeat", name: "repeat_party", type: "checkbox", value: "true", checked: params.repeat_party === "true" }), h("label", { for: "list-repeat" }, t("repeatOnly"))),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, t("apply")), h("a", { href: "#/cases", class: "link-button" }, t("reset"))),
   );
   form.addEventListener("submit", (event) => {
