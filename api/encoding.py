@@ -17,7 +17,7 @@ from uuid import UUID
 import orjson
 
 from application.dto import MONEY_QUANTUM, CaseDetails, CaseSummary, EventRecord
-from domain.values import Actor
+from domain.values import Actor, Session
 
 
 def money(amount: Decimal | None) -> str | None:
@@ -72,7 +72,19 @@ def _enum_value(value: Enum, _: tzinfo) -> Any:
     return value.value
 
 
-_ENCODERS: dict[type, Encoder] = {}
+def _session_json(session: Session, zone: tzinfo) -> dict[str, Any]:
+    """A session as `jsonable` writes any dataclass, written out: a long case has a thousand."""
+    return {
+        "held_at": session.held_at.astimezone(zone).isoformat(),
+        "method": jsonable(session.method, zone),
+        "attendees": [jsonable(name, zone) for name in session.attendees],
+        "notes": jsonable(session.notes, zone),
+        "duration_minutes": jsonable(session.duration_minutes, zone),
+        "mediator": jsonable(session.mediator, zone),
+    }
+
+
+_ENCODERS: dict[type, Encoder] = {Session: _session_json}
 
 
 def actor_json(actor: Actor) -> dict[str, Any]:
