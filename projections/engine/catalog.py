@@ -46,10 +46,14 @@ class ActiveGenerationExistsError(Exception):
 
 
 def ensure_catalog(conn: Connection) -> None:
-    """The tracking table, and beside it the events the views set aside (engine/poison.py)."""
+    """The tracking table, and beside it the events the views set aside (engine/poison.py),
+    made if missing. On PostgreSQL existing ones are only looked up, so that a read-only
+    connection (a hot standby's) may call this too."""
     from projections.engine import poison
 
     if conn.dialect == "postgres":
+        if _exist(conn, TRACKING, poison.POISONED):
+            return
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (CATALOG_LOCK,))
             conn.execute(
@@ -73,6 +77,16 @@ def ensure_catalog(conn: Connection) -> None:
         "PRIMARY KEY (view_name, generation))"
     )
     poison.create_table(conn)
+
+
+def _exist(conn: Connection, *tables: str) -> bool:
+    """Whether each table is in the schema CREATE TABLE would make it in (PostgreSQL)."""
+    found = conn.execute(
+        "SELECT count(to_regclass(format('%%I.%%I', current_schema(), name))) "
+        "FROM unnest(%s::text[]) AS name",
+        (list(tables),),
+    )
+    return int(found[0][0]) == len(tables)
 
 
 _COLUMNS = "view_name, generation, version, status, notification_id, indexed"
