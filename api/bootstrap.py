@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from application.audit import Verifier
@@ -9,6 +10,7 @@ from application.ports import RecorderPorts
 from application.tongjie import Tongjie
 from infrastructure.access import AccessLog, access_log_for
 from infrastructure.audit.verifier import ChainVerifier
+from infrastructure.blobs import blob_table_for
 from infrastructure.eventstore.creating import one_at_a_time
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.readlog import read_log_for
@@ -34,6 +36,7 @@ def build_application(settings: Settings) -> Tongjie:
             ports_for=recorder_ports,
             verifier_for=chain_verifier,
             uses_for=access_log_for,
+            blobs_for=partial(blob_table_for, cipher_key=settings.cipher_key),
             reads_for=read_log_for,
         )
 

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import orjson
 
+from application.audit_dto import CaseFile
 from application.dto import MONEY_QUANTUM, CaseDetails, CaseSummary, EventRecord
 from domain.times import in_zone
 from domain.values import Actor
@@ -77,6 +78,18 @@ def case_json(case: CaseDetails, zone: tzinfo) -> dict[str, Any]:
 def event_json(event: EventRecord, zone: tzinfo) -> dict[str, Any]:
     encoded: dict[str, Any] = jsonable(event, zone)
     return encoded
+
+
+def case_file_json(file: CaseFile, zone: tzinfo) -> dict[str, Any]:
+    """The case file (卷宗) as `GET /cases/{id}/file` answers it, and the archive holds it."""
+    return {
+        "case": case_json(file.case, zone) if file.case is not None else None,
+        "events": [event_json(event, zone) for event in file.events],
+        "unreadable_versions": list(file.unreadable),
+        "verification": jsonable(file.verification, zone),
+        "digest": jsonable(file.digest, zone),
+        "generated_at": jsonable(file.generated_at, zone),
+    }
 
 
 def poisoned_json(event: PoisonedEvent, zone: tzinfo) -> dict[str, Any]:
