@@ -11,12 +11,15 @@ from fastapi import APIRouter
 
 from api.dashboard import router as dashboard_router
 from api.routes import (
+    archive,
     audit,
     case_access,
     case_file,
     case_reads,
     case_writes,
     directory,
+    display,
+    documents,
     health,
     hotspots,
     reference,
@@ -29,14 +32,17 @@ from api.workbench import router as workbench_router
 ROUTERS: list[APIRouter] = [
     health.router,
     case_writes.router,
+    documents.router,
     views.router,
     hotspots.router,
     stats.router,
+    display.router,
     case_reads.router,
     reference.router,
     users.router,
     audit.router,
     case_file.router,
+    archive.router,
     case_access.router,
     dashboard_router,
     directory.router,

@@ -18,7 +18,7 @@ from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
-from application.ports import StoredAnswer
+from application.ports import CommitOutcomeUnknownError, StoredAnswer
 from infrastructure.eventstore.chain import ChainRow
 from infrastructure.eventstore.group import write_group
 from infrastructure.eventstore.postgres_session import PostgresStatements, PostgresWriteSession
@@ -123,8 +123,11 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
                     session = PostgresWriteSession(conn, self._statements, self._preamble)
                     outcomes = write_group(session, commands)
                     committing = True  # leaving the block sends COMMIT
-            except (OperationalError, InterfaceError):
-                if committing or attempt == self.write_attempts:
+            except (OperationalError, InterfaceError) as error:
+                if committing:
+                    msg = f"the connection was lost at COMMIT: {error}"
+                    raise CommitOutcomeUnknownError(msg) from error
+                if attempt == self.write_attempts:
                     raise
                 time.sleep(0.05 * attempt)
             else:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any, Literal
 
 FIGURES: tuple[str, ...] = (
     "received",
@@ -33,8 +33,18 @@ FIGURES: tuple[str, ...] = (
     "escalated_yellow",
     "escalated_orange",
     "escalated_red",
+    "cohort_received",
+    "cohort_resolved",
+    "cohort_agreements",
+    "cohort_open",
+    "cohort_success_rate",
+    "cohort_days_to_resolve_median",
+    "satisfaction_mean",
+    "satisfied_rate",
 )
-"""The figures of api.md, in the order answers and CSV columns list them."""
+"""The figures of api.md, in the order answers and CSV columns list them (the cohort and the
+satisfaction figures last, so that a spreadsheet reading the older columns by position still
+finds them where they were)."""
 
 COUNTERS: tuple[str, ...] = (
     "received",
@@ -46,20 +56,31 @@ COUNTERS: tuple[str, ...] = (
     "fulfilled",
     "judicial_applied",
     "judicial_confirmed",
+    "satisfaction_sum",
+    "satisfied",
+    "cohort_resolved",
+    "cohort_agreements",
     "open",
     "escalated_yellow",
     "escalated_orange",
     "escalated_red",
 )
-"""The additive counts a tally keeps: every figure is one of them or a formula over them."""
-BACKLOG_COUNTERS = COUNTERS[9:]
+"""The additive counts a tally keeps: every figure is one of them or a formula over them.
+`satisfaction_sum` adds up the scores (1-5) of the agreements' latest follow-ups; the cohort
+counters count at the case's receipt (what became of the cases received in a period)."""
+BACKLOG_COUNTERS = COUNTERS[COUNTERS.index("open") :]
 """The counts of the backlog now: open cases and their escalations."""
+SATISFIED = 4
+"""A follow-up's satisfaction (1-5) of at least this counts as satisfied (满意: 4 or 5)."""
 
 FORMULAS: dict[str, str] = {
-    "success_rate": "agreements ÷ received (调解成功率, the bureau's reporting convention)",
+    "success_rate": "agreements ÷ received (调处成功率, the bureau's reporting convention)",
     "settlement_rate": "agreements ÷ resolved",
     "follow_up_rate": "agreements with a follow-up ÷ agreements (回访率)",
     "fulfilment_rate": "agreements whose latest follow-up says fulfilled ÷ those followed up",
+    "cohort_success_rate": "of the cases received in the period, those mediated successfully "
+    "by now ÷ all of them (never above 100%)",
+    "satisfied_rate": "agreements whose latest follow-up scored 4 or 5 of 5 ÷ those followed up",
 }
 """What each ratio divides, for displays that must say which formula they show."""
 
@@ -78,6 +99,8 @@ class Tally:
     """In cents (fen): money has two decimals."""
     durations: Sequence[int]
     """resolved_at - received_at of each resolved case, in microseconds, ascending."""
+    cohort: Sequence[int] = ()
+    """The same of the cases received (the cohort) that are resolved by now, ascending."""
 
     def count(self, name: str) -> int:
         return self.counts[COUNTERS.index(name)]
@@ -133,18 +156,29 @@ def money(amount: int) -> str:
 def figures(tally: Tally, backlog: Backlog) -> dict[str, Any]:
     """Every figure of api.md, as one flat JSON-ready object."""
     return figures_of(
-        tally.counts, tally.amount, tally.durations, backlog.overdue, backlog.due_soon
+        tally.counts,
+        tally.amount,
+        tally.durations,
+        backlog.overdue,
+        backlog.due_soon,
+        tally.cohort,
     )
 
 
 def figures_of(
-    counts: Sequence[int], amount: int, durations: Sequence[int], overdue: int, due_soon: int
+    counts: Sequence[int],
+    amount: int,
+    durations: Sequence[int],
+    overdue: int,
+    due_soon: int,
+    cohort: Sequence[int] = (),
 ) -> dict[str, Any]:
     """`figures` of a tally and backlog given by their parts (no objects made: a query by
     mediator makes 300 answers)."""
     (
         received, resolved, agreements, no_agreement, withdrawn, follow_up, fulfilled,
-        judicial_applied, judicial_confirmed, open_, yellow, orange, red,
+        judicial_applied, judicial_confirmed, satisfaction_sum, satisfied, cohort_resolved,
+        cohort_agreements, open_, yellow, orange, red,
     ) = counts  # fmt: skip
     return {
         "received": received,
@@ -167,22 +201,42 @@ def figures_of(
         "escalated_yellow": yellow,
         "escalated_orange": orange,
         "escalated_red": red,
+        "cohort_received": received,
+        "cohort_resolved": cohort_resolved,
+        "cohort_agreements": cohort_agreements,
+        "cohort_open": received - cohort_resolved,
+        "cohort_success_rate": ratio(cohort_agreements, received),
+        "cohort_days_to_resolve_median": median_days(cohort),
+        "satisfaction_mean": ratio(satisfaction_sum, follow_up),
+        "satisfied_rate": ratio(satisfied, follow_up),
     }
 
 
-def percent(numerator: int, denominator: int) -> str | None:
-    """The exact ratio as a percentage with two decimals, rounded half up: 7498/7514 -> 99.79%."""
+RateDisplay = Literal["truncate", "half_up"]
+"""How a rate is shown (`TONGJIE_RATE_DISPLAY`): `truncate`, as the bureau publishes it (its
+report's 调处成功率 99.78% for 7,498 ÷ 7,514 = 0.997871…), or `half_up` (99.79%)."""
+TRUNCATE: RateDisplay = "truncate"
+
+
+def percent(numerator: int, denominator: int, mode: RateDisplay = TRUNCATE) -> str | None:
+    """The exact ratio as a percentage with two decimals, truncated (7498/7514 -> 99.78%, as
+    the bureau publishes) or rounded half up (99.79%)."""
     if denominator == 0:
         return None
-    hundredths = (numerator * 20_000 + denominator) // (2 * denominator)
+    if mode == TRUNCATE:
+        hundredths = numerator * 10_000 // denominator
+    else:
+        hundredths = (numerator * 20_000 + denominator) // (2 * denominator)
     return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
-def display_rate(rate: float | None) -> str:
-    """A rate the API gave (a JSON number) as a percentage, two decimals, rounded half up."""
+def display_rate(rate: float | None, mode: RateDisplay = TRUNCATE) -> str:
+    """A rate the API gave (a JSON number) as a percentage with two decimals, truncated or
+    rounded half up: its shortest decimal form (`repr`) decides, so 0.29 is 29.00%."""
     if rate is None:
         return "—"
-    value = (Decimal(repr(rate)) * 100).quantize(MONEY, rounding=ROUND_HALF_UP)
+    rounding = ROUND_DOWN if mode == TRUNCATE else ROUND_HALF_UP
+    value = (Decimal(repr(rate)) * 100).quantize(MONEY, rounding=rounding)
     return f"{value}%"
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from api.encoding import actor_json, case_json, dumps, event_json, jsonable, money
 from application.dto import CaseDetails, EventRecord
+from domain.times import in_zone
 from domain.values import Actor, Fulfilment, Method, Referral
 from tests.unit.case_builders import BOSS, ZHANG, resolved
 
@@ -30,7 +31,7 @@ def value_by_value(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, Decimal):
         return money(value)
     if isinstance(value, datetime):
-        return value.astimezone(zone).isoformat()
+        return in_zone(value, zone).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, UUID):
