@@ -76,14 +76,18 @@ def _enum_value(value: Enum, _: tzinfo) -> Any:
 
 
 def _session_json(session: Session, zone: tzinfo) -> dict[str, Any]:
-    """A session as `jsonable` writes any dataclass, written out: a long case has a thousand."""
+    """A session as `jsonable` writes any dataclass, written out: a long case has a thousand.
+    Strings and None are written as they are, anything else through `jsonable`."""
+    attendees = session.attendees
+    names = [n if type(n) is str else jsonable(n, zone) for n in attendees]
+    notes, minutes, mediator = session.notes, session.duration_minutes, session.mediator
     return {
         "held_at": in_zone(session.held_at, zone).isoformat(),
-        "method": jsonable(session.method, zone),
-        "attendees": [jsonable(name, zone) for name in session.attendees],
-        "notes": jsonable(session.notes, zone),
-        "duration_minutes": jsonable(session.duration_minutes, zone),
-        "mediator": jsonable(session.mediator, zone),
+        "method": session.method.value,
+        "attendees": names,
+        "notes": notes if type(notes) is str else jsonable(notes, zone),
+        "duration_minutes": minutes if minutes is None else jsonable(minutes, zone),
+        "mediator": mediator if type(mediator) is str else jsonable(mediator, zone),
     }
 
 
