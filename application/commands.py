@@ -15,14 +15,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from domain.case import Case
 from domain.times import TimeBounds
 from domain.values import (
     Actor,
     Agreement,
+    DocumentKind,
     Fulfilment,
+    MediaType,
     Method,
     Outcome,
     Referral,
@@ -195,6 +197,35 @@ class RecordJudicialConfirmation(CaseCommand):
 
     def apply_to(self, case: Case) -> None:
         case.record_judicial_confirmation(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttachDocument(CaseCommand):
+    """附卷: a document added to the case file. Its bytes are stored first
+    (`Documents.keep`, which gives the SHA-256, size and media type named here)."""
+
+    sha256: str
+    size: int
+    media_type: MediaType
+    kind: DocumentKind
+    title: str
+    attached_at: datetime | None = None
+    document_id: UUID = field(default_factory=uuid4)
+
+    def apply_to(self, case: Case) -> None:
+        case.attach_document(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawDocument(CaseCommand):
+    """撤回材料: a document marked wrong, with the reason; it stays in the case file."""
+
+    document_id: UUID
+    reason: str
+    withdrawn_at: datetime | None = None
+
+    def apply_to(self, case: Case) -> None:
+        case.withdraw_document(**self.arguments())
 
 
 Command = ReceiveCase | CaseCommand

@@ -8,10 +8,10 @@ a probe at run time, so a misspelt method fails mypy instead of switching a feat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, OperationalError
@@ -146,6 +146,46 @@ class ChainSource(Protocol):
     """One aggregate's stored hashes, in version order."""
 
     def select_case_chain(self, originator_id: UUID) -> Sequence[ChainLink]: ...
+
+
+class EventSource(Protocol):
+    """One aggregate's events from its first, decoded: what `store.events.get(id)` answers,
+    read faster (for replays, which read every event of a case)."""
+
+    def events_of(self, originator_id: UUID) -> list[Any]: ...
+
+    def event_from(self, originator_id: UUID, version: int, topic: str, state: bytes) -> Any:
+        """One stored row's event, as the library's mapper makes it (or raises)."""
+        ...
+
+
+class BlobUnreadableError(Exception):
+    """A stored blob's bytes cannot be decrypted (changed, or the wrong cipher key)."""
+
+    def __init__(self, sha256: str, reason: str) -> None:
+        super().__init__(f"blob {sha256} cannot be read: {reason}")
+        self.sha256 = sha256
+        self.reason = reason
+
+
+class BlobStore(Protocol):
+    """Documents' bytes, kept by their SHA-256 (content-addressed) beside the events.
+
+    `put` returns only once the bytes are committed, so an event written after it never names
+    missing bytes; the same bytes put twice are kept once. Encryption at rest, when the store
+    has a key, is the store's business: `get` gives back the bytes as they were put.
+    """
+
+    def put(self, sha256: str, content: bytes) -> None: ...
+
+    def get(self, sha256: str) -> bytes | None:
+        """The bytes stored under `sha256` (None: none are); BlobUnreadableError when they
+        cannot be decrypted. Not checked against `sha256` here: the caller checks."""
+        ...
+
+    def addresses(self) -> Iterator[str]:
+        """Every address stored, in order (the audit finds blobs no event names)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ BUSINESS_TIME = {
     "RegistrationCorrected": "corrected_at",
     "Resolved": "resolved_at",
     "FollowUpRecorded": "visited_at",
+    "DocumentAttached": "attached_at",
+    "DocumentWithdrawn": "withdrawn_at",
 }
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from api.dashboard import router as dashboard_router
 from api.routes import (
+    archive,
     audit,
     case_access,
     case_file,
@@ -18,6 +19,7 @@ from api.routes import (
     case_writes,
     directory,
     display,
+    documents,
     health,
     hotspots,
     reference,
@@ -30,6 +32,7 @@ from api.workbench import router as workbench_router
 ROUTERS: list[APIRouter] = [
     health.router,
     case_writes.router,
+    documents.router,
     views.router,
     hotspots.router,
     stats.router,
@@ -39,6 +42,7 @@ ROUTERS: list[APIRouter] = [
     users.router,
     audit.router,
     case_file.router,
+    archive.router,
     case_access.router,
     dashboard_router,
     directory.router,

@@ -27,6 +27,11 @@ class InvalidEventOut(BaseModel):
     position: int | None = Field(description="where it shows in the store", examples=[4711])
     aggregate: str | None = Field(examples=["Case"], description="Case, User, Organisation...")
     detail: str = Field(examples=["its stored bytes no longer hash to the hash recorded with it"])
+    document_id: UUID | None = Field(
+        default=None,
+        description="a document whose bytes fail (document_changed, document_missing); "
+        "`version` is the event that attached it",
+    )
 
 
 class CaseVerificationOut(BaseModel):
@@ -64,7 +69,14 @@ class StoreVerificationOut(BaseModel):
 
     valid: bool = Field(description="no event was changed, removed or slipped in")
     events_checked: int = Field(examples=[40123])
+    documents_checked: int = Field(
+        default=0, description="documents whose bytes were checked", examples=[812]
+    )
     invalid: list[InvalidEventOut]
+    orphan_blobs: list[str] = Field(
+        default_factory=list,
+        description="SHA-256 of stored bytes no event names (an upload cut short): not a failure",
+    )
     poisoned: list[PoisonedInViewOut] = Field(
         description="events a view set aside because applying them failed: not tampering, "
         "and no effect on `valid`"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from application.tongjie import Tongjie
@@ -102,6 +102,8 @@ def test_satisfaction_is_the_latest_follow_ups_and_satisfied_means_4_or_5(
 @settings(
     max_examples=examples(8),
     deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # cases accumulate: an example cannot be replayed
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
