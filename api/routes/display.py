@@ -39,6 +39,9 @@ class DisplayOut(BaseModel):
     summary="How the bureau shows its figures: its time zone and its rounding of rates",
 )
 def display(actor: AnyRole, settings: SettingsDep) -> Response:
+    """The bureau's time zone and offset, and whether rates are shown truncated to two decimals
+    as the bureau publishes them or rounded half up (`TONGJIE_RATE_DISPLAY`): a client shows
+    figures and times as the dashboard does."""
     offset = datetime.now(UTC).astimezone(settings.zone).strftime("%z")
     body = {
         "timezone": settings.timezone,

@@ -68,7 +68,7 @@ def test_the_readmes_sessions_run_verbatim(tmp_path: Path) -> None:
     assert "Resolved" in out  # the history's table
     assert re.search(r"VALID: \d+ parts checked", out), out  # the archive, offline
     spreadsheet = (tmp_path / "类别.csv").read_bytes().decode("utf-8")
-    assert spreadsheet.startswith("\ufeff类别,受理数,")
+    assert spreadsheet.startswith("\ufeff类别,受理,结案,调解成功,")
     assert "家事,1,1,1," in spreadsheet
     case_file = (tmp_path / "case-file.html").read_text(encoding="utf-8")
     assert f"{year.group(1)}-000001" in case_file
