@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import binascii
+from base64 import b64decode
 from functools import cached_property
 from typing import Literal
 from urllib.parse import parse_qs, unquote, urlparse
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,8 +40,30 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
-        ZoneInfo(name)
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            msg = f"{name!r} is no time zone: use an IANA name such as Asia/Shanghai"
+            raise ValueError(msg) from None
         return name
+
+    @field_validator("cipher_key")
+    @classmethod
+    def _aes_key(cls, key: str | None) -> str | None:
+        if not key:
+            return None
+        try:
+            size = len(b64decode(key.encode(), validate=True))
+        except (binascii.Error, ValueError):
+            size = -1
+        if size not in (16, 24, 32):
+            msg = (
+                "not a base64 key of 16, 24 or 32 bytes: make one with "
+                '`python -c "from eventsourcing.cipher import AESCipher; '
+                'print(AESCipher.create_key(32))"`, or restore the key the store was made with'
+            )
+            raise ValueError(msg)
+        return key
 
     @property
     def is_postgres(self) -> bool:
@@ -91,6 +115,16 @@ class Settings(BaseSettings):
     @property
     def postgres_schema(self) -> str:
         return parse_qs(urlparse(self.database_url).query).get("schema", ["public"])[0]
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """One line naming each bad setting as it is set (`TONGJIE_...`) and what to do."""
+    parts = []
+    for found in error.errors():
+        name = "TONGJIE_" + "_".join(str(part) for part in found["loc"]).upper()
+        message = str(found["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}: {message}")
+    return "; ".join(parts).replace("\n", " ")
 
 
 TRANSCODER = "infrastructure.transcodings:TongjieTranscoder"

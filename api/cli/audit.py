@@ -36,7 +36,7 @@ audit = typer.Typer(
 @audit.command("digest")
 def digest() -> None:
     """Print the store's digest {position, digest}: save it, verify against it later."""
-    with opened() as app:
+    with opened(existing=True) as app:
         print_json(app.audit.digest())
 
 
@@ -69,10 +69,11 @@ def verify(
         fail("--version and --hash go with --case")
     if case is not None and (position is not None or digest is not None):
         fail("--position and --digest check the whole store: leave out --case")
-    with opened() as app:
-        if case is not None:
+    case_id = _case_id(case) if case is not None else None
+    with opened(existing=True) as app:
+        if case_id is not None:
             result: CaseVerification | StoreVerification = app.audit.verify_case(
-                _case_id(case), version=version, head_hash=head_hash
+                case_id, version=version, head_hash=head_hash
             )
         else:
             with _progress() as (bar, task):

@@ -22,15 +22,17 @@ def _case_id(text: str) -> UUID:
 @cases.command("show")
 def show(case_id: Annotated[str, typer.Argument(help="the case's UUID")]) -> None:
     """The case's current state as JSON."""
-    with opened() as app:
-        print_json(app.reads.current(_case_id(case_id)))
+    case = _case_id(case_id)
+    with opened(existing=True) as app:
+        print_json(app.reads.current(case))
 
 
 @cases.command("history")
 def history(case_id: Annotated[str, typer.Argument(help="the case's UUID")]) -> None:
     """Every event of the case, in order, with actor, both times and hashes."""
-    with opened() as app:
-        print_json({"events": app.reads.history(_case_id(case_id))})
+    case = _case_id(case_id)
+    with opened(existing=True) as app:
+        print_json({"events": app.reads.history(case)})
 
 
 @cases.command("replay")
@@ -39,5 +41,6 @@ def replay(
     version: Annotated[int, typer.Option(min=1, help="the version to replay to")],
 ) -> None:
     """The case as it stood at a version, replayed from its first event."""
-    with opened() as app:
-        print_json(app.reads.at_version(_case_id(case_id), version))
+    case = _case_id(case_id)
+    with opened(existing=True) as app:
+        print_json(app.reads.at_version(case, version))

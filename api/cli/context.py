@@ -9,10 +9,13 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 
 from api.bootstrap import build_application
+from api.cli.database import DATABASE_ERRORS, explain
 from application.tongjie import Tongjie
-from infrastructure.settings import Settings
+from infrastructure.eventstore.existing import store_exists
+from infrastructure.settings import Settings, describe_invalid
 
 USAGE_ERROR = 2
 
@@ -26,13 +29,38 @@ def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
 def settings() -> Settings:
     try:
         return Settings()
-    except ValueError as error:
-        fail(f"bad setting: {error}".replace("\n", " "))
+    except ValidationError as error:
+        fail(describe_invalid(error))
+
+
+def require_store(config: Settings) -> None:
+    """A command that only reads never makes a store: it says there is none (exit 2)."""
+    try:
+        found = store_exists(config)
+    except DATABASE_ERRORS as error:
+        fail(explain(config, error))
+    if not found:
+        where = (
+            f"in schema {config.postgres_schema!r} of that database"
+            if config.is_postgres
+            else f"at {config.sqlite_path}"
+        )
+        fail(
+            f"no Tongjie store {where}: set TONGJIE_DATABASE_URL to the store's database "
+            "(a new one is made by `tongjie users add`, `tongjie demo` or `tongjie serve`)"
+        )
 
 
 @contextmanager
-def opened() -> Iterator[Tongjie]:
-    app = build_application(settings())
+def opened(*, existing: bool = False) -> Iterator[Tongjie]:
+    """The application; `existing`: only an existing store (commands that only read)."""
+    config = settings()
+    if existing:
+        require_store(config)
+    try:
+        app = build_application(config)
+    except DATABASE_ERRORS as error:
+        fail(explain(config, error))
     try:
         yield app
     finally:

@@ -8,6 +8,7 @@ import typer
 
 from api.cli.audit import audit
 from api.cli.cases import cases
+from api.cli.database import DATABASE_ERRORS, explain
 from api.cli.demo import demo
 from api.cli.reference import mediators, orgs
 from api.cli.serve import serve
@@ -15,6 +16,7 @@ from api.cli.stats import stats
 from api.cli.users import users
 from api.cli.views import project, rebuild
 from domain.errors import DomainError
+from infrastructure.settings import Settings
 
 app = typer.Typer(
     name="tongjie",
@@ -53,6 +55,9 @@ def main() -> None:
         sys.exit(2)
     except DomainError as error:
         typer.echo(f"tongjie: error: {error}", err=True)
+        sys.exit(2)
+    except DATABASE_ERRORS as error:  # the database went away meanwhile, or was never there
+        typer.echo(f"tongjie: error: {explain(Settings(), error)}", err=True)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 

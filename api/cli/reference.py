@@ -36,7 +36,7 @@ def add_organisation(
 @orgs.command("list")
 def list_organisations() -> None:
     """List organisations."""
-    with opened() as app:
+    with opened(existing=True) as app:
         found = app.reference.organisations()
     table = Table("code", "name", "kind", "street")
     for org in found:
@@ -61,7 +61,7 @@ def add_mediator(
 @mediators.command("list")
 def list_mediators() -> None:
     """List mediators."""
-    with opened() as app:
+    with opened(existing=True) as app:
         found = app.reference.mediators()
     table = Table("code", "name", "organisation", "active")
     for mediator in found:

@@ -60,7 +60,7 @@ TABLES: tuple[tuple[str, tuple[tuple[str, str, Show], ...]], ...] = (
 
 @contextmanager
 def _views() -> Iterator[Views]:
-    with opened() as app:
+    with opened(existing=True) as app:
         views = build_views(settings(), app)
         try:
             yield views

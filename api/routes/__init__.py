@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api.apidocs import router as docs_router
 from api.dashboard import router as dashboard_router
 from api.routes import (
     audit,
@@ -33,4 +34,5 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     case_file.router,
     dashboard_router,
+    docs_router,
 ]
