@@ -16,13 +16,13 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api import problems
-from api.logging import configure_logging
 from api.metrics import Metrics
 from api.middleware import RequestMiddleware
 from api.parent import watch_master
 from api.ratelimit import FailedAuthLimiter
 from api.routes import ROUTERS
 from api.startup import Startup
+from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
 from projections.metrics import ViewsCollector
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from application.audit import Verifier
+from application.ports import RecorderPorts
 from application.tongjie import Tongjie
 from infrastructure.access import AccessLog, access_log_for
 from infrastructure.audit.verifier import ChainVerifier
 from infrastructure.eventstore.creating import one_at_a_time
 from infrastructure.eventstore.recorder import GroupCommitRecorder
+from infrastructure.reachability import watch
 from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Sequence
 
-    from projections.wiring import Views
+    from projections.engine.batch import FaultHook
+    from projections.engine.view import View
+    from projections.views import Views
 
 
 def build_application(settings: Settings) -> Tongjie:
@@ -27,9 +32,19 @@ def build_application(settings: Settings) -> Tongjie:
             settings.persistence_env(),
             domain_transcodings(),
             settings.zone,
+            ports_for=recorder_ports,
             verifier_for=chain_verifier,
             uses_for=access_log_for,
         )
+
+
+def database_down(settings: Settings) -> Callable[[], bool]:
+    """Whether this process's watch finds the database away now (never on SQLite): asked by
+    /readyz, which then answers at once (infrastructure/reachability.py)."""
+    if not settings.is_postgres:
+        return lambda: False
+    watched = watch(settings.postgres_conninfo)
+    return lambda: watched.down
 
 
 def access_log(tongjie: Tongjie) -> AccessLog | None:
@@ -38,17 +53,36 @@ def access_log(tongjie: Tongjie) -> AccessLog | None:
     return uses if isinstance(uses, AccessLog) else None
 
 
+def recorder_ports(recorder: object) -> RecorderPorts:
+    """What our recorders offer beyond the library's: idempotency answers and the conditions
+    of a write, the count of other writers' groups, the hash columns. None for another one."""
+    if isinstance(recorder, GroupCommitRecorder):
+        return RecorderPorts(answers=recorder, witness=recorder, chain=recorder)
+    return RecorderPorts()
+
+
 def chain_verifier(recorder: object) -> Verifier | None:
     """The audit's checks, on a store that keeps hash chains (our recorders do)."""
     return ChainVerifier(recorder) if isinstance(recorder, GroupCommitRecorder) else None
 
 
-def build_views(settings: Settings, tongjie: Tongjie, only: Collection[str] | None = None) -> Views:
+def build_views(
+    settings: Settings,
+    tongjie: Tongjie,
+    only: Collection[str] | None = None,
+    *,
+    extra_views: Sequence[View] = (),
+    page_size: int = 5000,
+    fault: FaultHook | None = None,
+) -> Views:
     """The views (the board, ...) over this application's store; the caller starts them.
 
-    `only`: the views whose workers to run here (default all). The projections are imported
-    here, not at the top: commands that never read a view (`tongjie demo`) do without them.
+    `only`: the views whose workers to run here (default all). Their adapters are chosen in
+    `api/bootstrap_views.py`, imported here, not at the top: commands that never read a view
+    (`tongjie demo`) do without them.
     """
-    from projections.wiring import build_views as wire_views
+    from api.bootstrap_views import build_views as wire_views
 
-    return wire_views(settings, tongjie, only=only)
+    return wire_views(
+        settings, tongjie, extra_views=extra_views, only=only, page_size=page_size, fault=fault
+    )

@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.idempotency import Idempotency, supports_idempotency
+from api.idempotency import Idempotency
 from api.metrics import Metrics
 from api.problems import (
     ForbiddenError,
@@ -28,6 +28,7 @@ from application.dto import CaseDetails
 from application.tongjie import Tongjie
 from application.users import Recalled
 from domain.errors import TokenInvalidError
+from domain.reach import reaches
 from domain.values import Actor, Role
 from infrastructure.settings import Settings
 
@@ -118,13 +119,14 @@ def recalled(
     """The caller as this process last read them, if that lets them make this write; no I/O.
 
     Only for a write the store makes on condition that the user is unchanged since (see
-    `Users.recall`); None whenever `authenticated` must answer instead.
+    `Users.recall`; a store that keeps answers keeps that condition too, see
+    `application.ports.AnswerStore`); None whenever `authenticated` must answer instead.
     """
     tongjie = tongjie_of(request)
     limiter: FailedAuthLimiter = request.app.state.limiter
     if (
         credentials is None
-        or not getattr(tongjie.store.recorder, "checks_unchanged", False)
+        or tongjie.answers is None
         or limiter.retry_after(client_address(request), credentials.credentials) is not None
     ):
         return None
@@ -155,10 +157,6 @@ def require_role(actor: Actor, allowed: tuple[Role, ...]) -> None:
 
 
 AnyRole = CurrentActor
-Receiver = Annotated[Actor, Depends(roles(Role.MEDIATOR, Role.SUPERVISOR))]
-CaseHandler = Annotated[Actor, Depends(roles(Role.MEDIATOR, Role.SUPERVISOR))]
-AssignedMediator = Annotated[Actor, Depends(roles(Role.MEDIATOR))]
-Supervisor = Annotated[Actor, Depends(roles(Role.SUPERVISOR))]
 CaseReader = Annotated[Actor, Depends(roles(Role.MEDIATOR, Role.SUPERVISOR, Role.AUDITOR))]
 Auditing = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.AUDITOR))]
 ReferenceReader = Annotated[Actor, Depends(roles(Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR))]
@@ -168,19 +166,10 @@ Admin = Annotated[Actor, Depends(roles(Role.ADMIN))]
 # -- which cases a mediator reaches ------------------------------------------------------------
 
 
-def may_reach(actor: Actor, case: CaseDetails) -> bool:
-    """A mediator reaches the cases routed to them, and a case not yet routed that they received."""
-    if actor.role is not Role.MEDIATOR:
-        return True
-    if case.mediator is not None:
-        return case.mediator == actor.mediator
-    return case.received_by.id == actor.id
-
-
 def reachable_case(tongjie: Tongjie, actor: Actor, case_id: UUID) -> CaseDetails:
     """The case's current state if it exists (else 404) and this actor reaches it (else 403)."""
     case = tongjie.reads.current(case_id)
-    if not may_reach(actor, case):
+    if not reaches(actor, case.mediator, case.received_by):
         raise ForbiddenError(f"case {case_id} is not routed to {actor.login}")
     return case
 
@@ -190,7 +179,6 @@ def reachable_case(tongjie: Tongjie, actor: Actor, case_id: UUID) -> CaseDetails
 
 IF_MATCH_DESCRIPTION = 'the ETag of the version this write expects ("3"); 412 if it moved on'
 IDEMPOTENCY_KEY_DESCRIPTION = "makes a retry safe: the same key and body get the first answer"
-IfMatch = Annotated[str | None, Header(alias="If-Match", description=IF_MATCH_DESCRIPTION)]
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION)
 ]
@@ -205,21 +193,15 @@ def parse_if_match(if_match: str | None) -> int | None:
     return int(value)
 
 
-async def expected_version(if_match: IfMatch = None) -> int | None:
-    return parse_if_match(if_match)
-
-
 async def idempotency(
     request: Request, actor: CurrentActor, key: IdempotencyKey = None
 ) -> Idempotency | None:
-    if key is None:
-        return None
-    store = tongjie_of(request).store.recorder
-    if not supports_idempotency(store):
+    """The request's Idempotency-Key, if it has one and the store keeps answers."""
+    answers = tongjie_of(request).answers
+    if key is None or answers is None:
         return None
     body = await request.body()
-    return Idempotency(store, actor.login, request.url.path, key, body)  # type: ignore[arg-type]
+    return Idempotency(answers, actor.login, request.url.path, key, body)
 
 
-ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 IdempotencyDep = Annotated[Idempotency | None, Depends(idempotency)]

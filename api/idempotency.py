@@ -10,33 +10,28 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 from starlette.responses import Response
 
 from api.problems import IdempotencyKeyReusedError, InvalidFieldsError
-from domain.errors import DomainError
-from infrastructure.eventstore.idempotency import (
+from application.ports import (
+    AnswerStore,
     IdempotencyKeyExistsError,
     IdempotencyRecord,
     StoredAnswer,
+    WriteConditions,
 )
+from domain.errors import DomainError
 
 MAX_KEY_LENGTH = 200
 
 Info = TypeVar("Info")
 Result = TypeVar("Result")
-RecordWith = Callable[[Info], dict[str, Any]]
-
-
-class AnswerStore(Protocol):
-    def find_idempotency(self, caller: str, path: str, key: str) -> StoredAnswer | None: ...
-
-    def insert_events(
-        self, stored_events: Sequence[Any], *, idempotency: IdempotencyRecord | None = None
-    ) -> Sequence[int]: ...
+Write = Callable[[WriteConditions[Info]], Info]
+"""A use case, given the conditions its write is stored under."""
 
 
 def fingerprint(body: bytes) -> str:
@@ -109,44 +104,44 @@ class Idempotency:
             time.sleep(0.01)
         raise IdempotencyKeyReusedError("this Idempotency-Key is being used by another request")
 
-    def record_for(self, answer: Answer) -> dict[str, Any]:
-        """The save keyword that stores `answer` with the command's events."""
-        return {
-            "idempotency": IdempotencyRecord(
-                key=self.key,
-                caller=self.caller,
-                path=self.path,
-                fingerprint=self.fingerprint,
-                status=answer.status,
-                headers=dict(answer.headers),
-                body=answer.body,
-            )
-        }
+    def record_for(self, answer: Answer) -> IdempotencyRecord:
+        """The record that stores `answer` under this key with the command's events."""
+        return IdempotencyRecord(
+            key=self.key,
+            caller=self.caller,
+            path=self.path,
+            fingerprint=self.fingerprint,
+            status=answer.status,
+            headers=dict(answer.headers),
+            body=answer.body,
+        )
 
-    def marker(self) -> dict[str, Any]:
+    def conditions(self, answer: Callable[[Info], Answer]) -> WriteConditions[Info]:
+        """A write stored with its answer, `answer(info)` of what the use case returns."""
+        return WriteConditions(answer_record=lambda info: self.record_for(answer(info)))
+
+    def marker(self) -> WriteConditions[object]:
         """A body-less record: the key was used, and its answer (a token) is never replayed."""
-        return self.record_for(Answer(status=201, headers={}, body=b""))
+        used = self.record_for(Answer(status=201, headers={}, body=b""))
+        return WriteConditions(answer_record=lambda _info: used)
 
 
 def run_once(
-    idempotency: Idempotency | None,
-    command: Callable[[RecordWith[Info] | None], Info],
-    answer: Callable[[Info], Answer],
+    idempotency: Idempotency | None, write: Write[Info], answer: Callable[[Info], Answer]
 ) -> Response:
     """A write of reference data or users under an optional key, replayed if answered before.
 
-    `command(record_with)` runs the use case, which stores `record_with(info)` (this answer's
-    idempotency record) in the same transaction as its events: a retry after a timeout, a
-    crash or on another process gets the first answer, and records nothing.
+    `write(conditions)` runs the use case, which stores this answer's idempotency record in
+    the same transaction as its events: a retry after a timeout, a crash or on another
+    process gets the first answer, and records nothing.
     """
     if idempotency is None:
-        return answer(command(None)).response(None)
+        return answer(write(WriteConditions())).response(None)
     replayed = idempotency.replay(with_position=False)
     if replayed is not None:
         return replayed
-    keyed = idempotency
     try:
-        info = command(lambda result: keyed.record_for(answer(result)))
+        info = write(idempotency.conditions(answer))
     except IdempotencyKeyExistsError:  # a concurrent twin answered first: its answer it is
         return idempotency.replay_after_race(with_position=False)
     except DomainError:
@@ -160,16 +155,15 @@ def run_once(
 
 
 def run_never_replayed(
-    idempotency: Idempotency | None, command: Callable[[RecordWith[Any] | None], Result]
+    idempotency: Idempotency | None, write: Callable[[WriteConditions[object]], Result]
 ) -> Result:
     """A write whose answer carries a token, under an optional key: the key is stored with the
     write's events as a body-less marker, so a retry is a 409 and never shows the token."""
     if idempotency is None:
-        return command(None)
+        return write(WriteConditions())
     never_replay(idempotency)
-    marker = idempotency.marker()
     try:
-        return command(lambda _result: marker)
+        return write(idempotency.marker())
     except IdempotencyKeyExistsError:
         raise _never_replayed() from None
 
@@ -186,7 +180,3 @@ def _never_replayed() -> IdempotencyKeyReusedError:
     return IdempotencyKeyReusedError(
         "this Idempotency-Key was used already; a token is never replayed: list the users"
     )
-
-
-def supports_idempotency(store: object) -> bool:
-    return callable(getattr(store, "find_idempotency", None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 
 from api.problems import InvalidFieldsError
-from projections.wiring import Views
+from projections.views import Views
 
 
 async def refuse_beyond_head(views: Views, min_position: int | None) -> None:

@@ -50,20 +50,8 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-class BodyNotJsonError(ApiError):
-    status, slug, title = 400, "body-not-json", "The body is not JSON"
-
-
-class BodyTooLargeError(ApiError):
-    status, slug, title = 413, "body-too-large", "The body is too large"
-
-
 class IdempotencyKeyReusedError(ApiError):
     status, slug, title = 409, "idempotency-key-reused", "Idempotency-Key reused"
-
-
-class PreconditionFailedError(ApiError):
-    status, slug, title = 412, "version-mismatch", "The case has moved on"
 
 
 class TooManyFailuresError(ApiError):

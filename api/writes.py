@@ -1,9 +1,10 @@
 """How every case command answers: ETag, X-Position, and the Idempotency-Key protocol.
 
-A route parses, authorises and names its command; `CaseWrite.run` does the rest the same way
-for all of them: a stored answer replayed, the answer recorded with the command's events. The
-mediator's reach is checked by the use case on the case it loads (404, then 403, then the
-case's state); with an Idempotency-Key it is checked first, so a replay never passes it.
+A route names its command, its body and the roles that may send it (api/routes/case_writes.py);
+the body builds the command, and `CaseWrite.run` does the rest the same way for all of them: a
+stored answer replayed, the answer recorded with the command's events. The mediator's reach is
+checked by the use case on the case it loads (404, then 403, then the case's state); with an
+Idempotency-Key it is checked first, so a replay never passes it.
 
 A caller this process has read before is not read again for a write without a key: the write
 is stored on condition that the user is still as read (the store checks it under its write
@@ -13,12 +14,14 @@ outcome (an error, the user changed) authenticates the caller anew and runs the 
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from typing import Annotated, Any
+from dataclasses import dataclass, replace
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -35,18 +38,16 @@ from api.deps import (
     tongjie_of,
 )
 from api.encoding import dumps, summary_json
-from api.idempotency import Answer, Idempotency, check_key, supports_idempotency
+from api.idempotency import Answer, Idempotency, check_key
 from api.metrics import Metrics
-from api.problems import CONFIRM_CALLER_KEY
+from api.problems import CONFIRM_CALLER_KEY, responses
+from api.schemas.cases import CaseSummaryOut
+from application.commands import CaseCommand, Command
 from application.dto import CaseSummary
-from application.store import RecordWith
+from application.ports import IdempotencyKeyExistsError, WriteConditions
 from application.tongjie import Tongjie
 from application.users import Recalled
 from domain.values import Actor, Role
-from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
-
-Command = Callable[[int | None, RecordWith[CaseSummary] | None], CaseSummary]
-"""A use case, given the expected version (If-Match) and what to record with its events."""
 
 CASES_PATH = "/api/v1/cases"
 
@@ -92,64 +93,47 @@ class CaseWrite:
         self.recalled = recalled
         self._authenticate = authenticate
 
-    def run(
-        self,
-        event_type: str,
-        command: Command,
-        *,
-        case_id: UUID | None = None,
-        status: int = 200,
-    ) -> Response:
+    def run(self, command: Command, *, status: int = 200) -> Response:
         if self.recalled is not None and self._authenticate is not None:
             try:
-                return self._run(event_type, command, case_id, status, self.recalled)
+                return self._run(command, status, self.recalled)
             except Exception:  # any answer but a stored write, as the store has the caller
                 self.recalled = None
                 self.actor = self._authenticate()
-        return self._run(event_type, command, case_id, status, None)
+                command = replace(command, actor=self.actor)
+        return self._run(command, status, None)
 
-    def _run(
-        self,
-        event_type: str,
-        command: Command,
-        case_id: UUID | None,
-        status: int,
-        recalled: Recalled | None,
-    ) -> Response:
-        actor = self.actor
-        idem = self._idempotency(actor)
-        if idem is not None and case_id is not None and actor.role is Role.MEDIATOR:
-            reachable_case(self.tongjie, actor, case_id)
-        record_with: RecordWith[CaseSummary] | None = None
+    def _run(self, command: Command, status: int, recalled: Recalled | None) -> Response:
+        idem = self._idempotency(command.actor)
+        if (
+            idem is not None
+            and isinstance(command, CaseCommand)
+            and command.actor.role is Role.MEDIATOR
+        ):
+            reachable_case(self.tongjie, command.actor, command.case_id)
+        conditions: WriteConditions[CaseSummary] = WriteConditions()
         if idem is not None:
             replayed = idem.replay()
             if replayed is not None:
                 return replayed
-            keyed = idem
-
-            def record_with(summary: CaseSummary) -> dict[str, object]:
-                return keyed.record_for(answer_for(summary, status))
-
+            conditions = idem.conditions(lambda summary: answer_for(summary, status))
         elif recalled is not None:
-            unchanged = recalled.unchanged
-
-            def record_with(summary: CaseSummary) -> dict[str, object]:
-                return {"unchanged": unchanged}
-
+            conditions = WriteConditions(unchanged=recalled.unchanged)
         try:
-            summary = command(self.expected, record_with)
+            summary = self.tongjie.cases.handle(command, conditions)
         except IdempotencyKeyExistsError:
             assert idem is not None
             return idem.replay_after_race()
-        self.metrics.appended(event_type)
+        for event_type in summary.recorded:
+            self.metrics.appended(event_type)
         return answer_for(summary, status).response(summary.position)
 
     def _idempotency(self, actor: Actor) -> Idempotency | None:
-        if self.keyed is None:
+        answers = self.tongjie.answers
+        if self.keyed is None or answers is None:
             return None
-        store = self.tongjie.store.recorder
         keyed = self.keyed
-        return Idempotency(store, actor.login, keyed.path, keyed.key, keyed.body)  # type: ignore[arg-type]
+        return Idempotency(answers, actor.login, keyed.path, keyed.key, keyed.body)
 
 
 def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]:
@@ -182,7 +166,7 @@ def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]
         expected = parse_if_match(if_match)
         tongjie = tongjie_of(request)
         keyed = None
-        if idempotency_key is not None and supports_idempotency(tongjie.store.recorder):
+        if idempotency_key is not None and tongjie.answers is not None:
             check_key(idempotency_key)
             keyed = KeyedRequest(idempotency_key, request.url.path, await request.body())
         return CaseWrite(actor, tongjie, metrics_of(request), expected, keyed, known, authenticate)
@@ -215,8 +199,83 @@ WRITE_OPENAPI: dict[str, Any] = {
 """What a case command's operation adds to the OpenAPI document (`openapi_extra`): the
 headers and the bearer token `case_write` reads itself."""
 
+_HEADERS = {
+    "ETag": {"description": 'the case\'s new version, quoted ("3")', "schema": {"type": "string"}},
+    "X-Position": {
+        "description": "the store position of the last event written",
+        "schema": {"type": "string"},
+    },
+}
 
-ReceiverWrite = Annotated[CaseWrite, Depends(case_writer(Role.MEDIATOR, Role.SUPERVISOR))]
-CaseHandlerWrite = Annotated[CaseWrite, Depends(case_writer(Role.MEDIATOR, Role.SUPERVISOR))]
-AssignedMediatorWrite = Annotated[CaseWrite, Depends(case_writer(Role.MEDIATOR))]
-SupervisorWrite = Annotated[CaseWrite, Depends(case_writer(Role.SUPERVISOR))]
+
+def write_responses(status: int, description: str) -> dict[int | str, dict[str, Any]]:
+    """A case command's documented answers: its success (with ETag and X-Position), and the
+    problems every command may answer."""
+    return {
+        status: {"description": description, "headers": _HEADERS},
+        **responses(400, 404, 409, 412, 413),
+    }
+
+
+def _writer(*allowed: Role) -> Any:
+    """A route's `CaseWrite` parameter, for callers with one of the `allowed` roles."""
+    return Annotated[CaseWrite, Depends(case_writer(*allowed))]
+
+
+# -- the routes of the commands on a case -------------------------------------------------------
+
+C = TypeVar("C", bound=CaseCommand, covariant=True)
+
+
+class CaseCommandBody(Protocol[C]):
+    """A case command's request model: it builds its command."""
+
+    def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> C: ...
+
+
+@dataclass(frozen=True)
+class CaseCommandRoute(Generic[C]):
+    """One command on a case: POST `path` with a `body` that builds `command`, sent by one of
+    `roles`; `answer` says what its 200 means, `summary` names it in the OpenAPI document."""
+
+    path: str
+    command: type[C]
+    body: type[CaseCommandBody[C]]
+    roles: tuple[Role, ...]
+    answer: str
+    summary: str
+
+    def add_to(self, router: APIRouter) -> None:
+        router.add_api_route(
+            self.path,
+            _CaseCommandEndpoint(self.body, self.roles),
+            methods=["POST"],
+            name=re.sub(r"(?<!^)(?=[A-Z])", "_", self.command.__name__).lower(),
+            response_model=CaseSummaryOut,
+            openapi_extra=WRITE_OPENAPI,
+            responses=write_responses(200, self.answer),
+            summary=self.summary,
+            description=inspect.cleandoc(self.command.__doc__ or ""),
+        )
+
+
+class _CaseCommandEndpoint:
+    """What FastAPI calls for one `CaseCommandRoute`: its signature names the route's body
+    model and roles, as a route written out by hand would, so FastAPI validates and documents
+    the same; the call builds the command and runs it."""
+
+    def __init__(self, body: type[CaseCommandBody[CaseCommand]], roles: tuple[Role, ...]) -> None:
+        parameter = inspect.Parameter
+        self.__signature__ = inspect.Signature(
+            [
+                parameter("case_id", parameter.POSITIONAL_OR_KEYWORD, annotation=UUID),
+                parameter("body", parameter.POSITIONAL_OR_KEYWORD, annotation=body),
+                parameter("write", parameter.POSITIONAL_OR_KEYWORD, annotation=_writer(*roles)),
+            ],
+            return_annotation=Response,
+        )
+
+    def __call__(
+        self, case_id: UUID, body: CaseCommandBody[CaseCommand], write: CaseWrite
+    ) -> Response:
+        return write.run(body.command(case_id, write.actor, write.expected))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from application.dto import CaseDetails, EventRecord
+from application.ports import ChainLink, ChainSource
 from application.store import TongjieStore
 from domain.case import Case
 from domain.errors import CaseNotFoundError, InvalidValueError
@@ -19,24 +20,11 @@ from domain.values import Actor
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 
 
-class ChainLink(Protocol):
-    """The hashes the write path stored beside one event."""
-
-    @property
-    def originator_version(self) -> int: ...
-    @property
-    def hash(self) -> str: ...
-    @property
-    def prev_hash(self) -> str | None: ...
-
-
-class ChainSource(Protocol):
-    def select_case_chain(self, originator_id: UUID) -> Sequence[ChainLink]: ...
-
-
 class CaseReads:
-    def __init__(self, store: TongjieStore) -> None:
+    def __init__(self, store: TongjieStore, chain: ChainSource | None = None) -> None:
+        """`chain`: the hashes stored beside the events, shown in a case's history."""
         self.store = store
+        self.chain = chain
 
     def current(self, case_id: UUID) -> CaseDetails:
         case = self.store.load(case_id, CaseNotFoundError(case_id))
@@ -48,10 +36,10 @@ class CaseReads:
         """Every event in order, with both times, the actor, its data and its hashes."""
         events = self._events(case_id)
         links: dict[int, ChainLink] = {}
-        recorder = self.store.recorder
-        if hasattr(recorder, "select_case_chain"):
-            chain: ChainSource = recorder
-            links = {link.originator_version: link for link in chain.select_case_chain(case_id)}
+        if self.chain is not None:
+            links = {
+                link.originator_version: link for link in self.chain.select_case_chain(case_id)
+            }
         return [_record(event, links.get(event.originator_version)) for event in events]
 
     def at_version(self, case_id: UUID, version: int) -> CaseDetails:
@@ -89,13 +77,14 @@ class CaseReads:
 
 
 def _record(event: Any, link: ChainLink | None) -> EventRecord:
-    actor = getattr(event, "actor", None)
+    attributes = vars(event)
+    actor = attributes.get("actor")
     return EventRecord(
         version=event.originator_version,
         type=type(event).__name__,
         recorded_at=event.timestamp,
         actor=actor if isinstance(actor, Actor) else None,
-        data={k: v for k, v in vars(event).items() if k not in _ENVELOPE},
+        data={k: v for k, v in attributes.items() if k not in _ENVELOPE},
         hash=link.hash if link else None,
         prev_hash=link.prev_hash if link else None,
     )

@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Cache, LRUCache, project_aggregate
 from eventsourcing.domain import Aggregate
 
+from application.ports import WriteWitness
 from application.store import TongjieStore
 from domain.case import Case
 from domain.errors import CaseNotFoundError
@@ -63,13 +64,6 @@ class KeyedLocks:
                     self._locks[key] = (lock, users - 1)
 
 
-class WriteWitness(Protocol):
-    """What the store's writer saw: how many times it found events another writer stored."""
-
-    @property
-    def foreign_writes(self) -> int: ...
-
-
 @dataclass
 class Checkout:
     """A case handed to one command; `read_now`: read from the store by this checkout."""
@@ -91,15 +85,14 @@ class CommandCases:
     writer's last group, and a command on such a copy cannot be stored (the store's unique
     version key refuses it, and the command is retried on the store's state), so a success is
     always judged on the current case. A refusal is not: `confirm()` reads the case again.
-    Without a witness (another recorder), every checkout reads what was stored since.
+    Without a witness (a recorder that keeps no count), every checkout reads what was stored
+    since.
     """
 
-    def __init__(self, store: TongjieStore) -> None:
+    def __init__(self, store: TongjieStore, witness: WriteWitness | None) -> None:
         self.store = store
         self._locks = KeyedLocks()
-        recorder = store.recorder
-        witnessed = isinstance(getattr(recorder, "foreign_writes", None), int)
-        self._witness: WriteWitness | None = recorder if witnessed else None  # type: ignore[assignment]
+        self._witness = witness
         library_cache = store.repository.cache
         self._kept: Cache[UUID, tuple[Case, int | None]] | None
         if isinstance(library_cache, LRUCache):

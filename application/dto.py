@@ -25,13 +25,15 @@ from domain.values import (
 
 @dataclass(frozen=True)
 class CaseSummary:
-    """What a write answers: the case's id, number, status and new version."""
+    """What a write answers: the case's id, number, status and new version; where its last
+    event is in the store, and the names of the case's events it recorded."""
 
     id: UUID
     number: str
     status: CaseStatus
     version: int
     position: int | None = None
+    recorded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from application.dto import MediatorInfo, OrganisationInfo
-from application.store import RecordWith, TongjieStore, recorded_with
+from application.ports import VersionConflictError, WriteConditions
+from application.store import TongjieStore
 from domain.errors import (
     DuplicateCodeError,
     MediatorNotFoundError,
@@ -20,6 +20,8 @@ from domain.errors import (
 )
 from domain.reference import Directory, Mediator, Organisation
 from domain.values import Actor, OrganisationKind
+
+Info = TypeVar("Info")
 
 
 class ReferenceData:
@@ -40,7 +42,7 @@ class ReferenceData:
         kind: OrganisationKind,
         street: str,
         actor: Actor,
-        record_with: RecordWith[OrganisationInfo] | None = None,
+        conditions: WriteConditions[OrganisationInfo] | None = None,
     ) -> OrganisationInfo:
         organisation = Organisation.register(
             code=code, name=name, kind=kind, street=street, actor=actor
@@ -50,9 +52,7 @@ class ReferenceData:
             raise DuplicateCodeError("organisation", code)
         directory.list_organisation(code, organisation.street)
         info = _organisation_info(organisation)
-        self._save_new(
-            "organisation", code, directory, organisation, recorded_with(record_with, info)
-        )
+        self._save_new("organisation", code, directory, organisation, info, conditions)
         return info
 
     def organisation(self, code: str) -> OrganisationInfo:
@@ -78,7 +78,7 @@ class ReferenceData:
         name: str,
         organisation: str,
         actor: Actor,
-        record_with: RecordWith[MediatorInfo] | None = None,
+        conditions: WriteConditions[MediatorInfo] | None = None,
     ) -> MediatorInfo:
         mediator = Mediator.register(code=code, name=name, organisation=organisation, actor=actor)
         directory = self.directory()
@@ -88,7 +88,7 @@ class ReferenceData:
             raise DuplicateCodeError("mediator", code)
         directory.list_mediator(code)
         info = _mediator_info(mediator)
-        self._save_new("mediator", code, directory, mediator, recorded_with(record_with, info))
+        self._save_new("mediator", code, directory, mediator, info, conditions)
         return info
 
     def mediator(self, code: str) -> MediatorInfo:
@@ -98,12 +98,16 @@ class ReferenceData:
         return [self.mediator(code) for code in self.directory().mediators]
 
     def deactivate_mediator(
-        self, code: str, *, actor: Actor, record_with: RecordWith[MediatorInfo] | None = None
+        self,
+        code: str,
+        *,
+        actor: Actor,
+        conditions: WriteConditions[MediatorInfo] | None = None,
     ) -> MediatorInfo:
         mediator = self._mediator(code)
         mediator.deactivate(actor=actor)
         info = _mediator_info(mediator)
-        self.store.save(mediator, **recorded_with(record_with, info))
+        self.store.save_with(conditions, info, mediator)
         return info
 
     def require_routable(self, organisation: str, mediator: str) -> None:
@@ -123,11 +127,17 @@ class ReferenceData:
         return found
 
     def _save_new(
-        self, kind: str, code: str, directory: Directory, new: Aggregate, extra: dict[str, Any]
+        self,
+        kind: str,
+        code: str,
+        directory: Directory,
+        new: Aggregate,
+        info: Info,
+        conditions: WriteConditions[Info] | None,
     ) -> None:
         try:
-            self.store.save(directory, new, **extra)
-        except IntegrityError:
+            self.store.save_with(conditions, info, directory, new)
+        except VersionConflictError:
             # Another admin listed something at the same moment, or took the same code.
             raise DuplicateCodeError(kind, code) from None
 

@@ -7,7 +7,7 @@ the composition root hands in; the transcodings of the domain's types are handed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
@@ -23,18 +23,12 @@ from eventsourcing.persistence import (
 )
 
 from application.errors import UnreadableEventError
+from application.ports import WriteConditions
 from domain.case import Case
 from domain.numbering import CaseNumberSequence
 from domain.reference import Directory
 
 Answer = TypeVar("Answer")
-RecordWith = Callable[[Answer], Mapping[str, Any]]
-"""What to store with a write's events, given the write's answer (its idempotency record)."""
-
-
-def recorded_with(record_with: RecordWith[Answer] | None, answer: Answer) -> dict[str, Any]:
-    """The keywords of `TongjieStore.save` that store `record_with(answer)` with the events."""
-    return dict(record_with(answer)) if record_with is not None else {}
 
 
 class _Collected(ProcessingEvent[UUID]):
@@ -108,6 +102,19 @@ class TongjieStore(Application[UUID]):
         self._notify(recordings)
         self.notify(processing_event.events)  # the library's deprecated hook, as it calls it
         return recordings
+
+    def save_with(
+        self,
+        conditions: WriteConditions[Answer] | None,
+        answer: Answer,
+        *objs: MutableOrImmutableAggregate[UUID] | None,
+    ) -> list[Recording[UUID]]:
+        """Save `objs`, and in the same transaction what `conditions` ask for, given the
+        write's `answer` (its idempotency record, the originators that must be unchanged)."""
+        if conditions is None:
+            return self.save(*objs)
+        record = conditions.record_for(answer)
+        return self.save(*objs, idempotency=record, unchanged=conditions.unchanged)
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
         """Snapshot each saved aggregate whose new events reached an interval, as it is now.

@@ -10,6 +10,7 @@ from eventsourcing.persistence import Transcoding
 from application.audit import Audit, Verifier
 from application.case_reads import CaseReads
 from application.cases import CaseCommands
+from application.ports import AnswerStore, RecorderPorts
 from application.reference import ReferenceData
 from application.store import TongjieStore
 from application.users import TokenUses, Users
@@ -22,16 +23,21 @@ class Tongjie:
         transcodings: Sequence[Transcoding],
         timezone: tzinfo,
         *,
+        ports_for: Callable[[object], RecorderPorts] | None = None,
         verifier_for: Callable[[object], Verifier | None] | None = None,
         uses_for: Callable[[object], TokenUses | None] | None = None,
     ) -> None:
-        """`verifier_for(recorder)` gives the audit its chain checks, `uses_for(recorder)`
-        where tokens' last uses are kept (see api/bootstrap.py)."""
+        """`ports_for(recorder)`: what the store's recorder offers beyond the library's,
+        `verifier_for(recorder)` the audit's chain checks, `uses_for(recorder)` where tokens'
+        last uses are kept (see api/bootstrap.py)."""
         self.store = TongjieStore(env, transcodings)
         self.timezone = timezone
+        ports = ports_for(self.store.recorder) if ports_for else RecorderPorts()
+        self.answers: AnswerStore | None = ports.answers
+        """Where Idempotency-Key answers are found; None: this store keeps no WriteConditions."""
         self.reference = ReferenceData(self.store)
-        self.cases = CaseCommands(self.store, self.reference, timezone)
-        self.reads = CaseReads(self.store)
+        self.cases = CaseCommands(self.store, self.reference, timezone, ports.witness)
+        self.reads = CaseReads(self.store, ports.chain)
         uses = uses_for(self.store.recorder) if uses_for else None
         self.users = Users(self.store, self.reference, uses)
         verifier = verifier_for(self.store.recorder) if verifier_for else None

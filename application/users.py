@@ -13,12 +13,12 @@ from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.application import LRUCache
-from eventsourcing.persistence import IntegrityError
 
 from application.current import caught_up
 from application.dto import IssuedToken, UserInfo
+from application.ports import VersionConflictError, WriteConditions
 from application.reference import ReferenceData
-from application.store import RecordWith, TongjieStore, recorded_with
+from application.store import TongjieStore
 from domain.errors import (
     DuplicateCodeError,
     TokenInvalidError,
@@ -81,7 +81,7 @@ class Users:
         name: str = "",
         mediator: str | None = None,
         actor: Actor | None = None,
-        record_with: RecordWith[UserInfo] | None = None,
+        conditions: WriteConditions[UserInfo] | None = None,
     ) -> IssuedToken:
         """Add a user and issue their first token, which is shown once."""
         if mediator is not None and not isinstance(
@@ -98,14 +98,10 @@ class Users:
             raise DuplicateCodeError("user", login)
         directory.list_user(login)
         info = _user_info(user)
-        extra = recorded_with(record_with, info)
+        index = TokenIndex.issue(token_hash=hashed, login=login)
         try:
-            self.store.save(
-                directory, user, TokenIndex.issue(token_hash=hashed, login=login), **extra
-            )
-        except IntegrityError as error:
-            if getattr(error, "retryable", True) is False:
-                raise
+            self.store.save_with(conditions, info, directory, user, index)
+        except VersionConflictError:  # another admin added this login (or listed another)
             raise DuplicateCodeError("user", login) from None
         return IssuedToken(user=info, token=token)
 
@@ -114,19 +110,19 @@ class Users:
         login: str,
         *,
         actor: Actor | None = None,
-        record_with: RecordWith[UserInfo] | None = None,
+        conditions: WriteConditions[UserInfo] | None = None,
     ) -> IssuedToken:
         """A new token; the old one stops working at once, on every process.
 
-        `record_with` is given the user, never the token: nothing stored can replay it.
+        `conditions` are given the user, never the token: nothing stored can replay it.
         """
         user = self._user(login)
         token = new_token()
         hashed = token_hash(token)
         user.rotate_token(token_hash=hashed, actor=actor)
         info = _user_info(user)
-        extra = recorded_with(record_with, info)
-        self.store.save(user, TokenIndex.issue(token_hash=hashed, login=login), **extra)
+        index = TokenIndex.issue(token_hash=hashed, login=login)
+        self.store.save_with(conditions, info, user, index)
         return IssuedToken(user=info, token=token)
 
     def revoke(
@@ -134,12 +130,12 @@ class Users:
         login: str,
         *,
         actor: Actor | None = None,
-        record_with: RecordWith[UserInfo] | None = None,
+        conditions: WriteConditions[UserInfo] | None = None,
     ) -> UserInfo:
         user = self._user(login)
         user.revoke(actor=actor)
         info = _user_info(user)
-        self.store.save(user, **recorded_with(record_with, info))
+        self.store.save_with(conditions, info, user)
         return info
 
     def get(self, login: str) -> UserInfo:

@@ -37,7 +37,7 @@ from typing import Any
 
 import psycopg
 
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from application.tongjie import Tongjie
 from domain.case import Case
 from domain.values import (
@@ -57,7 +57,7 @@ from domain.values import (
 )
 from infrastructure.settings import Settings
 from projections.board.page import BoardFilter, Reach
-from projections.wiring import Views, build_views
+from projections.views import Views
 from tests.world import World, make_world, registration
 
 URL = "postgresql://postgres@127.0.0.1:5432/test"

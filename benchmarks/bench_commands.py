@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from api.bootstrap import build_application
+from api.bootstrap import build_application, recorder_ports
 from application.tongjie import Tongjie
 from domain.values import Method
 from infrastructure.settings import Settings
@@ -67,7 +67,7 @@ def build(url: str, stock: bool) -> Tongjie:
         env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
     from infrastructure.transcodings import domain_transcodings
 
-    return Tongjie(env, domain_transcodings(), settings.zone)
+    return Tongjie(env, domain_transcodings(), settings.zone, ports_for=recorder_ports)
 
 
 def throughput(

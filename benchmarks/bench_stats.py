@@ -56,7 +56,7 @@ from bench_board import (
 )
 
 from api.app import GC_THRESHOLDS
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from application.tongjie import Tongjie
 from domain.case import Case
 from domain.values import (
@@ -74,7 +74,7 @@ from domain.values import (
 )
 from infrastructure.settings import Settings
 from projections.stats.read import Filters
-from projections.wiring import Views, build_views
+from projections.views import Views
 from tests.world import make_world
 
 SUPERVISOR = Actor(id="bench-boss", login="boss", role=Role.SUPERVISOR)

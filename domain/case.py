@@ -6,6 +6,7 @@ Each event's `apply` only assigns state, because it runs again at every replay.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -28,6 +29,7 @@ from domain.errors import (
     TimeOrderError,
     WrongStateError,
 )
+from domain.reach import reaches
 from domain.registration import check_registration
 from domain.snapshots import TupleSnapshot
 from domain.times import (
@@ -304,7 +306,7 @@ class Case(Aggregate):
         self,
         *,
         method: Method,
-        attendees: list[str] | tuple[str, ...],
+        attendees: Sequence[str],
         notes: str,
         actor: Actor,
         held_at: datetime | None = None,
@@ -388,7 +390,7 @@ class Case(Aggregate):
         self,
         *,
         reason: str,
-        changes: dict[str, Any],
+        changes: Mapping[str, Any],
         actor: Actor,
         corrected_at: datetime | None = None,
     ) -> None:
@@ -427,10 +429,7 @@ class Case(Aggregate):
         _check_outcome_fields(outcome, agreement, referral)
         if outcome is Outcome.WITHDRAWN:
             self._require_state("withdraw", OPEN)
-            if self.status is CaseStatus.RECEIVED:
-                self._require_receiver_or_supervisor(actor)
-            else:
-                self._require_assigned_or_supervisor(actor)
+            self._require_handler(actor)
         else:
             self._require_state(f"resolve with {outcome.value}", (CaseStatus.IN_MEDIATION,))
             self._require_assigned(actor)
@@ -543,34 +542,26 @@ class Case(Aggregate):
         if self.outcome is not Outcome.AGREEMENT:
             raise NoAgreementError(self.id, command)
 
-    def _is_assigned(self, actor: Actor) -> bool:
-        return (
+    def _require_assigned(self, actor: Actor) -> None:
+        """The case's assigned mediator, and only them."""
+        if not (
             actor.role is Role.MEDIATOR
             and self.mediator is not None
             and actor.mediator == self.mediator
-        )
-
-    def _is_receiver(self, actor: Actor) -> bool:
-        return actor.role is Role.MEDIATOR and actor.id == self.received_by.id
-
-    def _require_assigned(self, actor: Actor) -> None:
-        if not self._is_assigned(actor):
+        ):
             raise NotAssignedMediatorError(self.id, actor.login)
 
     def _require_assigned_or_supervisor(self, actor: Actor) -> None:
         if actor.role is not Role.SUPERVISOR:
             self._require_assigned(actor)
 
-    def _require_receiver_or_supervisor(self, actor: Actor) -> None:
-        if actor.role is not Role.SUPERVISOR and not self._is_receiver(actor):
-            raise NotAssignedMediatorError(self.id, actor.login)
-
     def _require_handler(self, actor: Actor) -> None:
-        """The assigned mediator or a supervisor; before routing, the receiving mediator."""
-        if self.status is CaseStatus.RECEIVED:
-            self._require_receiver_or_supervisor(actor)
-        else:
-            self._require_assigned_or_supervisor(actor)
+        """A supervisor, or a mediator who reaches the case (its assigned mediator; before
+        routing, the one who received it)."""
+        if actor.role is Role.SUPERVISOR:
+            return
+        if actor.role is not Role.MEDIATOR or not reaches(actor, self.mediator, self.received_by):
+            raise NotAssignedMediatorError(self.id, actor.login)
 
     def _not_before(self, field: str, at: datetime, *earlier: datetime | None) -> None:
         bound = max((t for t in earlier if t is not None), default=None)

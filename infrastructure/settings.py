@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import binascii
 from base64 import b64decode
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import ClassVar, Literal
 from urllib.parse import parse_qs, unquote, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -88,7 +89,7 @@ class Settings(BaseSettings):
         if not self.is_postgres:
             env["PERSISTENCE_MODULE"] = SQLITE_MODULE
             env["SQLITE_DBNAME"] = self.sqlite_path
-            env["SQLITE_LOCK_TIMEOUT"] = "30"
+            env["SQLITE_LOCK_TIMEOUT"] = str(SQLITE_LOCK_TIMEOUT)
             return env
         url = urlparse(self.database_url)
         env.update(
@@ -98,14 +99,21 @@ class Settings(BaseSettings):
             POSTGRES_PORT=str(url.port or 5432),
             POSTGRES_USER=unquote(url.username or "postgres"),
             POSTGRES_PASSWORD=unquote(url.password or ""),
-            POSTGRES_POOL_SIZE=str(self.pool_size),
-            POSTGRES_MAX_OVERFLOW=str(self.pool_size),
-            POSTGRES_CONNECT_TIMEOUT="5",
+            POSTGRES_POOL_SIZE=str(self.connections.events),
+            POSTGRES_MAX_OVERFLOW="0",
+            POSTGRES_CONNECT_TIMEOUT="1",  # waiting for a pooled connection (seconds)
         )
         schema = parse_qs(url.query).get("schema")
         if schema:
             env["POSTGRES_SCHEMA"] = schema[0]
         return env
+
+    @property
+    def connections(self) -> ConnectionBudget:
+        """How this process's PostgreSQL connections (`pool_size` in all) are shared out."""
+        spare = max(2, self.pool_size - ConnectionBudget.fixed)
+        views = max(1, round(spare * 2 / 5))
+        return ConnectionBudget(events=spare - views, views=views)
 
     @property
     def postgres_conninfo(self) -> str:
@@ -115,6 +123,25 @@ class Settings(BaseSettings):
     @property
     def postgres_schema(self) -> str:
         return parse_qs(urlparse(self.database_url).query).get("schema", ["public"])[0]
+
+
+@dataclass(frozen=True)
+class ConnectionBudget:
+    """A process's PostgreSQL connections: at most `TONGJIE_POOL_SIZE` (from 4 up) in all.
+
+    `events`: the event store's pool (writes, case reads, tokens, the audit); `views`: the
+    views' pool (the board's and the statistics' queries, positions); `fixed`: the LISTEN
+    connection of the views' position feed and the probe that watches the database
+    (infrastructure/reachability.py). `tongjie project` adds one connection per view worker
+    and a second LISTEN (docs/operations.md, "Connections")."""
+
+    events: int
+    views: int
+    fixed: ClassVar[int] = 2
+
+    @property
+    def total(self) -> int:
+        return self.events + self.views + self.fixed
 
 
 def describe_invalid(error: ValidationError) -> str:
@@ -127,6 +154,9 @@ def describe_invalid(error: ValidationError) -> str:
     return "; ".join(parts).replace("\n", " ")
 
 
+SQLITE_LOCK_TIMEOUT = 1
+"""Seconds a write waits for another process's SQLite write lock before the request is
+answered 503 (a group's own transaction holds it for milliseconds)."""
 TRANSCODER = "infrastructure.transcodings:TongjieTranscoder"
 SQLITE_MODULE = "infrastructure.eventstore.sqlite:Factory"
 POSTGRES_MODULE = "infrastructure.eventstore.postgres:Factory"

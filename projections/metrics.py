@@ -13,7 +13,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
-    from projections.wiring import Views
+    from projections.views import Views
 
 log = structlog.get_logger(__name__)
 

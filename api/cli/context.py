@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -18,6 +20,9 @@ from infrastructure.eventstore.existing import store_exists
 from infrastructure.settings import Settings, describe_invalid
 
 USAGE_ERROR = 2
+WILL_HEAL = ("refused", "timeout", "timed out", "does not answer", "translate host name")
+"""A database that does not answer yet (a power cut: the API may come up first) is waited
+for; one that answers "no such database" or "wrong password" will not mend by itself."""
 
 
 def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
@@ -49,6 +54,25 @@ def require_store(config: Settings) -> None:
             f"no Tongjie store {where}: set TONGJIE_DATABASE_URL to the store's database "
             "(a new one is made by `tongjie users add`, `tongjie demo` or `tongjie serve`)"
         )
+
+
+def check_database_to_serve(config: Settings) -> None:
+    """A setting that cannot work stops the server at once, with one line; a database that
+    does not answer yet is waited for (the server answers 503 meanwhile)."""
+    if not config.is_postgres:
+        folder = Path(config.sqlite_path).resolve().parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            fail(
+                f"TONGJIE_DATABASE_URL: the folder {folder} of the SQLite file does not exist "
+                "or is not writable: create it, or set TONGJIE_DATABASE_URL=sqlite:///PATH"
+            )
+    try:
+        store_exists(config)
+    except DATABASE_ERRORS as error:
+        message = explain(config, error)
+        if not config.is_postgres or not any(word in message for word in WILL_HEAL):
+            fail(message)
+        typer.echo(f"tongjie: warning: {message}; serving 503 until it answers", err=True)
 
 
 @contextmanager

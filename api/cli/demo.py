@@ -20,14 +20,14 @@ from rich.progress import (
 )
 
 from api.cli.context import fail, opened
-from application.demo import (
+from application.tongjie import Tongjie
+from demo import (
     DEFAULT_CASES,
     DEFAULT_SEED,
     DemoOptions,
     DemoResult,
     load_demo,
 )
-from application.tongjie import Tongjie
 
 
 def demo(

@@ -9,8 +9,8 @@ import typer
 
 from api.bootstrap import build_application, build_views
 from api.cli.demo import load_and_report
-from application.demo import DemoOptions, store_is_empty
 from application.tongjie import Tongjie
+from demo import DemoOptions, store_is_empty
 from infrastructure.settings import Settings
 
 

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from api.cli.context import fail, settings
-from api.cli.database import DATABASE_ERRORS, explain
-from infrastructure.eventstore.existing import store_exists
-from infrastructure.settings import Settings
-
-WILL_HEAL = ("refused", "timeout", "timed out", "does not answer", "translate host name")
-"""A database that does not answer yet (a power cut: the API may come up first) is waited
-for; one that answers "no such database" or "wrong password" will not mend by itself."""
+from api.cli.context import check_database_to_serve, fail, settings
+from infrastructure.logging import configure_logging
 
 
 def serve(
@@ -38,7 +31,8 @@ def serve(
             "--workers above 1 needs PostgreSQL: SQLite allows one writer process "
             "(set TONGJIE_DATABASE_URL=postgresql://...)"
         )
-    _check_database(config)
+    check_database_to_serve(config)
+    configure_logging(config)  # the server's own lines too, before the app (and each worker)
     if demo:
         from api.cli.demo_loader import load_demo_if_empty
 
@@ -57,22 +51,3 @@ def serve(
         access_log=False,
         forwarded_allow_ips=forwarded_allow_ips,
     )
-
-
-def _check_database(config: Settings) -> None:
-    """A setting that cannot work stops the server at once, with one line; a database that
-    does not answer yet is waited for (the server answers 503 meanwhile)."""
-    if not config.is_postgres:
-        folder = Path(config.sqlite_path).resolve().parent
-        if not folder.is_dir() or not os.access(folder, os.W_OK):
-            fail(
-                f"TONGJIE_DATABASE_URL: the folder {folder} of the SQLite file does not exist "
-                "or is not writable: create it, or set TONGJIE_DATABASE_URL=sqlite:///PATH"
-            )
-    try:
-        store_exists(config)
-    except DATABASE_ERRORS as error:
-        message = explain(config, error)
-        if not config.is_postgres or not any(word in message for word in WILL_HEAL):
-            fail(message)
-        typer.echo(f"tongjie: warning: {message}; serving 503 until it answers", err=True)

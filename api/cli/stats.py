@@ -20,7 +20,7 @@ from projections.stats.figures import FORMULAS, display_days, display_rate
 
 if TYPE_CHECKING:  # the rest is imported where used: other commands do without FastAPI
     from projections.stats.query import StatsAnswer
-    from projections.wiring import Views
+    from projections.views import Views
 
 Show = Callable[[Any], str]
 PERIOD = "a date (midnight in the bureau's time zone) or a time with offset"

@@ -24,9 +24,10 @@ from rich.text import Text
 
 from api.bootstrap import build_views
 from api.cli.context import fail, opened, settings
+from infrastructure.logging import configure_logging
 
 if TYPE_CHECKING:  # the projections are imported where used: other commands do without them
-    from projections.wiring import Views
+    from projections.views import Views
 
 
 @contextmanager
@@ -67,6 +68,7 @@ def project(
     taking over when it stops. On SQLite `tongjie serve` runs the views itself.
     """
     config = settings()
+    configure_logging(config)
     stopping = _stop_on_signals()
     with _views(view or None) as views:
         views.start(workers=True)

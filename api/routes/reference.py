@@ -55,13 +55,13 @@ def add_organisation(
 ) -> Response:
     return run_once(
         idempotency,
-        lambda record_with: tongjie.reference.add_organisation(
+        lambda conditions: tongjie.reference.add_organisation(
             code=body.code,
             name=body.name,
             kind=body.kind,
             street=body.street,
             actor=actor,
-            record_with=record_with,
+            conditions=conditions,
         ),
         lambda info: _json(_organisation(info), 201),
     )
@@ -90,12 +90,12 @@ def add_mediator(
 ) -> Response:
     return run_once(
         idempotency,
-        lambda record_with: tongjie.reference.add_mediator(
+        lambda conditions: tongjie.reference.add_mediator(
             code=body.code,
             name=body.name,
             organisation=body.organisation,
             actor=actor,
-            record_with=record_with,
+            conditions=conditions,
         ),
         lambda info: _json(_mediator(info), 201),
     )
@@ -120,8 +120,8 @@ def deactivate_mediator(
 ) -> Response:
     return run_once(
         idempotency,
-        lambda record_with: tongjie.reference.deactivate_mediator(
-            code, actor=actor, record_with=record_with
+        lambda conditions: tongjie.reference.deactivate_mediator(
+            code, actor=actor, conditions=conditions
         ),
         lambda info: _json(_mediator(info)),
     )

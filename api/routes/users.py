@@ -33,13 +33,13 @@ def add_user(
 ) -> Response:
     issued = run_never_replayed(
         idempotency,
-        lambda record_with: tongjie.users.add(
+        lambda conditions: tongjie.users.add(
             login=body.login,
             role=body.role,
             name=body.name,
             mediator=body.mediator,
             actor=actor,
-            record_with=record_with,
+            conditions=conditions,
         ),
     )
     user = issued.user
@@ -69,7 +69,7 @@ def rotate_token(
 ) -> Response:
     issued = run_never_replayed(
         idempotency,
-        lambda record_with: tongjie.users.rotate(login, actor=actor, record_with=record_with),
+        lambda conditions: tongjie.users.rotate(login, actor=actor, conditions=conditions),
     )
     return _json({"login": issued.user.login, "token": issued.token}, headers=NO_STORE)
 
@@ -82,7 +82,7 @@ def revoke_user(
 ) -> Response:
     return run_once(
         idempotency,
-        lambda record_with: tongjie.users.revoke(login, actor=actor, record_with=record_with),
+        lambda conditions: tongjie.users.revoke(login, actor=actor, conditions=conditions),
         lambda _info: Answer(204, {}, b""),
     )
 

@@ -21,7 +21,7 @@ from api.schemas.views import BoardOut, ProjectionsOut, moment
 from domain.values import Actor, CaseStatus, Category, Channel, Role
 from projections.board import BoardFilter, InvalidCursorError, Reach
 from projections.board.page import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
-from projections.wiring import Views
+from projections.views import Views
 
 router = APIRouter(prefix="/api/v1", tags=["views"])
 

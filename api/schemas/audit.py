@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -12,7 +11,6 @@ from api.schemas.common import TimeOut
 from domain.integrity import Tampering
 
 HEX_HASH = r"^[0-9a-f]{64}$"
-HashText = Annotated[str, Field(pattern=HEX_HASH, examples=["9f2c" + "0" * 60])]
 
 
 class InvalidEventOut(BaseModel):

@@ -1,4 +1,7 @@
-"""Bodies of the case commands, and the answers about a case."""
+"""Bodies of the case commands, and the answers about a case.
+
+Each body builds its command (application/commands.py) once, with `command()`.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,20 @@ from api.schemas.common import (
     ShortText,
     TimeOut,
 )
+from application.commands import (
+    AssessRisk,
+    CorrectRegistration,
+    ExtendDeadline,
+    LogSession,
+    ReceiveCase,
+    RecordFollowUp,
+    RecordJudicialConfirmation,
+    ResolveCase,
+    RouteCase,
+)
 from domain.values import (
+    Actor,
+    Agreement,
     AgreementForm,
     CaseStatus,
     Category,
@@ -25,8 +41,10 @@ from domain.values import (
     Fulfilment,
     Method,
     Outcome,
+    Party,
     PartyRole,
     Referral,
+    Registration,
     RiskLevel,
     Role,
     Ruling,
@@ -51,6 +69,10 @@ class PartyIn(Request):
     id_number: str | None = Field(
         default=None, max_length=32, pattern=r"^[0-9A-Za-z]{4,32}$", examples=["110101199001010011"]
     )
+
+
+def _parties(parties: list[PartyIn]) -> tuple[Party, ...]:
+    return tuple(Party(p.role, p.name, p.phone, p.id_number) for p in parties)
 
 
 class CaseReceivedRequest(Request):
@@ -85,6 +107,18 @@ class CaseReceivedRequest(Request):
     claim_amount: Money | None = None
     received_at: BusinessTime = None
 
+    def command(self, actor: Actor) -> ReceiveCase:
+        registration = Registration(
+            category=self.category,
+            subcategory=self.subcategory,
+            street=self.street,
+            channel=self.channel,
+            summary=self.summary,
+            parties=_parties(self.parties),
+            claim_amount=self.claim_amount,
+        )
+        return ReceiveCase(actor=actor, registration=registration, received_at=self.received_at)
+
 
 class RouteRequest(Request):
     """Assign the case to an organisation and one of its mediators (分流交办)."""
@@ -94,6 +128,18 @@ class RouteRequest(Request):
     routed_at: BusinessTime = None
     due_at: BusinessTime = None
     note: Note | None = Field(default=None, examples=["请尽快联系双方"])
+
+    def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> RouteCase:
+        return RouteCase(
+            case_id,
+            actor=actor,
+            expected_version=expected_version,
+            organisation=self.organisation,
+            mediator=self.mediator,
+            routed_at=self.routed_at,
+            due_at=self.due_at,
+            note=self.note,
+        )
 
 
 class SessionRequest(Request):
@@ -107,6 +153,18 @@ class SessionRequest(Request):
     notes: Reason = Field(examples=["双方同意分担维修费用"])
     duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60, examples=[45])
 
+    def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> LogSession:
+        return LogSession(
+            case_id,
+            actor=actor,
+            expected_version=expected_version,
+            method=self.method,
+            attendees=tuple(self.attendees),
+            notes=self.notes,
+            held_at=self.held_at,
+            duration_minutes=self.duration_minutes,
+        )
+
 
 class ExtensionRequest(Request):
     """Extend the deadline once, by at most 30 days, with the parties' consent (延期)."""
@@ -116,6 +174,17 @@ class ExtensionRequest(Request):
     parties_consent: bool = Field(description="must be true", examples=[True])
     extended_at: BusinessTime = None
 
+    def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> ExtendDeadline:
+        return ExtendDeadline(
+            case_id,
+            actor=actor,
+            expected_version=expected_version,
+            new_due_at=self.new_due_at,
+            reason=self.reason,
+            parties_consent=self.parties_consent,
+            extended_at=self.extended_at,
+        )
+
 
 class RiskRequest(Request):
     """Assess the risk that the dispute escalates (风险研判)."""
@@ -123,6 +192,16 @@ class RiskRequest(Request):
     level: RiskLevel
     reason: Reason = Field(examples=["当事人情绪激动"])
     assessed_at: BusinessTime = None
+
+    def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> AssessRisk:
+        return AssessRisk(
+            case_id,
+            actor=actor,
+            expected_version=expected_version,
+            level=self.level,
+            reason=self.reason,
+            assessed_at=self.assessed_at,
+        )
 
 
 class CorrectionRequest(Request):
@@ -147,11 +226,28 @@ class CorrectionRequest(Request):
         return value
 
     def changes(self) -> dict[str, Any]:
-        """The registration fields this correction names."""
-        return {name: getattr(self, name) for name in CORRECTABLE if name in self.model_fields_set}
+        """The registration fields this correction names (parties as the domain's)."""
+        named = {k: v for k, v in self if k in CORRECTABLE and k in self.model_fields_set}
+        if "parties" in named:
+            named["parties"] = _parties(named["parties"] or [])
+        return named
+
+    def command(
+        self, case_id: UUID, actor: Actor, expected_version: int | None
+    ) -> CorrectRegistration:
+        return CorrectRegistration(
+            case_id,
+            actor=actor,
+            expected_version=expected_version,
+            reason=self.reason,
+            changes=self.changes(),
+            corrected_at=self.corrected_at,
+        )
 
 
-CORRECTABLE = ("category", "subcategory", "street", "channel", "summary", "parties", "claim_amount")
+CORRECTABLE = frozenset(
+    {"category", "subcategory", "street", "channel", "summary", "parties", "claim_amount"}
+)
 
 
 class AgreementIn(Request):
@@ -160,6 +256,9 @@ class AgreementIn(Request):
     form: AgreementForm
     amount: Money | None = None
     terms: Reason = Field(examples=["赵大海于三十日内赔偿王小明维修费1200元"])
+
+    def value(self) -> Agreement:
+        return Agreement(form=self.form, terms=self.terms, amount=self.amount)
 
 
 class ResolutionRequest(Request):
@@ -171,6 +270,18 @@ class ResolutionRequest(Request):
     referral: Referral | None = None
     note: Note | None = None
 
+    def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> ResolveCase:
+        return ResolveCase(
+            case_id,
+            actor=actor,
+            expected_version=expected_version,
+            outcome=self.outcome,
+            resolved_at=self.resolved_at,
+            agreement=None if self.agreement is None else self.agreement.value(),
+            referral=self.referral,
+            note=self.note,
+        )
+
 
 class FollowUpRequest(Request):
     """A follow-up visit on how the agreement is performed (回访)."""
@@ -180,6 +291,17 @@ class FollowUpRequest(Request):
     satisfaction: int = Field(ge=1, le=5, examples=[5])
     note: Note | None = None
 
+    def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> RecordFollowUp:
+        return RecordFollowUp(
+            case_id,
+            actor=actor,
+            expected_version=expected_version,
+            fulfilment=self.fulfilment,
+            satisfaction=self.satisfaction,
+            visited_at=self.visited_at,
+            note=self.note,
+        )
+
 
 class JudicialConfirmationRequest(Request):
     """The application for judicial confirmation (司法确认), later the court's ruling."""
@@ -187,6 +309,18 @@ class JudicialConfirmationRequest(Request):
     applied_at: BusinessTime = None
     ruling: Ruling | None = None
     ruled_at: BusinessTime = None
+
+    def command(
+        self, case_id: UUID, actor: Actor, expected_version: int | None
+    ) -> RecordJudicialConfirmation:
+        return RecordJudicialConfirmation(
+            case_id,
+            actor=actor,
+            expected_version=expected_version,
+            applied_at=self.applied_at,
+            ruling=self.ruling,
+            ruled_at=self.ruled_at,
+        )
 
 
 # -- answers ------------------------------------------------------------------------------

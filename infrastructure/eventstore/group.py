@@ -12,9 +12,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from eventsourcing.persistence import DataError, IntegrityError
 
+from application.ports import (
+    ChangedMeanwhileError,
+    IdempotencyKeyExistsError,
+    IdempotencyRecord,
+    Unchanged,
+    VersionConflictError,
+)
 from infrastructure.eventstore.chain import HashedEvent, Latest, plan_command
-from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError, IdempotencyRecord
-from infrastructure.eventstore.unchanged import ChangedMeanwhileError, Unchanged
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -68,7 +73,8 @@ class WriteSession(Protocol):
     def hash_below(self, originator_id: UUID | str, version: int) -> str | None: ...
 
     def savepoint(self) -> AbstractContextManager[None]:
-        """Rolls back to itself on error and re-raises it as a library persistence error."""
+        """Rolls back to itself on error and re-raises it as a library persistence error
+        (VersionConflictError for an event whose version is stored already)."""
         ...
 
     def insert_events(self, events: Sequence[HashedEvent]) -> list[int]: ...
@@ -137,7 +143,7 @@ def _conflict(
     for e in command.events:
         key = (e.originator_id, e.originator_version)
         if key in claimed_events or key in seen:
-            return IntegrityError(
+            return VersionConflictError(
                 "duplicate key value violates unique constraint: "
                 f"(originator_id, originator_version)=({key[0]}, {key[1]}) already exists"
             )

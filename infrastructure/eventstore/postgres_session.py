@@ -10,8 +10,8 @@ import psycopg
 from eventsourcing.persistence import DataError, IntegrityError
 from psycopg.sql import SQL, Identifier
 
+from application.ports import IdempotencyKeyExistsError, VersionConflictError
 from infrastructure.eventstore.group import GroupState
-from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Sequence
@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from psycopg.abc import Query
     from psycopg.rows import DictRow
 
+    from application.ports import IdempotencyRecord
     from infrastructure.eventstore.chain import HashedEvent, Latest
     from infrastructure.eventstore.group import AnswerKey, EventKey
-    from infrastructure.eventstore.idempotency import IdempotencyRecord
 
 
 class PostgresStatements:
@@ -30,6 +30,7 @@ class PostgresStatements:
     as bytes: psycopg would otherwise compose a `Composed` again at every execution."""
 
     def __init__(self, schema: str, events_table: str, answers_table: str, id_type: str) -> None:
+        self.events_table = events_table
         names = {
             "schema": Identifier(schema),
             "events": Identifier(events_table),
@@ -204,6 +205,10 @@ class PostgresWriteSession:
         try:
             with self._conn.transaction():  # nested: a SAVEPOINT
                 yield
+        except psycopg.errors.UniqueViolation as error:
+            if error.diag.table_name == self._sql.events_table:  # (originator_id, version)
+                raise VersionConflictError(str(error)) from error
+            raise IntegrityError(str(error)) from error
         except psycopg.IntegrityError as error:
             raise IntegrityError(str(error)) from error
         except psycopg.DataError as error:

@@ -15,10 +15,9 @@ if TYPE_CHECKING:
 
     from eventsourcing.persistence import StoredEvent
 
+    from application.ports import IdempotencyRecord, StoredAnswer, Unchanged
     from infrastructure.eventstore.chain import ChainRow
     from infrastructure.eventstore.group import Outcome
-    from infrastructure.eventstore.idempotency import IdempotencyRecord, StoredAnswer
-    from infrastructure.eventstore.unchanged import Unchanged
 
 MIN_IDEMPOTENCY_RETENTION = timedelta(hours=24)
 
@@ -27,7 +26,6 @@ class GroupCommitRecorder(ABC):
     """Mixin: `insert_events` hands the command to this recorder's writer thread."""
 
     idempotency_retention: timedelta = MIN_IDEMPOTENCY_RETENTION
-    checks_unchanged = True  # `insert_events(..., unchanged=...)` is honoured
     housekeeping_interval: float = 3600.0
 
     def _start_group_commit(self, max_group_size: int) -> None:
@@ -57,10 +55,10 @@ class GroupCommitRecorder(ABC):
         """Store one command's events (and its idempotency record) in the next group, if
         the originators named in `unchanged` are still at those versions.
 
-        Returns their notification ids once the group committed. Raises IntegrityError if
-        one of them exists already, IdempotencyKeyExistsError if the key does,
-        ChangedMeanwhileError if an `unchanged` originator moved on; in each case nothing
-        of this command is stored and the rest of the group is.
+        Returns their notification ids once the group committed. Raises VersionConflictError
+        (an IntegrityError) if one of them exists already, IdempotencyKeyExistsError if the
+        key does, ChangedMeanwhileError if an `unchanged` originator moved on; in each case
+        nothing of this command is stored and the rest of the group is.
         """
         if not stored_events and idempotency is None:
             return []

@@ -11,9 +11,9 @@ from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
+from application.ports import StoredAnswer
 from infrastructure.eventstore.chain import ChainRow
 from infrastructure.eventstore.group import write_group
-from infrastructure.eventstore.idempotency import StoredAnswer
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.eventstore.sqlite_errors import sqlite_errors
 from infrastructure.eventstore.sqlite_session import SQLiteWriteSession, db_id

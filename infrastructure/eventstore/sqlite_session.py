@@ -9,19 +9,20 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from application.ports import IdempotencyKeyExistsError, VersionConflictError
 from infrastructure.eventstore.group import GroupState
-from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError
 from infrastructure.eventstore.sqlite_errors import translate
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Sequence
 
+    from application.ports import IdempotencyRecord
     from infrastructure.eventstore.chain import HashedEvent, Latest
     from infrastructure.eventstore.group import AnswerKey, EventKey
-    from infrastructure.eventstore.idempotency import IdempotencyRecord
 
 
 _IDS_PER_QUERY = 500
+_UNIQUE_VIOLATIONS = frozenset({"SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"})
 
 
 def db_id(originator_id: UUID | str) -> str:
@@ -122,18 +123,21 @@ class SQLiteWriteSession:
     def insert_events(self, events: Sequence[HashedEvent]) -> list[int]:
         ids: list[int] = []
         for e in events:
-            self._c.execute(
-                self._insert,
-                (
-                    db_id(e.originator_id),
-                    e.originator_version,
-                    e.topic,
-                    e.state,
-                    e.prev_hash,
-                    e.hash,
-                    e.chain_hash,
-                ),
+            row = (
+                db_id(e.originator_id),
+                e.originator_version,
+                e.topic,
+                e.state,
+                e.prev_hash,
+                e.hash,
+                e.chain_hash,
             )
+            try:
+                self._c.execute(self._insert, row)
+            except sqlite3.IntegrityError as error:  # the key is (originator_id, version)
+                if error.sqlite_errorname in _UNIQUE_VIOLATIONS:
+                    raise VersionConflictError(str(error)) from error
+                raise
             assert self._c.lastrowid is not None
             ids.append(self._c.lastrowid)
         return ids

@@ -20,9 +20,8 @@ if TYPE_CHECKING:
 
     from eventsourcing.persistence import StoredEvent
 
+    from application.ports import IdempotencyRecord, Unchanged
     from infrastructure.eventstore.group import Outcome
-    from infrastructure.eventstore.idempotency import IdempotencyRecord
-    from infrastructure.eventstore.unchanged import Unchanged
 
 logger = logging.getLogger(__name__)
 

@@ -7,11 +7,8 @@ generation's position comes in the same statement.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-
-import psycopg
 
 from domain.values import CaseStatus, RiskLevel
 from projections.board.fold import TIME_COLUMNS
@@ -25,13 +22,13 @@ from projections.board.page import (
     encode_cursor,
 )
 from projections.board.schema import CASES
+from projections.board.stored import read_time, read_uuid, sqlite_time
 from projections.engine.catalog import ACTIVE, TRACKING, active, ensure_catalog
-from projections.engine.database import sqlite_time
 from projections.engine.view import Tables
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection, Database
     from projections.engine.feed import PositionFeed
+    from projections.engine.ports import Connection, Database
 
 VIEW = "board"
 _READ = (
@@ -129,7 +126,7 @@ class BoardQuery:
                 rows = conn.execute(
                     statement, [VIEW, generation, ACTIVE, *values], prepare=not searching
                 )
-            except (psycopg.errors.UndefinedTable, sqlite3.OperationalError):
+            except conn.missing_table:
                 if self._generation is None:
                     raise  # not a generation dropped since it was read
                 generation = self._generation = None
@@ -146,9 +143,9 @@ class BoardQuery:
 
     def _row(self, values: tuple[Any, ...], now: datetime) -> BoardRow:
         data = dict(zip(_READ, values, strict=True))
-        data["id"] = self.db.read_uuid(data["id"])
+        data["id"] = read_uuid(data["id"])
         for column in TIME_COLUMNS:
-            data[column] = self.db.read_time(data[column])
+            data[column] = read_time(data[column])
         open_until = data["resolved_at"] or now
         due = data["due_at"]
         return BoardRow(

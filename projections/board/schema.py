@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import psycopg
-
 from projections.board.fold import TIME_COLUMNS
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
 
 CASES = "cases"
 
@@ -90,7 +88,7 @@ def create_indexes(conn: Connection, table: str) -> None:
 
 
 def _trigram_indexes(conn: Connection, table: str) -> None:
-    schema = _trigram_schema(conn)
+    schema = conn.extension("pg_trgm")
     if schema is None:
         return
     for column in ("number", "summary"):
@@ -98,20 +96,3 @@ def _trigram_indexes(conn: Connection, table: str) -> None:
             f"CREATE INDEX IF NOT EXISTS {table}_{column}_trgm ON {table} "
             f'USING gin ({column} "{schema}".gin_trgm_ops)'
         )
-
-
-def _trigram_schema(conn: Connection) -> str | None:
-    """Where pg_trgm lives, creating it if this role may; None if it cannot be had."""
-    query = (
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'pg_trgm'"
-    )
-    rows = conn.execute(query)
-    if not rows:
-        try:
-            with conn.transaction():  # a savepoint: a refusal must not spoil the batch
-                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        except psycopg.Error:
-            return None
-        rows = conn.execute(query)
-    return str(rows[0][0]) if rows else None

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from projections.board.fold import COLUMNS, RECEIVED, TIME_COLUMNS, TOPICS, Row, fold
 from projections.board.schema import CASES, create_indexes, create_table
-from projections.engine.database import read_sqlite_time, sqlite_time
+from projections.board.stored import read_sqlite_time, sqlite_time
 from projections.engine.view import Tables, View, ViewEvent
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
 
 _CHUNK = 500
 MEMO_ROWS = 20_000

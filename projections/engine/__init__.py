@@ -4,8 +4,8 @@ A view subclasses `View` (see `projections.engine.view` for the contract); the e
 transactions, the tracking table, waking, locking and rebuilds.
 """
 
-from projections.engine.database import Connection, Database
 from projections.engine.engine import Engine, UnknownViewError
+from projections.engine.ports import Connection, Database
 from projections.engine.status import ProjectionsStatus, ViewStatus
 from projections.engine.view import Tables, View, ViewEvent
 

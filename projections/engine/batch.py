@@ -10,7 +10,7 @@ from projections.engine.catalog import BUILDING, Generation, advance
 from projections.engine.view import Tables, View, ViewEvent
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
 
 VIEWS_CHANNEL = "tongjie_views"
 """PostgreSQL channel on which a committed batch announces `view:position` to other processes."""

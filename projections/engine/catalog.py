@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from collections.abc import Sequence
+
+    from projections.engine.ports import Connection, Row, Statement
     from projections.engine.view import View
 
 TRACKING = "view_tracking"
@@ -79,10 +81,17 @@ def generations(conn: Connection, view: str) -> list[Generation]:
 
 
 def active(conn: Connection, view: str) -> Generation | None:
-    rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM {TRACKING} WHERE view_name = %s AND status = %s",
-        (view, ACTIVE),
-    )
+    return active_in(conn.execute(*active_statement(view)))
+
+
+def active_statement(view: str) -> Statement:
+    """The statement that reads the active generation, to send with others (`active_in`)."""
+    statement = f"SELECT {_COLUMNS} FROM {TRACKING} WHERE view_name = %s AND status = %s"
+    return statement, (view, ACTIVE)
+
+
+def active_in(rows: Sequence[Row]) -> Generation | None:
+    """The active generation in the rows of `active_statement`, if there is one."""
     return _generation(rows[0]) if rows else None
 
 

@@ -21,14 +21,11 @@ from projections.engine.catalog import (
     vacuum,
 )
 from projections.engine.gcpause import gc_paused
-from projections.engine.log import log_reader
 from projections.engine.reader import PageReader
 
 if TYPE_CHECKING:
-    from eventsourcing.persistence import ApplicationRecorder
-
-    from projections.engine.database import Connection
     from projections.engine.decoding import Decoder
+    from projections.engine.ports import Connection, OpenLog
     from projections.engine.view import View
 
 Progress = Callable[[int, int], None]
@@ -40,7 +37,7 @@ class Feeder:
     """Everything needed to move one view forward: where to read, how to decode, how big."""
 
     view: View
-    recorder: ApplicationRecorder
+    open_log: OpenLog
     decoder: Decoder
     page_size: int = 5000
     fault: FaultHook | None = None
@@ -53,7 +50,7 @@ class Feeder:
     def reader(self, page_size: int | None = None) -> PageReader:
         topics = self.view.topics
         return PageReader(
-            log_reader(self.recorder, topics),
+            self.open_log(topics),
             page_size or self.page_size,
             self.view.name,
             lambda rows: self.decoder.decode(rows, topics),

@@ -19,7 +19,7 @@ from projections.engine.view import ViewEvent
 if TYPE_CHECKING:
     from eventsourcing.persistence import Mapper
 
-    from projections.engine.log import StoredRow
+    from projections.engine.ports import StoredRow
 
 
 class Decoder:

@@ -1,8 +1,8 @@
 """The projection engine: one worker thread per view, a waker, and the views' status.
 
-Built by `projections.wiring.build_views`; the API process starts it in-process on SQLite,
-`tongjie project` starts it as a worker process on PostgreSQL (several may run: per view, one
-holds the lock and the others stand by).
+Built by the composition root (`api/bootstrap_views.py`); the API process starts it in-process
+on SQLite, `tongjie project` starts it as a worker process on PostgreSQL (several may run: per
+view, one holds the lock and the others stand by).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from projections.engine.catalog import (
@@ -21,6 +22,7 @@ from projections.engine.catalog import (
     ensure_catalog,
 )
 from projections.engine.catchup import Feeder, Progress
+from projections.engine.log import RecorderLog
 from projections.engine.status import ProjectionsStatus, read_status
 from projections.engine.worker import ViewWorker
 
@@ -28,10 +30,9 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder
 
     from projections.engine.batch import FaultHook
-    from projections.engine.database import Connection, Database
     from projections.engine.decoding import Decoder
+    from projections.engine.ports import Connection, Database, OpenLog, WakeSource
     from projections.engine.view import View
-    from projections.engine.waking import Waker
 
 Advanced = Callable[[str, int], None]
 
@@ -49,15 +50,18 @@ class Engine:
         recorder: ApplicationRecorder,
         decoder: Decoder,
         views: Sequence[View],
-        waker: Waker,
+        waker: WakeSource,
         *,
         page_size: int = 5000,
         use_lock: bool | None = None,
         on_advance: Advanced | None = None,
         fault: FaultHook | None = None,
+        open_log: OpenLog | None = None,
     ) -> None:
+        """`open_log`: how a view reads the store's log (default: through the recorder)."""
         self.db = db
         self.recorder = recorder
+        self.open_log: OpenLog = open_log or partial(RecorderLog, recorder)
         self.decoder = decoder
         self.views = {view.name: view for view in views}
         self.waker = waker
@@ -76,7 +80,7 @@ class Engine:
         self._catalog_ready = False
 
     def feeder(self, name: str, fault: FaultHook | None = None) -> Feeder:
-        return Feeder(self.view(name), self.recorder, self.decoder, self.page_size, fault)
+        return Feeder(self.view(name), self.open_log, self.decoder, self.page_size, fault)
 
     def view(self, name: str) -> View:
         try:

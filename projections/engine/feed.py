@@ -12,24 +12,31 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import AsyncIterator, Collection
+from typing import TYPE_CHECKING
 
 import structlog
 
 from projections.engine.catalog import all_active, ensure_catalog
-from projections.engine.database import Database
-from projections.engine.waking import Signal, Waker
+from projections.engine.waking import Signal
+
+if TYPE_CHECKING:
+    from projections.engine.ports import Database, WakeSignal, WakeSource
 
 log = structlog.get_logger(__name__)
 
 
 class PositionFeed:
     def __init__(
-        self, db: Database, names: Collection[str], waker: Waker | None, poll_interval: float
+        self,
+        db: Database,
+        names: Collection[str],
+        waker: WakeSource | None,
+        poll_interval: float,
     ) -> None:
         self.db = db
         self.names = tuple(names)
         self._waker = waker
-        self._signal = waker.signal if waker is not None else Signal()
+        self._signal: WakeSignal = waker.signal if waker is not None else Signal()
         self._poll_interval = poll_interval
         self._positions: dict[str, int] = dict.fromkeys(self.names, 0)
         self._lock = threading.Lock()

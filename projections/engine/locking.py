@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from typing import TYPE_CHECKING
 
-from projections.engine.database import Connection
+if TYPE_CHECKING:
+    from projections.engine.ports import Connection
 
 
 def lock_key(schema: str, view: str) -> int:

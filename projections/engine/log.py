@@ -1,39 +1,21 @@
-"""Reading the store's notification log for the views: rows, not the library's objects.
+"""Reading the store's notification log for the views through the library's recorder.
 
 A row is `(notification id, originator id, originator version, topic, state)`, with `state`
-None for an event of a topic the reader does not want. On PostgreSQL the log is read with one
-statement of our own: only these five columns (not the hash chain's), in binary, as tuples,
-and the state only of wanted topics; that reads about twice as fast as the recorder's
-`select_notifications` (which builds a dict, then a Notification, per row). Any other
-recorder is read through `select_notifications`. Either way a page is the next `limit`
+None for an event of a topic the reader does not want. This reader works with any recorder
+(`select_notifications`); on PostgreSQL the composition root hands the engine a faster one
+of its own SQL (`infrastructure/views/log.py`). Either way a page is the next `limit`
 notifications in store order, whatever their topics, so a short page means caught up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any, Protocol
-
-from eventsourcing.postgres import PostgresApplicationRecorder
-from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder
 
-StoredRow = tuple[int, Any, int, str, "bytes | None"]
-
-
-class LogReader(Protocol):
-    def read(self, after: int, limit: int) -> list[StoredRow]:
-        """The next `limit` rows of the log with ids above `after`, in order."""
-        ...
-
-
-def log_reader(recorder: ApplicationRecorder, topics: Collection[str]) -> LogReader:
-    if isinstance(recorder, PostgresApplicationRecorder):
-        return PostgresLog(recorder, topics)
-    return RecorderLog(recorder, topics)
+    from projections.engine.ports import StoredRow
 
 
 class RecorderLog:
@@ -56,25 +38,3 @@ class RecorderLog:
             )
             for n in notifications
         ]
-
-
-class PostgresLog:
-    def __init__(self, recorder: PostgresApplicationRecorder, topics: Collection[str]) -> None:
-        self._datastore = recorder.datastore
-        self._topics = sorted(topics)
-        self._statement = SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, "
-            "CASE WHEN topic = ANY(%s) THEN state END FROM {schema}.{table} "
-            "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
-        ).format(
-            schema=Identifier(recorder.datastore.schema),
-            table=Identifier(recorder.events_table_name),
-        )
-
-    def read(self, after: int, limit: int) -> list[StoredRow]:
-        with (
-            self._datastore.get_connection() as conn,
-            conn.cursor(binary=True, row_factory=tuple_row) as cursor,
-        ):
-            cursor.execute(self._statement, (self._topics, after, limit), prepare=True)
-            return cursor.fetchall()

@@ -2,7 +2,7 @@
 
 The next page is fetched and decoded on another thread while this one is applied, so the
 database's time, the decoding and the applying overlap. Reads go through a `LogReader`
-(`projections.engine.log`).
+(a port: `projections.engine.ports`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from projections.engine.gcpause import gc_paused
 from projections.engine.view import ViewEvent
 
 if TYPE_CHECKING:
-    from projections.engine.log import LogReader, StoredRow
+    from projections.engine.ports import LogReader, StoredRow
 
 Decode = Callable[[Sequence["StoredRow"]], list[ViewEvent]]
 

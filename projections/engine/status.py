@@ -14,8 +14,8 @@ from projections.engine.worker import ERROR, LIVE, REBUILDING, STANDBY, STARTING
 if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder
 
-    from projections.engine.database import Database
     from projections.engine.decoding import Decoder
+    from projections.engine.ports import Database
 
 BEHIND = "behind"
 MISSING = "missing"

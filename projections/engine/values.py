@@ -7,7 +7,6 @@ The library's transcoder stores a value of a registered type as `{"_type_": name
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 TYPE = "_type_"
@@ -39,7 +38,3 @@ def timestamp(value: Any) -> datetime:
 
 def optional_timestamp(value: Any) -> datetime | None:
     return None if value is None else timestamp(value)
-
-
-def decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(unwrap(value))

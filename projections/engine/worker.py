@@ -26,8 +26,7 @@ from projections.engine.locking import lock_key, wait_for_lock
 
 if TYPE_CHECKING:
     from projections.engine.catchup import Feeder
-    from projections.engine.database import Connection, Database
-    from projections.engine.waking import Waker
+    from projections.engine.ports import Connection, Database, WakeSource
 
 log = structlog.get_logger(__name__)
 
@@ -63,7 +62,7 @@ class ViewWorker:
         self,
         feeder: Feeder,
         db: Database,
-        waker: Waker,
+        waker: WakeSource,
         *,
         use_lock: bool,
         on_advance: Advanced,

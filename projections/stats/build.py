@@ -32,7 +32,7 @@ from projections.stats.sums import (
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
     from projections.engine.view import Tables
 
 BULK_SETTINGS = ("work_mem = '256MB'", "jit = off")

@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from projections.engine.database import PostgresConnection
-
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
 
 CHUNK = 400
 """Rows per statement where SQLite needs one placeholder per value."""
@@ -22,7 +20,6 @@ def copy(
     conn: Connection, table: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
 ) -> None:
     """COPY the rows into `table` (PostgreSQL, binary: no text rendering)."""
-    assert isinstance(conn, PostgresConnection)
     conn.copy(table, [name for name, _ in columns], rows)
 
 

@@ -52,8 +52,6 @@ COUNTERS: tuple[str, ...] = (
     "escalated_red",
 )
 """The additive counts a tally keeps: every figure is one of them or a formula over them."""
-PERIOD_COUNTERS = COUNTERS[:9]
-"""The counts of the period: receipts, resolutions and what became of the agreements."""
 BACKLOG_COUNTERS = COUNTERS[9:]
 """The counts of the backlog now: open cases and their escalations."""
 

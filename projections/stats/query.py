@@ -7,24 +7,20 @@ counts and its deadlines agree with each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-import psycopg
-from psycopg import pq
-
-from projections.engine.catalog import active, ensure_catalog
-from projections.engine.database import PostgresConnection, SQLiteConnection
+from projections.engine.catalog import active, active_in, active_statement, ensure_catalog
 from projections.engine.view import Tables
 from projections.stats.figures import NOTHING, Backlog, figures
 from projections.stats.periods import as_micros
 from projections.stats.read import BY, Filters, Key, Question, cells_probe, read
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection, Database
+    from projections.engine.ports import Connection, Database
 
 VIEW = "stats"
 
@@ -115,7 +111,7 @@ def _read(
     read and the widening probe (widen.py) of the generation read `last_read`, its COMMIT with
     the figures' statements: two round trips (three when the active generation is another).
     """
-    if not isinstance(conn, PostgresConnection):
+    if conn.dialect != "postgres":
         with _snapshot(conn):
             generation = active(conn, VIEW)
             if generation is None:
@@ -123,63 +119,42 @@ def _read(
             tables = Tables(VIEW, generation.generation)
             found = read(conn, tables, question, zone, cells=generation.indexed)
             return generation.position, found, generation.generation
-    raw = conn.raw
     for guess in (last_read, None):
         asked = None if guess is None else cells_probe(question, Tables(VIEW, guess), zone)
         try:
-            with raw.pipeline():
-                raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                probing = None
-                if asked is not None:
-                    probing = raw.cursor()
-                    probing.execute(*asked)
-                generation = active(_Pipelined(raw), VIEW)
-                probed = None
-                if probing is not None:
-                    with probing:
-                        probed = probing.fetchone()
+            probe = [] if asked is None else [asked]
+            rows = conn.batch(
+                [*probe, active_statement(VIEW)],
+                before="BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+            )
+            generation = active_in(rows[-1])
             if generation is None:
-                raw.execute("COMMIT")
+                conn.execute("COMMIT", prepare=False)
                 return 0, {}, None
+            probed = rows[0][0] if probe and rows[0] else None
             if generation.generation != guess:
                 probed = None  # the probe read another generation's facts
             tables = Tables(VIEW, generation.generation)
             found = read(
                 conn, tables, question, zone, cells=generation.indexed, last="COMMIT", probed=probed
             )
-        except psycopg.errors.UndefinedTable:
-            raw.execute("ROLLBACK")  # the generation read last time is gone: read the new one
+        except conn.missing_table:
+            conn.rollback()  # the generation read last time is gone: read the new one
             if guess is None:
                 raise
             continue
         except BaseException:
-            if raw.info.transaction_status != pq.TransactionStatus.IDLE:
-                raw.execute("ROLLBACK")
+            conn.rollback()
             raise
         return generation.position, found, generation.generation
     raise AssertionError("unreachable")  # the second guess raises or returns
 
 
-class _Pipelined(PostgresConnection):
-    """A connection in pipeline mode: each statement's rows fetched (which sends what is
-    queued, BEGIN included, in one round trip)."""
-
-    def execute(
-        self, statement: str, params: Sequence[Any] = (), *, prepare: bool = True
-    ) -> list[Any]:
-        with self.raw.cursor() as cursor:
-            cursor.execute(statement, params, prepare=prepare)
-            return cursor.fetchall()
-
-
 @contextmanager
 def _snapshot(conn: Connection) -> Iterator[None]:
     """One read transaction (SQLite): every statement of the answer sees the same state."""
-    if isinstance(conn, SQLiteConnection):
-        conn.raw.execute("BEGIN")
-        try:
-            yield
-        finally:
-            conn.raw.execute("COMMIT")
-        return
-    yield
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")

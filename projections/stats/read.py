@@ -25,7 +25,7 @@ from projections.stats.statements import Statements
 from projections.stats.widen import probe, widened
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
     from projections.engine.view import Tables
 
 __all__ = ["BY", "DUE_SOON_US", "Filters", "Key", "Question", "read"]

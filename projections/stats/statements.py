@@ -2,8 +2,8 @@
 
 Each part of an answer (cells, partial days, durations, deadlines) adds its statement and what
 to do with the rows; `run` sends them all and then hands each its rows. On PostgreSQL that is
-one round trip for all of them (psycopg's pipeline mode), with the statement that ends the read
-transaction (COMMIT) in the same trip; on SQLite, in-process, one after the other.
+one round trip for all of them (a pipeline: `Connection.batch`), with the statement that ends
+the read transaction (COMMIT) in the same trip; on SQLite, in-process, one after the other.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from projections.engine.database import PostgresConnection
-
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
 
 Handler = Callable[[list[Any]], None]
 
@@ -30,21 +28,7 @@ class Statements:
 
     def run(self, conn: Connection, last: str | None = None) -> None:
         """Send every statement (then `last`, if any), then hand each its rows, in order."""
-        if not isinstance(conn, PostgresConnection):
-            for statement, params, handle in self.pending:
-                handle(conn.execute(statement, params))
-            if last is not None:
-                conn.execute(last)
-            return
-        raw = conn.raw
-        with raw.pipeline():
-            cursors = []
-            for statement, params, handle in self.pending:
-                cursor = raw.cursor()
-                cursor.execute(statement, params)
-                cursors.append((cursor, handle))
-            if last is not None:
-                raw.execute(last)
-        for cursor, handle in cursors:
-            with cursor:
-                handle(cursor.fetchall())
+        statements = [(statement, params) for statement, params, _ in self.pending]
+        found = conn.batch(statements, after=last)
+        for (_, _, handle), rows in zip(self.pending, found, strict=True):
+            handle(rows)

@@ -31,7 +31,7 @@ from projections.stats.facts import DIMENSIONS
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
     from projections.engine.view import Tables
 
 CELL_KEY = ("dim", "grain", "bucket", "key")

@@ -22,7 +22,7 @@ from projections.stats.facts import DIMENSIONS, CaseFacts
 from projections.stats.figures import COUNTERS
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
     from projections.engine.view import Tables
 
 FACTS = tuple(field.name for field in dataclasses.fields(CaseFacts))

@@ -24,7 +24,7 @@ from projections.stats.contributions import contributions
 from projections.stats.facts import FOLDS, RECEIVED, TOPICS, CaseFacts, received
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
 
 
 MEMO = "facts"

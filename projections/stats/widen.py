@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from projections.stats.periods import local_date, midnight, plan, spans
 
 if TYPE_CHECKING:
-    from projections.engine.database import Connection
+    from projections.engine.ports import Connection
     from projections.engine.view import Tables
 
 

@@ -54,7 +54,7 @@ def test_workers_leave_when_their_master_is_killed(
     server.kill(signal.SIGKILL)  # the master only: its workers are orphaned
     wait_until(lambda: not any(alive(pid) for pid in workers), 20, "the workers to leave")
     wait_until(lambda: port_closed(server.port), 5, "the port to be free")
-    assert "serve_master_gone" in server.output()
+    assert "serve_master_gone" in server.log.read_text()
     tongjie(processes, tmp_path, postgres_url, "serve", port=server.port).wait_ready()
 
 

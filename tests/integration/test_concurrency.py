@@ -1,6 +1,7 @@
 """Concurrent writers on PostgreSQL, as several server processes with many threads each would be:
-no event is lost, a lost race surfaces as a conflict that is retried (or, when the caller named
-the version it expected, a mismatch the caller can retry), and intake numbers stay gapless."""
+no event is lost, a lost race surfaces as a VersionConflictError that is retried (or, when the
+caller named the version it expected, a mismatch the caller can retry), any other integrity
+error is not retried, and intake numbers stay gapless."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
 from api.bootstrap import build_application
 from application.errors import VersionMismatchError
+from application.ports import VersionConflictError
 from application.tongjie import Tongjie
 from domain.case import Case
 from domain.values import Method
 from infrastructure.settings import Settings
+from tests.conftest import POSTGRES_URL
 from tests.integration.app_support import last_position
 from tests.world import World, make_world, registration
 
@@ -49,9 +53,10 @@ def world(apps: list[Tongjie]) -> World:
     return make_world(apps[0])
 
 
-def count_conflicts(app: Tongjie, conflicts: Counter[str], gate: threading.Barrier) -> None:
-    """Count the store's refusals of a stale save; each application's first save waits at
-    `gate` until every application has prepared one, so that they race for the same version."""
+def count_refusals(app: Tongjie, refusals: Counter[str], gate: threading.Barrier) -> None:
+    """Count the store's refusals of a save by their exact class; each application's first
+    save waits at `gate` until every application has prepared one, so that they race for the
+    same version."""
     save = app.store.save
     first = threading.Event()
 
@@ -62,9 +67,8 @@ def count_conflicts(app: Tongjie, conflicts: Counter[str], gate: threading.Barri
                 gate.wait(timeout=10)
         try:
             return save(*args, **kwargs)
-        except IntegrityError as error:
-            retryable = getattr(error, "retryable", True) is not False
-            conflicts["conflict" if retryable else "not retryable"] += 1
+        except Exception as error:
+            refusals[type(error).__name__] += 1
             raise
 
     app.store.save = counted  # type: ignore[method-assign]
@@ -96,10 +100,10 @@ def test_sixteen_writers_on_one_case_lose_no_event(apps: list[Tongjie], world: W
         mediator="m1",
         routed_at=datetime.now(UTC) - timedelta(days=1),
     )
-    conflicts: Counter[str] = Counter()
+    refusals: Counter[str] = Counter()
     gate = threading.Barrier(PROCESSES)
     for app in apps:
-        count_conflicts(app, conflicts, gate)
+        count_refusals(app, refusals, gate)
 
     def log(app: Tongjie, n: int) -> int:
         return app.cases.log_session(
@@ -114,8 +118,8 @@ def test_sixteen_writers_on_one_case_lose_no_event(apps: list[Tongjie], world: W
     versions = in_threads(apps, log)
     writers = PROCESSES * THREADS_EACH
     assert sorted(versions) == list(range(3, 3 + writers))
-    assert conflicts["conflict"] >= PROCESSES - 1  # the race was real, and retried
-    assert conflicts["not retryable"] == 0
+    assert refusals["VersionConflictError"] >= PROCESSES - 1  # the race was real, and retried
+    assert set(refusals) == {"VersionConflictError"}  # and nothing else refused a save
     for app in apps:
         details = app.reads.current(case.id)
         assert details.version == 2 + writers
@@ -126,7 +130,7 @@ def test_sixteen_writers_on_one_case_lose_no_event(apps: list[Tongjie], world: W
     assert [e.version for e in history] == list(range(1, 3 + writers))
 
 
-def test_a_stale_save_is_a_retryable_conflict_and_records_nothing(
+def test_a_stale_save_is_a_version_conflict_and_records_nothing(
     apps: list[Tongjie], world: World
 ) -> None:
     one, other = apps[0], apps[1]
@@ -138,7 +142,7 @@ def test_a_stale_save_is_a_retryable_conflict_and_records_nothing(
     stale.route(organisation="centre-2", mediator="m2", actor=world.supervisor)
     with pytest.raises(IntegrityError) as raised:
         one.store.save(stale)
-    assert getattr(raised.value, "retryable", True) is not False
+    assert type(raised.value) is VersionConflictError  # the one refusal a command retries
     assert last_position(one) == before
     with pytest.raises(VersionMismatchError) as mismatch:
         one.cases.route(
@@ -212,3 +216,30 @@ def test_concurrent_intake_numbers_are_distinct_and_gapless_per_year(
     for year in (this_year - 1, this_year):
         numbers = sorted(number for y, number in numbered if y == year)
         assert numbers == [f"{year}-{n:06d}" for n in range(1, total // 2 + 1)]
+
+
+def test_an_integrity_error_that_is_not_a_version_conflict_is_not_retried(
+    apps: list[Tongjie], world: World
+) -> None:
+    """The database refuses every session (a CHECK constraint on the events, standing for any
+    constraint but the version key): the command fails at its first save, as that error."""
+    app = apps[0]
+    case = app.cases.receive(actor=world.mediator, registration=registration())
+    app.cases.route(case.id, actor=world.supervisor, organisation="room-1", mediator="m1")
+    recorder: Any = app.store.recorder
+    table = f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT no_sessions "
+            "CHECK (topic NOT LIKE '%Mediated') NOT VALID"
+        )
+    refusals: Counter[str] = Counter()
+    count_refusals(app, refusals, threading.Barrier(1))
+    before = last_position(app)
+    with pytest.raises(IntegrityError) as raised:
+        app.cases.log_session(
+            case.id, actor=world.mediator, method=Method.PHONE, attendees=[], notes="n"
+        )
+    assert type(raised.value) is IntegrityError
+    assert refusals == {"IntegrityError": 1}  # one save, not retried
+    assert last_position(app) == before

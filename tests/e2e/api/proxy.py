@@ -17,6 +17,11 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import psycopg
 
 
 class Proxy:
@@ -115,3 +120,22 @@ class Proxy:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+@contextlib.contextmanager
+def proxied_schema(postgres_url: str) -> Iterator[tuple[Proxy, str, str]]:
+    """A fresh schema, and URLs to it: through a started proxy, and direct. Dropped after."""
+    target = urlparse(postgres_url)
+    proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
+    proxy.start()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    user = f"{target.username}@" if target.username else ""
+    through = f"postgresql://{user}127.0.0.1:{proxy.port}{target.path}?schema={schema}"
+    try:
+        yield proxy, through, f"{postgres_url}?schema={schema}"
+    finally:
+        proxy.stop()
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

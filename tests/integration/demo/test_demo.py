@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from api.bootstrap import build_application
-from application.demo import DemoOptions, DemoResult, load_demo
+from api.bootstrap import build_application, build_views
+from demo import DemoOptions, DemoResult, load_demo
 from domain.case import Case
 from domain.values import (
     SUBCATEGORIES,
@@ -31,7 +31,6 @@ from domain.values import (
 )
 from infrastructure.settings import Settings
 from projections.stats.read import Filters
-from projections.wiring import build_views
 from tests.integration.demo.histories import (
     Histories,
     data,

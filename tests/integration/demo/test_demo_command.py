@@ -14,7 +14,7 @@ import pytest
 
 from api.bootstrap import build_application, build_views
 from api.cli.demo_loader import load_demo_if_empty
-from application.demo import DemoOptions
+from demo import DemoOptions
 from infrastructure.settings import Settings
 from tests.integration.demo.histories import (
     Histories,

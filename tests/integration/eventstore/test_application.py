@@ -11,8 +11,8 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
+from application.ports import IdempotencyKeyExistsError, IdempotencyRecord
 from infrastructure.eventstore.hashing import event_hash
-from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError, IdempotencyRecord
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from tests.integration.eventstore.support import StoreSpec, verify_store
 

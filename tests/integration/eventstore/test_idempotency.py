@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from infrastructure.eventstore.idempotency import IdempotencyKeyExistsError, IdempotencyRecord
+from application.ports import IdempotencyKeyExistsError, IdempotencyRecord
 from tests.integration.eventstore.support import (
     StoreSpec,
     event,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infrastructure.eventstore.unchanged import ChangedMeanwhileError
+from application.ports import ChangedMeanwhileError
 from tests.integration.eventstore.support import (
     StoreSpec,
     event,

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from api.bootstrap import build_views
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
-from projections.wiring import Views, build_views
+from projections.views import Views
 from tests.world import World, make_world
 
 

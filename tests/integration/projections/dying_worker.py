@@ -14,9 +14,8 @@ import sys
 import threading
 import time
 
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from infrastructure.settings import Settings
-from projections.wiring import build_views
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from application.tongjie import Tongjie
 from domain.values import CaseStatus
 from projections.board.page import BoardFilter, Reach
-from projections.wiring import Views
+from projections.views import Views
 from tests.depth import examples
 from tests.integration.projections.support import (
     KINDS,

@@ -9,7 +9,7 @@ import sys
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
 from projections.engine.catalog import generations
-from projections.wiring import Views
+from projections.views import Views
 from tests.integration.projections.test_exactly_once import write_cases
 from tests.world import World
 

@@ -10,11 +10,12 @@ import threading
 import time
 from uuid import UUID
 
+from api.bootstrap import build_views
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
 from projections.engine.catalog import ACTIVE, active, create_generation, ensure_catalog
 from projections.engine.view import Tables
-from projections.wiring import Views, build_views
+from projections.views import Views
 from tests.integration.projections.support import (
     assert_board_matches,
     random_start,

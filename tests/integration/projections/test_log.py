@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 
+from api.bootstrap_views import log_reader
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
+from infrastructure.views.log import PostgresLog
 from projections.board.fold import TOPICS
-from projections.engine.log import PostgresLog, RecorderLog, log_reader
+from projections.engine.log import RecorderLog
 from tests.integration.projections.support import random_start, random_steps, run_interleaved
 from tests.world import World
 

@@ -11,7 +11,7 @@ from projections.engine.catalog import generations
 from projections.engine.decoding import Decoder
 from projections.engine.engine import Engine
 from projections.engine.waking import Waker
-from projections.wiring import Views
+from projections.views import Views
 from tests.integration.projections.support import assert_board_matches
 from tests.integration.projections.test_exactly_once import (
     assert_each_event_applied_once,

@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 import psycopg
 import pytest
 
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
 from projections.engine.catalog import active
 from projections.engine.locking import lock_key
-from projections.wiring import Views, build_views
+from projections.views import Views
 from tests.conftest import POSTGRES_URL
 from tests.integration.projections.support import assert_board_matches
 from tests.integration.projections.test_exactly_once import (

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from api.bootstrap_views import database
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
 from projections.engine import Engine
@@ -14,7 +15,6 @@ from projections.engine.decoding import Decoder
 from projections.engine.waking import Waker
 from projections.stats.query import StatsQuery
 from projections.stats.view import StatsView
-from projections.wiring import database
 from tests.integration.stats.scripts import District, make_district
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from projections.engine.database import SQLiteConnection
+from infrastructure.views.sqlite import SQLiteConnection
 from projections.engine.view import Tables
 from projections.stats import build
 from projections.stats.sums import GROUPS, expanded

@@ -15,13 +15,14 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from uuid import UUID
 
+from api.bootstrap import build_views
 from application.tongjie import Tongjie
 from infrastructure.settings import Settings
 from projections.engine.catalog import active
 from projections.engine.view import Tables
 from projections.stats.facts import TOPICS
 from projections.stats.read import Filters
-from projections.wiring import Views, build_views
+from projections.views import Views
 from tests.integration.projections.support import random_start, random_steps, run_interleaved
 from tests.integration.stats.oracle import oracle, stories
 from tests.world import World, make_world

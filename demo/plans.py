@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from application.demo.calendar import Clock, working_days
-from application.demo.district import District
-from application.demo.draw import DemoRandom, Weighted
-from application.demo.intake import Intake, IntakeMaker
-from application.demo.names import NameMaker
-from application.demo.steps import Resolve, Step
-from application.demo.timeline import EXTENDED, LATE, NORMAL, STALLED, TimelineMaker
+from demo.calendar import Clock, working_days
+from demo.district import District
+from demo.draw import DemoRandom, Weighted
+from demo.intake import Intake, IntakeMaker
+from demo.names import NameMaker
+from demo.steps import Resolve, Step
+from demo.timeline import EXTENDED, LATE, NORMAL, STALLED, TimelineMaker
 from domain.values import Outcome, RiskLevel
 
 REPORT_RECEIVED, REPORT_AGREEMENTS = 7_514, 7_498

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from eventsourcing.domain import Aggregate
 
-from application.demo.district import District
 from application.users import new_token, token_hash
+from demo.district import District
 from domain.reference import Directory, Mediator, Organisation
 from domain.user import TokenIndex, User
 from domain.values import Actor

@@ -11,14 +11,14 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from application.demo.aftercare import Aftercare
-from application.demo.calendar import Clock
-from application.demo.district import District
-from application.demo.draw import Weighted
-from application.demo.endings import Endings
-from application.demo.intake import Intake, IntakeMaker
-from application.demo.names import GIVEN_MALE
-from application.demo.steps import (
+from demo.aftercare import Aftercare
+from demo.calendar import Clock
+from demo.district import District
+from demo.draw import Weighted
+from demo.endings import Endings
+from demo.intake import Intake, IntakeMaker
+from demo.names import GIVEN_MALE
+from demo.steps import (
     Assess,
     Correct,
     Extend,
@@ -27,7 +27,7 @@ from application.demo.steps import (
     Session,
     Step,
 )
-from application.demo.texts import (
+from demo.texts import (
     CLOSING_SESSION,
     CORRECTION_REASONS,
     EXTENSION_REASONS,

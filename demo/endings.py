@@ -6,9 +6,9 @@ import random
 from datetime import datetime
 from decimal import Decimal
 
-from application.demo.draw import Weighted
-from application.demo.steps import Resolve
-from application.demo.texts import (
+from demo.draw import Weighted
+from demo.steps import Resolve
+from demo.texts import (
     DEFAULT_TERMS,
     MONEY_TERMS,
     REFERRAL_NOTES,

@@ -1,7 +1,7 @@
 """Demo data: a year in a district like the one in the bureau's report (see docs/demo.md)."""
 
-from application.demo.loader import DemoResult, case_id, load_demo, store_is_empty
-from application.demo.options import (
+from demo.loader import DemoResult, case_id, load_demo, store_is_empty
+from demo.options import (
     DEFAULT_CASES,
     DEFAULT_SEED,
     DemoOptions,
@@ -9,7 +9,7 @@ from application.demo.options import (
     StoreNotEmptyError,
     default_year,
 )
-from application.demo.records import DemoUser
+from demo.records import DemoUser
 
 __all__ = [
     "DEFAULT_CASES",

@@ -12,10 +12,10 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from application.demo.district import PROFESSIONAL, District, Org, Street
-from application.demo.draw import Weighted
-from application.demo.names import NameMaker
-from application.demo.texts import SUMMARIES
+from demo.district import PROFESSIONAL, District, Org, Street
+from demo.draw import Weighted
+from demo.names import NameMaker
+from demo.texts import SUMMARIES
 from domain.values import Actor, Category, Channel, Party, PartyRole, Registration
 
 W = Weighted

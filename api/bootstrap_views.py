@@ -1,69 +1,46 @@
-"""Building the views from settings: called by the one composition root (api/bootstrap.py).
+"""The composition root's part for the views: pick their database adapters from the settings.
 
-    views = build_views(settings, tongjie)
-    views.start(workers=not settings.is_postgres)   # `tongjie serve` on SQLite: in-process
-    views.start(workers=True)                       # `tongjie project`: the worker process
-    ...
-    views.stop()
-
-On PostgreSQL the API processes start only the feed (positions for `X-Position`,
-`?min_position=` and the SSE stream) and read the views that `tongjie project` keeps.
+PostgreSQL: pooled psycopg connections to the store's schema, the log read in one SQL
+statement of our own, and LISTEN waking (the write path's channel for the workers, the
+views' own for the position feed). SQLite: connections to the store's file, the log read
+through the recorder, and the recorder's commit signal plus a short poll. Used by
+`api/bootstrap.py` only; nothing connects until the views start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+from infrastructure.eventstore.recorder import GroupCommitRecorder
+from infrastructure.views.database import Database
+from infrastructure.views.listen import ListenWaker
+from infrastructure.views.log import PostgresLog
 from projections.board.query import BoardQuery
 from projections.board.view import BoardView
 from projections.engine.batch import VIEWS_CHANNEL, FaultHook
-from projections.engine.database import Database
 from projections.engine.decoding import Decoder
 from projections.engine.engine import Engine, UnknownViewError
 from projections.engine.feed import PositionFeed
-from projections.engine.waking import ListenWaker, Waker
+from projections.engine.log import RecorderLog
+from projections.engine.waking import Signal, Waker
 from projections.stats.query import StatsQuery
 from projections.stats.view import StatsView
+from projections.views import Views
 
 if TYPE_CHECKING:
+    from eventsourcing.persistence import ApplicationRecorder
+
     from application.tongjie import Tongjie
     from infrastructure.settings import Settings
+    from projections.engine.ports import LogReader, WakeSource
     from projections.engine.view import View
 
 SQLITE_POLL = 0.05
 POSTGRES_POLL = 1.0
-
-
-@dataclass
-class Views:
-    """The engine that keeps the views, the feed of their positions, and their queries."""
-
-    db: Database
-    engine: Engine
-    feed: PositionFeed
-    board: BoardQuery
-    stats: StatsQuery
-    workers_running: bool = field(default=False)
-
-    def start(self, *, workers: bool) -> None:
-        """Start the position feed, and the view workers in this process if `workers`."""
-        self.feed.start()
-        if workers:
-            self.engine.start()
-            self.workers_running = True
-
-    def stop(self) -> None:
-        if self.workers_running:
-            self.engine.stop()
-            self.workers_running = False
-        self.feed.stop()
-        self.engine.waker.close()
-
-    def close(self) -> None:
-        self.stop()
-        self.db.close()
 
 
 def database(settings: Settings) -> Database:
@@ -72,9 +49,16 @@ def database(settings: Settings) -> Database:
             "postgres",
             conninfo=settings.postgres_conninfo,
             schema=settings.postgres_schema,
-            pool_size=settings.pool_size,
+            pool_size=settings.connections.views,
         )
     return Database("sqlite", sqlite_path=settings.sqlite_path)
+
+
+def log_reader(recorder: ApplicationRecorder, topics: Collection[str]) -> LogReader:
+    """The store's log for a view: in our own SQL on PostgreSQL, else through the recorder."""
+    if isinstance(recorder, PostgresApplicationRecorder):
+        return PostgresLog(recorder, topics)
+    return RecorderLog(recorder, topics)
 
 
 def build_views(
@@ -99,17 +83,27 @@ def build_views(
     if unknown:
         raise UnknownViewError(", ".join(sorted(unknown)), names)
     worked = [view for view in views if only is None or view.name in only]
+    # Our recorders signal this process's commits: its own writes wake the workers at once.
+    committing = recorder if isinstance(recorder, GroupCommitRecorder) else None
+    waker: WakeSource
     if settings.is_postgres:
-        channel = str(getattr(recorder, "channel_name", "stored_events"))
-        waker: Waker = ListenWaker(
-            recorder, settings.postgres_conninfo, channel, poll_interval=POSTGRES_POLL
+        conninfo = settings.postgres_conninfo
+        channel = (
+            recorder.channel_name
+            if isinstance(recorder, PostgresApplicationRecorder)
+            else "stored_events"
         )
-        feed_waker: Waker | None = ListenWaker(
-            None, settings.postgres_conninfo, VIEWS_CHANNEL, poll_interval=POSTGRES_POLL
+        waker = ListenWaker(
+            Signal(),
+            conninfo,
+            channel,
+            commits=None if committing is None else committing.commit_signal,
+            poll_interval=POSTGRES_POLL,
         )
+        feed_waker = ListenWaker(Signal(), conninfo, VIEWS_CHANNEL, poll_interval=POSTGRES_POLL)
         feed = PositionFeed(db, names, feed_waker, POSTGRES_POLL)
     else:
-        waker = Waker(recorder, SQLITE_POLL)
+        waker = Waker(committing, SQLITE_POLL)
         feed = PositionFeed(db, names, None, 0.2)
     engine = Engine(
         db,
@@ -120,6 +114,7 @@ def build_views(
         page_size=page_size,
         on_advance=lambda name, position: feed.publish({name: position}),
         fault=fault,
+        open_log=partial(log_reader, recorder),
     )
     return Views(
         db=db,

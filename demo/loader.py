@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from uuid import UUID
 
-from application.demo.district import District, plan_district
-from application.demo.draw import DemoRandom
-from application.demo.names import NameMaker
-from application.demo.options import DemoOptions, DemoRun, StoreNotEmptyError, settle
-from application.demo.plans import CasePlan, Planner
-from application.demo.records import DemoUser, name_actors, reference_records
-from application.demo.steps import Route
 from application.store import TongjieStore
 from application.tongjie import Tongjie
+from demo.district import District, plan_district
+from demo.draw import DemoRandom
+from demo.names import NameMaker
+from demo.options import DemoOptions, DemoRun, StoreNotEmptyError, settle
+from demo.plans import CasePlan, Planner
+from demo.records import DemoUser, name_actors, reference_records
+from demo.steps import Route
 from domain.case import Case
 from domain.errors import MediatorNotInOrganisationError, UnknownStreetError
 from domain.numbering import CaseNumberSequence

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from application.demo.names import NameMaker
+from demo.names import NameMaker
 from domain.values import Actor, Category, OrganisationKind, Role
 
 STREETS = (

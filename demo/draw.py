@@ -42,7 +42,3 @@ class Weighted(Generic[T]):
 
     def pick(self, rng: random.Random) -> T:
         return self._items[bisect(self._cumulative, rng.random() * self._total)]
-
-
-def chance(rng: random.Random, probability: float) -> bool:
-    return rng.random() < probability

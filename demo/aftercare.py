@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from application.demo.calendar import Clock
-from application.demo.draw import Weighted
-from application.demo.steps import ApplyForConfirmation, CourtRuling, FollowUp, Step
-from application.demo.texts import FOLLOW_UP_NOTES
+from demo.calendar import Clock
+from demo.draw import Weighted
+from demo.steps import ApplyForConfirmation, CourtRuling, FollowUp, Step
+from demo.texts import FOLLOW_UP_NOTES
 from domain.times import JUDICIAL_CONFIRMATION_PERIOD
 from domain.values import Actor, Agreement, AgreementForm, Fulfilment, Ruling
 

@@ -1,0 +1,189 @@
+"""The case commands, one frozen dataclass each: who asks what of which case.
+
+A command is built once (the API builds it from its request model) and handled by one path
+(`CaseCommands.handle`): load the case, check that the actor reaches it and that it is at the
+version they expect, `apply_to` it, save, retry a lost race. Each command's fields are the
+keywords of the case's method it calls, and pass straight through; the case's method keeps
+every rule. A command that needs reference data (an active mediator, a known street) says so
+in `check`, which runs before the case is loaded.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from domain.case import Case
+from domain.values import (
+    Actor,
+    Agreement,
+    Fulfilment,
+    Method,
+    Outcome,
+    Referral,
+    Registration,
+    RiskLevel,
+    Ruling,
+)
+
+
+class ReferenceChecks(Protocol):
+    """The reference data a command may need to exist (application.reference has it)."""
+
+    def require_routable(self, organisation: str, mediator: str) -> None: ...
+
+    def require_street(self, street: str, field: str = "street") -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiveCase:
+    """受理登记: register and number a new dispute."""
+
+    actor: Actor
+    registration: Registration
+    received_at: datetime | None = None
+
+    def check(self, reference: ReferenceChecks) -> None:
+        reference.require_street(self.registration.street)
+
+
+_NOT_ARGUMENTS = frozenset({"case_id", "expected_version"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseCommand(ABC):
+    """A command on an existing case: the case, who acts, and the version they expect
+    (If-Match; None: whatever version the case is at)."""
+
+    case_id: UUID = field(kw_only=False)
+    actor: Actor
+    expected_version: int | None = None
+
+    def check(self, reference: ReferenceChecks) -> None:  # noqa: B027 - most need none
+        """Reference data this command needs, checked before the case is loaded."""
+
+    @abstractmethod
+    def apply_to(self, case: Case) -> None:
+        """Call the case's method for this command (it checks the rules, then records)."""
+
+    def arguments(self) -> dict[str, Any]:
+        """The keywords of the case's method: the actor and this command's own fields."""
+        return {name: value for name, value in vars(self).items() if name not in _NOT_ARGUMENTS}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouteCase(CaseCommand):
+    """分流交办: assign (or re-assign) the case to an organisation and one of its mediators."""
+
+    organisation: str
+    mediator: str
+    routed_at: datetime | None = None
+    due_at: datetime | None = None
+    note: str | None = None
+
+    def check(self, reference: ReferenceChecks) -> None:
+        reference.require_routable(self.organisation, self.mediator)
+
+    def apply_to(self, case: Case) -> None:
+        case.route(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogSession(CaseCommand):
+    """调解记录: one mediation session held."""
+
+    method: Method
+    attendees: Sequence[str]
+    notes: str
+    held_at: datetime | None = None
+    duration_minutes: int | None = None
+
+    def apply_to(self, case: Case) -> None:
+        case.log_session(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendDeadline(CaseCommand):
+    """延期: once, by at most 30 days, with the parties' consent."""
+
+    new_due_at: datetime
+    reason: str
+    parties_consent: bool
+    extended_at: datetime | None = None
+
+    def apply_to(self, case: Case) -> None:
+        case.extend_deadline(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssessRisk(CaseCommand):
+    """风险研判: the risk that the dispute escalates."""
+
+    level: RiskLevel
+    reason: str
+    assessed_at: datetime | None = None
+
+    def apply_to(self, case: Case) -> None:
+        case.assess_risk(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectRegistration(CaseCommand):
+    """登记更正: the registration as it should have been; the fields named change, and why."""
+
+    reason: str
+    changes: Mapping[str, Any]
+    corrected_at: datetime | None = None
+
+    def check(self, reference: ReferenceChecks) -> None:
+        if "street" in self.changes:
+            reference.require_street(self.changes["street"])
+
+    def apply_to(self, case: Case) -> None:
+        case.correct_registration(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResolveCase(CaseCommand):
+    """结案: agreement, no agreement (with its referral) or withdrawn."""
+
+    outcome: Outcome
+    resolved_at: datetime | None = None
+    agreement: Agreement | None = None
+    referral: Referral | None = None
+    note: str | None = None
+
+    def apply_to(self, case: Case) -> None:
+        case.resolve(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordFollowUp(CaseCommand):
+    """回访: how the agreement is being performed."""
+
+    fulfilment: Fulfilment
+    satisfaction: int
+    visited_at: datetime | None = None
+    note: str | None = None
+
+    def apply_to(self, case: Case) -> None:
+        case.record_follow_up(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordJudicialConfirmation(CaseCommand):
+    """司法确认: the application to the court, and later its ruling."""
+
+    applied_at: datetime | None = None
+    ruling: Ruling | None = None
+    ruled_at: datetime | None = None
+
+    def apply_to(self, case: Case) -> None:
+        case.record_judicial_confirmation(**self.arguments())
+
+
+Command = ReceiveCase | CaseCommand
