@@ -40,7 +40,7 @@ from api.deps import (
 from api.encoding import dumps, summary_json
 from api.idempotency import Answer, Idempotency, check_key
 from api.metrics import Metrics
-from api.problems import CONFIRM_CALLER_KEY, responses
+from api.problems import CONFIRM_CALLER_KEY, DATABASE_DOWN, responses
 from api.schemas.cases import CaseSummaryOut
 from application.commands import CaseCommand, Command
 from application.dto import CaseSummary
@@ -97,6 +97,8 @@ class CaseWrite:
         if self.recalled is not None and self._authenticate is not None:
             try:
                 return self._run(command, status, self.recalled)
+            except DATABASE_DOWN:  # a 503 tells nothing of the caller: not worth a second wait
+                raise
             except Exception:  # any answer but a stored write, as the store has the caller
                 self.recalled = None
                 self.actor = self._authenticate()
