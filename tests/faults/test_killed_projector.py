@@ -88,9 +88,7 @@ def test_project_killed_during_a_catch_up_ends_with_the_views_of_a_clean_rebuild
     assert any(min(p.values()) < head for p in killed_at), "every kill came after the catch-up"
 
     projector = tongjie(processes, tmp_path, settings.database_url, "project")
-    wait_until(
-        lambda: min(views.engine.positions().values()) >= head, 300, "the views caught up"
-    )
+    wait_until(lambda: min(views.engine.positions().values()) >= head, 300, "the views caught up")
     projector.stop_group()
     resumed = everything(views)
     assert len(resumed["board"]) >= CASES  # the demo adds a few to the cases asked for
