@@ -115,7 +115,7 @@ class TimelineMaker:
         resolution = self.endings.resolution(resolved_at, mediator, intake.registration, outcome)
         steps.append(resolution)
         if profile == EXTENDED:
-            steps.append(self._extension(received_at, steps, resolved_at, mediator, due_at))
+            steps.append(self._extension(steps, resolved_at, mediator, due_at))
         self._risk_and_corrections(intake, received_at, resolved_at, mediator, steps)
         if outcome is Outcome.AGREEMENT:
             steps += self.aftercare.steps(resolved_at, mediator, resolution.agreement)
@@ -210,15 +210,15 @@ class TimelineMaker:
 
     def _extension(
         self,
-        received_at: datetime,
         steps: list[Step],
         end: datetime,
         mediator: Actor,
         due_at: datetime | None,
     ) -> Extend:
         """Asked for in the last week before the deadline, by at most 30 days (延期)."""
-        due = due_at or received_at + MEDIATION_PERIOD
-        last_route = max(s.at for s in steps if isinstance(s, Route))
+        routings = [s.at for s in steps if isinstance(s, Route)]
+        due = due_at or min(routings) + MEDIATION_PERIOD  # set at the first routing
+        last_route = max(routings)
         low, high = max(last_route, due - timedelta(days=7)), min(due, end)
         if low >= high:
             low = last_route

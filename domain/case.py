@@ -17,6 +17,8 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import (
     CaseResolvedError,
+    DeadlineFixedError,
+    DeadlineTooLateError,
     ExtensionTooLongError,
     InvalidValueError,
     JudicialConfirmationStateError,
@@ -91,6 +93,8 @@ class Case(Aggregate):
             case.routed_at = self.routed_at
             if case.first_routed_at is None:
                 case.first_routed_at = self.routed_at
+            # Since the deadline holds, a re-routing carries the deadline the case has; cases
+            # recorded before could move it at a re-routing, and replay as they were recorded.
             if case.due_at != self.due_at:
                 case.original_due_at = self.due_at
             case.due_at = self.due_at
@@ -285,11 +289,7 @@ class Case(Aggregate):
             raise RoleNotAllowedError(actor.login, actor.role.value, "route a case")
         at = business_time("routed_at", routed_at, utcnow())
         self._not_before("routed_at", at, self.received_at, self.routed_at)
-        if due_at is None:
-            due = self.due_at or self.received_at + MEDIATION_PERIOD
-        else:
-            due = aware("due_at", due_at)
-            self._not_before("due_at", due, at)
+        due = self._deadline(at, due_at)
         self.trigger_event(
             self.Routed,
             organisation=organisation,
@@ -299,6 +299,22 @@ class Case(Aggregate):
             note=note,
             actor=actor,
         )
+
+    def _deadline(self, routed_at: datetime, due_at: datetime | None) -> datetime:
+        """The deadline is set once, at the first routing: 30 days after it, or earlier if
+        the supervisor says so. A re-routing keeps it; only the extension moves it."""
+        if self.due_at is not None:
+            if due_at is not None and aware("due_at", due_at) != self.due_at:
+                raise DeadlineFixedError(self.id, self.due_at.isoformat())
+            return self.due_at
+        latest = routed_at + MEDIATION_PERIOD
+        if due_at is None:
+            return latest
+        due = aware("due_at", due_at)
+        self._not_before("due_at", due, routed_at)
+        if due > latest:
+            raise DeadlineTooLateError(latest.isoformat())
+        return due
 
     # -- mediation -------------------------------------------------------------------------
 

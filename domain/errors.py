@@ -82,6 +82,11 @@ class MediatorNotInOrganisationError(InvalidCommandError):
         super().__init__("mediator", f"{mediator!r} does not belong to {organisation!r}")
 
 
+class DeadlineTooLateError(InvalidCommandError):
+    def __init__(self, latest: str) -> None:
+        super().__init__("due_at", f"at most 30 days after the routing: {latest} at the latest")
+
+
 class InvalidValueError(InvalidCommandError):
     """A field's value breaks a rule of its own (an empty summary, a missing applicant)."""
 
@@ -127,6 +132,17 @@ class TimeOrderError(LifecycleError):
 class SecondExtensionError(LifecycleError):
     def __init__(self, case_id: UUID) -> None:
         super().__init__(case_id, "the deadline has been extended once already")
+
+
+class DeadlineFixedError(LifecycleError):
+    """A re-routing that names another deadline: only the extension (延期) moves it."""
+
+    def __init__(self, case_id: UUID, due_at: str) -> None:
+        super().__init__(
+            case_id,
+            f"the deadline {due_at} was set at the first routing; only an extension with the "
+            "parties' consent moves it",
+        )
 
 
 class ExtensionTooLongError(LifecycleError):

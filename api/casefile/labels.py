@@ -92,3 +92,26 @@ def value(item: Enum | None) -> tuple[str, str]:
 
 def event(name: str) -> tuple[str, str]:
     return EVENTS.get(name, (name, name))
+
+
+SUBCATEGORIES: dict[str, tuple[str, str]] = {
+    "marriage": ("婚姻纠纷", "marriage"),
+    "inheritance": ("继承纠纷", "inheritance"),
+    "support": ("赡养抚养纠纷", "support"),
+    "neighbour": ("邻里纠纷", "neighbours"),
+    "contract": ("合同纠纷", "contract"),
+    "debt": ("债务纠纷", "debt"),
+    "labour": ("劳务纠纷", "labour"),
+    "consumer": ("消费纠纷", "consumer"),
+    "fees": ("物业费纠纷", "fees"),
+    "repairs": ("维修纠纷", "repairs"),
+    "parking": ("停车纠纷", "parking"),
+    "nuisance": ("噪音扰民纠纷", "nuisance"),
+}
+"""Subcategories (domain.values.SUBCATEGORIES) as (中文, English)."""
+
+
+def subcategory(code: str | None) -> tuple[str, str]:
+    if code is None:
+        return ("—", "—")
+    return SUBCATEGORIES.get(code, (code, code))

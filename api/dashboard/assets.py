@@ -17,6 +17,7 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
+    ".json": "application/json",
 }
 
 VERSION_MARK = "{{assets}}"
@@ -57,14 +58,19 @@ def _walk(folder: Traversable, prefix: str = "") -> dict[str, bytes]:
 @cache
 def catalogue() -> Catalogue:
     """Every asset by its path under the static folder, and the page pointing at this version."""
-    static = resources.files("api.dashboard") / "static"
+    return catalogue_of("api.dashboard", "/dashboard/assets")
+
+
+def catalogue_of(package: str, prefix: str) -> Catalogue:
+    """The catalogue of a package's `static/` folder, its assets served under `prefix`."""
+    static = resources.files(package) / "static"
     raw = _walk(static)
     hasher = hashlib.sha256()
     for name in sorted(raw):
         hasher.update(name.encode() + b"\0" + raw[name] + b"\0")
     version = hasher.hexdigest()[:12]
     template = (static / "index.html").read_text(encoding="utf-8")
-    page = template.replace(VERSION_MARK, f"/dashboard/assets/{version}")
+    page = template.replace(VERSION_MARK, f"{prefix}/{version}")
     return Catalogue(
         version=version,
         page=_asset("index.html", page.encode()),

@@ -16,12 +16,14 @@ from api.routes import (
     case_file,
     case_reads,
     case_writes,
+    directory,
     health,
     reference,
     stats,
     users,
     views,
 )
+from api.workbench import router as workbench_router
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -34,5 +36,7 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     case_file.router,
     dashboard_router,
+    directory.router,
+    workbench_router,
     docs_router,
 ]

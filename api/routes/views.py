@@ -7,7 +7,7 @@ has applied); `?min_position=n` waits up to 5 s for the view to reach n, else 50
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from sse_starlette import EventSourceResponse
@@ -20,7 +20,8 @@ from api.problems import ApiError, InvalidFieldsError, StoreNotConnectedError, r
 from api.schemas.views import BoardOut, ProjectionsOut, moment
 from domain.values import Actor, CaseStatus, Category, Channel, Role
 from projections.board import BoardFilter, InvalidCursorError, Reach
-from projections.board.page import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
+from projections.board.page import DEFAULT_LIMIT, MAX_LIMIT
+from projections.board.sort import SORTS, decode_cursor
 from projections.views import Views
 
 router = APIRouter(prefix="/api/v1", tags=["views"])
@@ -80,13 +81,19 @@ async def board_caught_up(views: ViewsDep, min_position: MinPosition = None) -> 
         )
 
 
-def _cursor(cursor: str | None) -> str | None:
+def _cursor(cursor: str | None, sort: str) -> str | None:
     if cursor is not None:
         try:
-            decode_cursor(cursor)
-        except InvalidCursorError:
-            raise InvalidFieldsError("cursor", "not a cursor this board handed out") from None
+            decode_cursor(cursor, sort)
+        except InvalidCursorError as error:
+            raise InvalidFieldsError(
+                "cursor", f"not a cursor this board handed out: {error}"
+            ) from None
     return cursor
+
+
+Sort = Literal["-received_at", "received_at", "due_at", "-days_open", "-overdue_days"]
+assert Sort.__args__ == SORTS  # type: ignore[attr-defined]
 
 
 @router.get(
@@ -97,7 +104,8 @@ def _cursor(cursor: str | None) -> str | None:
         **responses(422),
         504: {"description": "view behind"},
     },
-    summary="The intake-to-resolution board (受理到结案): one row per case, newest receipt first",
+    summary="The intake-to-resolution board (受理到结案): one row per case, newest receipt first "
+    "unless `sort` says otherwise",
     dependencies=[Depends(board_caught_up)],
 )
 def board(
@@ -110,6 +118,9 @@ def board(
     organisation: Annotated[str | None, Query(max_length=64)] = None,
     mediator: Annotated[str | None, Query(max_length=64)] = None,
     channel: Channel | None = None,
+    open: Annotated[
+        bool | None, Query(description="true: not resolved yet; false: resolved")
+    ] = None,
     overdue: Annotated[bool | None, Query(description="open and past due, as of now")] = None,
     escalated: Annotated[
         bool | None, Query(description="open and its latest risk level yellow, orange or red")
@@ -125,7 +136,16 @@ def board(
         str | None, Query(max_length=100, description="any part of the number or the summary")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    sort: Annotated[
+        Sort,
+        Query(
+            description="`-received_at` newest receipt first (the default); `received_at`; "
+            "`due_at` soonest deadline first, none last (open cases: most overdue first); "
+            "`-days_open` open longest first; `-overdue_days` most overdue first. A cursor "
+            "continues the order it was handed out with."
+        ),
+    ] = "-received_at",
     min_position: MinPosition = None,
 ) -> Response:
     """A mediator sees the cases routed to them and those they received that are not routed."""
@@ -138,13 +158,15 @@ def board(
         organisation=organisation,
         mediator=mediator,
         channel=channel.value if channel else None,
+        open=open,
         overdue=overdue,
         escalated=escalated,
         received_from=moment("received_from", received_from, zone),
         received_to=moment("received_to", received_to, zone),
         q=q or None,
         limit=limit,
-        cursor=_cursor(cursor),
+        cursor=_cursor(cursor, sort),
+        sort=sort,
     )
     reach = Reach(actor.mediator, actor.id) if actor.role is Role.MEDIATOR else None
     page = views.board.page(filters, reach)

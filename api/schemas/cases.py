@@ -126,7 +126,12 @@ class RouteRequest(Request):
     organisation: str = Field(min_length=1, max_length=64, examples=["room-1"])
     mediator: str = Field(min_length=1, max_length=64, examples=["m1"])
     routed_at: BusinessTime = None
-    due_at: BusinessTime = None
+    due_at: AwareDatetime | None = Field(
+        default=None,
+        description="the deadline, set at the first routing: 30 days after it by default, or "
+        "this earlier time; a re-routing keeps the case's deadline (only an extension moves it)",
+        examples=["2026-04-01T18:00:00+08:00"],
+    )
     note: Note | None = Field(default=None, examples=["请尽快联系双方"])
 
     def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> RouteCase:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
-
-import orjson
 
 from domain.values import CaseStatus
 
@@ -27,6 +23,8 @@ class BoardFilter:
     organisation: str | None = None
     mediator: str | None = None
     channel: str | None = None
+    open: bool | None = None
+    """Not resolved (received, routed or in mediation)."""
     overdue: bool | None = None
     escalated: bool | None = None
     """Open and its latest risk level yellow, orange or red (as the escalated_* figures count)."""
@@ -35,6 +33,8 @@ class BoardFilter:
     q: str | None = None
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
+    sort: str = "-received_at"
+    """One of `projections.board.sort.SORTS`; newest receipt first by default."""
 
 
 @dataclass(frozen=True)
@@ -82,20 +82,3 @@ class InvalidCursorError(ValueError):
     """The cursor was not one this board handed out."""
 
     field = "cursor"
-
-
-def encode_cursor(received_at: datetime, case_id: UUID) -> str:
-    raw = orjson.dumps([received_at.isoformat(), case_id.hex])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        when, case_id = orjson.loads(raw)
-        at = datetime.fromisoformat(when)
-        if at.tzinfo is None:
-            raise ValueError(when)
-        return at, UUID(hex=case_id)
-    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
-        raise InvalidCursorError("not a cursor of this board") from None

@@ -1,8 +1,10 @@
-"""Reading the board: filters, a mediator's reach, newest receipt first, keyset pages.
+"""Reading the board: filters, a mediator's reach, an order (newest receipt first by default),
+keyset pages.
 
 Every query reads the active generation's table only, through an index ending in the board's
-order (received_at, id), and one more row than asked to know whether a next page exists; the
-generation's position comes in the same statement.
+default order (received_at, id), and one more row than asked to know whether a next page exists;
+the generation's position comes in the same statement. The other orders (projections/board/
+sort.py) sort the filtered rows.
 """
 
 from __future__ import annotations
@@ -12,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from domain.values import CaseStatus, RiskLevel
 from projections.board.fold import TIME_COLUMNS
-from projections.board.page import (
-    MAX_LIMIT,
-    BoardFilter,
-    BoardPage,
-    BoardRow,
-    Reach,
+from projections.board.page import MAX_LIMIT, BoardFilter, BoardPage, BoardRow, Reach
+from projections.board.schema import CASES
+from projections.board.sort import (
+    SqlTerms,
+    after,
     decode_cursor,
     encode_cursor,
+    order_by,
+    uses_clock,
 )
-from projections.board.schema import CASES
 from projections.board.stored import read_time, read_uuid, sqlite_time
 from projections.engine.catalog import ACTIVE, TRACKING, active, ensure_catalog
 from projections.engine.view import Tables
@@ -73,12 +75,21 @@ class BoardQuery:
         """One page of the board; `reach` limits it to a mediator's cases."""
         now = now or datetime.now(UTC)
         limit = max(1, min(filters.limit, MAX_LIMIT))
+        cursor = decode_cursor(filters.cursor, filters.sort) if filters.cursor else None
+        ordered_at = cursor.now if cursor else now  # the clock of the first page's order
         with self.db.connection() as conn:
             if not self._catalog_ready:
                 ensure_catalog(conn)
                 self._catalog_ready = True
+            postgres = conn.dialect == "postgres"
+            terms = SqlTerms(postgres, ordered_at, lambda t: t if postgres else sqlite_time(t))
             where, params = _where(conn, filters, now)
-            found = self._read(conn, where, params, limit + 1, filters, reach)
+            if cursor is not None:
+                key = (lambda v: v) if postgres else str
+                clause, bound = after(filters.sort, terms, cursor.values, terms.time, key)
+                where, params = f"{where} AND {clause}", [*params, *bound]
+            order = order_by(filters.sort, terms)
+            found = self._read(conn, where, params, limit + 1, filters, reach, order)
         if found is None:
             return BoardPage(items=[], next_cursor=None, position=0)
         position, rows = found
@@ -86,7 +97,7 @@ class BoardQuery:
         last = items[-1] if len(rows) > limit else None
         return BoardPage(
             items=items,
-            next_cursor=encode_cursor(last.received_at, last.id) if last else None,
+            next_cursor=encode_cursor(filters.sort, last, ordered_at) if last else None,
             position=position,
         )
 
@@ -98,6 +109,7 @@ class BoardQuery:
         count: int,
         filters: BoardFilter,
         reach: Reach | None,
+        order: str,
     ) -> tuple[int, list[tuple[Any, ...]]] | None:
         """The active generation's position and up to `count` rows, in one statement (one
         round trip, one snapshot) while the generation read before is still the active one;
@@ -114,17 +126,20 @@ class BoardQuery:
                 generation = self._generation = current.generation
             table = Tables(VIEW, generation).name(CASES)
             if reach is None:
-                statement = _statement(table, where, walking)
+                statement = _statement(table, where, walking, order)
                 values = [*params, count]
             else:
-                statement = _reached(table, where)
+                statement = _reached(table, where, order)
                 mediator = reach.mediator or ""
                 values = [*params, mediator, count, *params, reach.actor_id, count, count]
             try:
                 # `q`: planned with its pattern each time (a generic plan cannot tell a
                 # pattern matching half the board from one matching three cases).
+                # An order by the clock names its moment in the statement: not worth preparing.
                 rows = conn.execute(
-                    statement, [VIEW, generation, ACTIVE, *values], prepare=not searching
+                    statement,
+                    [VIEW, generation, ACTIVE, *values],
+                    prepare=not searching and not uses_clock(filters.sort),
                 )
             except conn.missing_table:
                 if self._generation is None:
@@ -155,14 +170,13 @@ class BoardQuery:
         )
 
 
-_ORDER = "ORDER BY received_at DESC, id DESC"
 _POSITION = (
     f"(SELECT notification_id FROM {TRACKING} "
     "WHERE view_name = %s AND generation = %s AND status = %s)"
 )
 
 
-def _statement(table: str, where: str, walking: bool) -> str:
+def _statement(table: str, where: str, walking: bool, order: str) -> str:
     """The page's rows, each with the generation's position (NULL if it is not active).
 
     When `walking` (a `q` search, overdue, escalated) the page's ids are found first, then
@@ -175,25 +189,25 @@ def _statement(table: str, where: str, walking: bool) -> str:
     if walking:
         return (
             f"SELECT {_POSITION}, {columns} FROM {table} WHERE id IN "
-            f"(SELECT id FROM {table} WHERE {where} {_ORDER} LIMIT %s) {_ORDER}"
+            f"(SELECT id FROM {table} WHERE {where} {order} LIMIT %s) {order}"
         )
-    return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {_ORDER} LIMIT %s"
+    return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {order} LIMIT %s"
 
 
-def _reached(table: str, where: str) -> str:
+def _reached(table: str, where: str, order: str) -> str:
     """The page's rows of a mediator's reach: the newest of the cases routed to them and the
     newest of those they received that are not routed yet, each found by a walk of its own
     index in the board's order (an OR of the two would read all of the mediator's cases, then
     sort them: more work the longer they have worked), then merged."""
-    routed = f"SELECT id FROM {table} WHERE {where} AND mediator = %s {_ORDER} LIMIT %s"
+    routed = f"SELECT id FROM {table} WHERE {where} AND mediator = %s {order} LIMIT %s"
     received = (
         f"SELECT id FROM {table} WHERE {where} AND mediator IS NULL AND received_by = %s "
-        f"{_ORDER} LIMIT %s"
+        f"{order} LIMIT %s"
     )
     return (
         f"SELECT {_POSITION}, {', '.join(_READ)} FROM {table} WHERE id IN "
         f"(SELECT id FROM ({routed}) AS routed UNION ALL SELECT id FROM ({received}) AS own) "
-        f"{_ORDER} LIMIT %s"
+        f"{order} LIMIT %s"
     )
 
 
@@ -213,6 +227,9 @@ def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, 
     if filters.status is not None:
         clauses.append("status = %s")
         params.append(filters.status.value)
+    if filters.open is not None:
+        clauses.append("status <> %s" if filters.open else "status = %s")
+        params.append(RESOLVED)
     if filters.overdue is True:
         clauses.append("status <> %s AND due_at < %s")
         params += [RESOLVED, time(now)]
@@ -247,15 +264,6 @@ def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, 
             pattern = filters.q
             clauses.append("(instr(number, %s) > 0 OR instr(summary, %s) > 0)")
         params += [pattern, pattern]
-    if filters.cursor:
-        received_at, case_id = decode_cursor(filters.cursor)
-        key = case_id if postgres else str(case_id)
-        if postgres:
-            clauses.append("(received_at, id) < (%s, %s)")
-            params += [received_at, key]
-        else:
-            clauses.append("(received_at < %s OR (received_at = %s AND id < %s))")
-            params += [time(received_at), time(received_at), key]
     return (" AND ".join(clauses) or "TRUE"), params
 
 

@@ -257,7 +257,9 @@ def test_rerouting_keeps_the_state_and_moves_the_case(tongjie: Tongjie, world: W
     assert (session.status, back.status) == (CaseStatus.IN_MEDIATION, CaseStatus.IN_MEDIATION)
     details = tongjie.reads.current(case.id)
     assert (details.organisation, details.mediator) == ("room-1", "m1")
-    assert details.due_at == details.received_at + timedelta(days=30)
+    assert details.due_at == details.original_due_at  # the first routing's, 19 days ago
+    assert details.due_at is not None
+    assert abs(details.due_at - ago(19 - 30)) < timedelta(minutes=1)
 
 
 # -- the rest of the lifecycle --------------------------------------------------------------
@@ -342,7 +344,8 @@ def test_a_case_from_intake_to_judicial_confirmation(tongjie: Tongjie, world: Wo
     assert details.corrections == 1
     assert details.risk_level is RiskLevel.YELLOW
     assert details.extended
-    assert details.original_due_at == details.received_at + 30 * DAY
+    assert details.original_due_at is not None  # 30 days after the routing
+    assert abs(details.original_due_at - ago(29.8 - 30)) < timedelta(minutes=1)
     assert [s.method for s in details.sessions] == [Method.IN_PERSON, Method.PHONE]
     assert details.first_session_at == details.sessions[0].held_at
     assert details.agreement == Agreement(AgreementForm.WRITTEN, "赔偿", Decimal("900.50"))

@@ -251,21 +251,32 @@ class CaseMachine(RuleBasedStateMachine):
         actor=ACTORS,
         mediator=st.sampled_from(sorted(MEDIATORS)),
         step=STEPS,
-        due=st.sampled_from([None, timedelta(hours=-1), timedelta(days=10), timedelta(days=45)]),
+        due=st.sampled_from(
+            [None, None, "same", timedelta(hours=-1), timedelta(days=10), MONTH, timedelta(days=45)]
+        ),
     )
     def route(
-        self, actor: Actor | str, mediator: str, step: timedelta, due: timedelta | None
+        self, actor: Actor | str, mediator: str, step: timedelta, due: timedelta | str | None
     ) -> None:
+        """The deadline is set at the first routing (at most 30 days after it) and a re-routing
+        may only name the deadline the case has ("same")."""
         m = self.model
         actor = BOSS if actor == "right" else self.who(actor)
         at = self.at(step)
-        due_at = None if due is None else at + due
+        if isinstance(due, str):  # "same"
+            due_at = m.due_at or at + MONTH
+        else:
+            due_at = None if due is None else at + due
+        if m.due_at is None:
+            deadline_ok = due_at is None or at <= due_at <= at + MONTH
+        else:
+            deadline_ok = due_at is None or due_at == m.due_at
         allowed = (
             m.status in OPEN
             and actor.role is Role.SUPERVISOR
             and not_future(at)
             and not_before(at, m.received_at, m.routed_at)
-            and (due_at is None or due_at >= at)
+            and deadline_ok
         )
 
         def command() -> None:
@@ -278,10 +289,8 @@ class CaseMachine(RuleBasedStateMachine):
             )
 
         if self.attempt(allowed, command, at):
-            new_due = due_at or m.due_at or m.received_at + MONTH
-            if new_due != m.due_at:
-                m.original_due_at = new_due
-            m.due_at = new_due
+            if m.due_at is None:
+                m.due_at = m.original_due_at = due_at or at + MONTH
             m.mediator, m.routed_at = mediator, at
             if m.status is CaseStatus.RECEIVED:
                 m.status = CaseStatus.ROUTED
@@ -720,6 +729,24 @@ class CaseMachine(RuleBasedStateMachine):
         if case.due_at is not None:
             assert case.original_due_at is not None
             assert case.due_at <= case.original_due_at + MONTH
+
+    @invariant()
+    def deadline_moves_only_at_the_first_routing_and_by_the_extension(self) -> None:
+        """Set once, at the first routing (at most 30 days after it); a re-routing carries it
+        unchanged; only the one extension moves it."""
+        due: datetime | None = None
+        for event in self.case.pending_events:
+            if isinstance(event, Case.Routed):
+                if due is None:
+                    assert event.routed_at <= event.due_at <= event.routed_at + MONTH
+                else:
+                    assert event.due_at == due
+                due = event.due_at
+            elif isinstance(event, Case.DeadlineExtended):
+                assert due is not None
+                assert event.new_due_at >= due
+                due = event.new_due_at
+        assert self.case.due_at == due
 
     @invariant()
     def each_event_was_recorded_by_someone_who_may(self) -> None:

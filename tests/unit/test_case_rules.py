@@ -18,6 +18,8 @@ import pytest
 from domain.case import Case
 from domain.errors import (
     CaseResolvedError,
+    DeadlineFixedError,
+    DeadlineTooLateError,
     DomainError,
     ExtensionTooLongError,
     FutureTimeError,
@@ -72,6 +74,8 @@ from tests.unit.case_builders import (
 )
 
 LATER = RESOLVED_AT + timedelta(days=1)
+DUE = ROUTED_AT + timedelta(days=30)
+"""The deadline the first routing of `routed()` sets."""
 APPLICANT = Party(PartyRole.APPLICANT, "王小明")
 RESPONDENT = Party(PartyRole.RESPONDENT, "赵大海")
 
@@ -158,7 +162,7 @@ FUTURE_COMMANDS: list[tuple[str, Callable[[], Case], Callable[[Case, datetime], 
         "extended_at",
         routed,
         lambda c, at: c.extend_deadline(
-            new_due_at=T0 + timedelta(days=31),
+            new_due_at=DUE + timedelta(days=1),
             reason="r",
             parties_consent=True,
             actor=ZHANG,
@@ -354,17 +358,61 @@ def test_a_due_date_needs_an_offset() -> None:
         )
 
 
-def test_the_due_date_defaults_to_thirty_days_after_receipt() -> None:
+def test_the_due_date_defaults_to_thirty_days_after_the_first_routing() -> None:
     case = routed()
-    assert case.due_at == T0 + timedelta(days=30)
+    assert case.due_at == ROUTED_AT + timedelta(days=30)
     assert case.original_due_at == case.due_at
 
 
-def test_rerouting_before_a_session_keeps_the_case_routed_and_moves_it() -> None:
+def test_a_supervisor_may_set_an_earlier_deadline_at_the_first_routing() -> None:
+    case = received()
+    case.route(organisation="room-1", mediator="m1", actor=BOSS, routed_at=ROUTED_AT, due_at=DUE)
+    assert case.due_at == case.original_due_at == DUE
+    case = received()
+    soon = ROUTED_AT + timedelta(days=10)
+    case.route(organisation="room-1", mediator="m1", actor=BOSS, routed_at=ROUTED_AT, due_at=soon)
+    assert case.due_at == case.original_due_at == soon
+
+
+def test_the_first_deadline_is_at_most_thirty_days_after_the_routing() -> None:
+    case = received()
+    with records_nothing(case, DeadlineTooLateError, "due_at"):
+        case.route(
+            organisation="room-1",
+            mediator="m1",
+            actor=BOSS,
+            routed_at=ROUTED_AT,
+            due_at=DUE + timedelta(seconds=1),
+        )
+
+
+def test_rerouting_before_a_session_keeps_the_case_routed_and_its_deadline() -> None:
     case = routed()
     case.route(organisation="centre-2", mediator="m2", actor=BOSS, routed_at=LATER)
     assert (case.status, case.organisation, case.mediator) == (CaseStatus.ROUTED, "centre-2", "m2")
-    assert case.due_at == T0 + timedelta(days=30)
+    assert case.due_at == case.original_due_at == DUE
+
+
+@pytest.mark.parametrize("days", [-20, 5, 40], ids=["earlier", "later", "beyond-any-extension"])
+def test_a_rerouting_never_moves_the_deadline(days: int) -> None:
+    case = routed()
+    with records_nothing(case, DeadlineFixedError):
+        case.route(
+            organisation="centre-2",
+            mediator="m2",
+            actor=BOSS,
+            routed_at=LATER,
+            due_at=DUE + timedelta(days=days),
+        )
+
+
+def test_a_rerouting_may_name_the_deadline_the_case_has() -> None:
+    case = routed()
+    extend(case, new_due_at=DUE + timedelta(days=12))
+    same = (DUE + timedelta(days=12)).astimezone(ZoneInfo("Asia/Shanghai"))
+    case.route(organisation="centre-2", mediator="m2", actor=BOSS, routed_at=LATER, due_at=same)
+    assert (case.due_at, case.original_due_at) == (DUE + timedelta(days=12), DUE)
+    assert case.extended
 
 
 def test_rerouting_after_a_session_keeps_the_case_in_mediation() -> None:
@@ -460,8 +508,8 @@ def test_the_deadline_is_extended_by_the_assigned_mediator_or_a_supervisor() -> 
     for actor in (ZHANG, BOSS):
         case = routed()
         extend(case, actor)
-        assert case.due_at == T0 + timedelta(days=40)
-        assert case.original_due_at == T0 + timedelta(days=30)
+        assert case.due_at == DUE + timedelta(days=10)
+        assert case.original_due_at == DUE
 
 
 @pytest.mark.parametrize("actor", [LI, AUDIT, ADMIN], ids=["other", "audit", "admin"])
@@ -473,37 +521,31 @@ def test_no_one_else_extends_the_deadline(actor: Actor) -> None:
 
 def test_the_deadline_is_extended_once() -> None:
     case = in_mediation()
-    extend(case, new_due_at=T0 + timedelta(days=35))
+    extend(case, new_due_at=DUE + timedelta(days=5))
     with records_nothing(case, SecondExtensionError):
-        extend(case, new_due_at=T0 + timedelta(days=36))
+        extend(case, new_due_at=DUE + timedelta(days=6))
 
 
 def test_an_extension_is_at_most_thirty_days_past_the_original_due_date() -> None:
     case = routed()
     with records_nothing(case, ExtensionTooLongError):
-        extend(case, new_due_at=T0 + timedelta(days=60, seconds=1))
-    extend(case, new_due_at=T0 + timedelta(days=60))
-    assert case.due_at == T0 + timedelta(days=60)
+        extend(case, new_due_at=DUE + timedelta(days=30, seconds=1))
+    extend(case, new_due_at=DUE + timedelta(days=30))
+    assert case.due_at == DUE + timedelta(days=30)
 
 
-def test_an_extension_counts_from_the_due_date_a_rerouting_set() -> None:
+def test_an_extension_counts_from_the_first_routings_deadline_whatever_the_reroutings() -> None:
     case = routed()
-    case.route(
-        organisation="room-1",
-        mediator="m1",
-        actor=BOSS,
-        routed_at=LATER,
-        due_at=T0 + timedelta(days=50),
-    )
+    case.route(organisation="centre-2", mediator="m2", actor=BOSS, routed_at=LATER)
     with records_nothing(case, ExtensionTooLongError):
-        extend(case, new_due_at=T0 + timedelta(days=81))
-    extend(case, new_due_at=T0 + timedelta(days=80))
+        extend(case, LI, new_due_at=DUE + timedelta(days=30, seconds=1))
+    extend(case, LI, new_due_at=DUE + timedelta(days=30))
 
 
 def test_an_extension_does_not_bring_the_deadline_forward() -> None:
     case = routed()
     with records_nothing(case, TimeOrderError, "new_due_at"):
-        extend(case, new_due_at=T0 + timedelta(days=29))
+        extend(case, new_due_at=DUE - timedelta(days=1))
 
 
 @pytest.mark.parametrize("consent", [False, None, "yes", 1])

@@ -85,8 +85,17 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`tongjie serve` on a SQLite file that already holds the district's history."""
+    yield from serve(tmp_path_factory.mktemp("dashboard"))
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The same, for one test module only: for tests that write (the workbench's)."""
+    yield from serve(tmp_path_factory.mktemp("workbench"))
+
+
+def serve(folder: Path) -> Iterator[Server]:
     _require_chromium()
-    folder = tmp_path_factory.mktemp("dashboard")
     url = f"sqlite:///{folder / 'tongjie.db'}"
     app = build_application(Settings(database_url=url))
     try:

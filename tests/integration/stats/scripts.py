@@ -157,11 +157,14 @@ class Clerk:
         cases, at = self.app.cases, self.at(clock)
         if action == "route":
             organisation, mediator = self.draw(st.sampled_from(ASSIGNMENTS))
-            due = self.draw(
-                st.one_of(
-                    st.none(), st.integers(0, 50 * 24).map(lambda h: clock + timedelta(hours=h))
+            due = None  # the first routing sets the deadline; a re-routing keeps it
+            if case.due_at is None:
+                due = self.draw(
+                    st.one_of(
+                        st.none(),
+                        st.integers(0, 30 * 24).map(lambda h: clock + timedelta(hours=h)),
+                    )
                 )
-            )
             cases.route(
                 case_id,
                 actor=self.world.supervisor,

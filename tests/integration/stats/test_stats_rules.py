@@ -210,7 +210,8 @@ def test_the_backlog_is_as_of_now_over_all_cases_with_the_other_filters(
     }
     for name, due_at in due.items():
         case_id = received(tongjie, district, at=datetime(2024, 5, 1, tzinfo=BEIJING))
-        route(tongjie, district, case_id, "m1", datetime(2024, 5, 2, tzinfo=BEIJING), due_at=due_at)
+        routed_at = datetime(2025, 5, 10, tzinfo=BEIJING)  # a deadline within 30 days of it
+        route(tongjie, district, case_id, "m1", routed_at, due_at=due_at)
         assert name in due
     other_street = received(tongjie, district, street=OTHER_STREET)
     failed = received(tongjie, district)

@@ -23,7 +23,7 @@ function figureColumns() {
 }
 
 /** rows: the API's `{rows}`; labelOf(key) names a key for the reader. */
-export function renderBreakdown(container, { title, rows, labelOf, periodText, keyLabel }) {
+export function renderBreakdown(container, { title, rows, labelOf, periodText, keyLabel, linkOf }) {
   const named = rows.map((row) => ({ ...row, label: labelOf(row.key) }));
   const chart = named.length
     ? barChart({
@@ -40,7 +40,7 @@ export function renderBreakdown(container, { title, rows, labelOf, periodText, k
       chart,
       table({
       caption: t("breakdownCaption", { dimension: title, period: periodText }),
-      columns: [{ label: keyLabel, value: (r) => r.label }, ...figureColumns()],
+      columns: [{ label: keyLabel, value: (r) => (linkOf ? h("a", { href: linkOf(r.key), text: r.label }) : r.label) }, ...figureColumns()],
         rows: named,
       }),
     ),

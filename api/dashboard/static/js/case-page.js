@@ -110,7 +110,13 @@ export async function renderCase(container, { api, id, names, backHref, focus })
     api.get(`${path}/history`),
     api.get(`${path}/verify`),
   ]);
-  const back = h("p", {}, h("a", { href: backHref, class: "back", text: `← ${t("back")}` }));
+  const back = h(
+    "p",
+    {},
+    h("a", { href: backHref, class: "back", text: `← ${t("back")}` }),
+    " · ",
+    h("a", { href: `/workbench#/cases/${encodeURIComponent(id)}`, class: "workbench", text: t("openInWorkbench") }),
+  );
   if (state.status !== "fulfilled") {
     if (state.reason?.status === 401) throw state.reason;
     replace(container, back, h("h2", { id: "case-title", tabindex: "-1", text: t("caseMissing") }));

@@ -14,7 +14,7 @@ function riskBadge(level) {
 }
 
 /** rows: board rows; names: {mediators, organisations}, Maps from code to {name, ...}. */
-export function renderCaseList(container, { caption, rows, more, names, withRisk }) {
+export function renderCaseList(container, { caption, rows, more, names, withRisk, all }) {
   const columns = [
     { label: t("col.number"), value: caseLink },
     { label: t("category"), value: (r) => term("category", r.category) },
@@ -29,5 +29,6 @@ export function renderCaseList(container, { caption, rows, more, names, withRisk
     container,
     table({ caption, columns, rows }),
     more ? h("p", { class: "note", text: t("more") }) : null,
+    all ? h("p", { class: "note" }, h("a", { href: all, text: t("allInWorkbench") })) : null,
   );
 }

@@ -97,7 +97,11 @@ export async function loadOverview({ api, filters, names, minPosition }) {
   ];
   for (const [name, id, title, keyLabel, labelOf, order] of breakdowns) {
     if (a[name].error) unavailable(part(id), a[name].error);
-    else renderBreakdown(part(id), { title, keyLabel, labelOf, periodText: period, rows: order(itemsOf(a[name].body)) });
+    else {
+      // Each row leads to its cases in the workbench's list.
+      const linkOf = (key) => `/workbench#/cases?${new URLSearchParams({ [name]: key })}`;
+      renderBreakdown(part(id), { title, keyLabel, labelOf, linkOf, periodText: period, rows: order(itemsOf(a[name].body)) });
+    }
   }
   if (a.month.error) unavailable(part("trend"), a.month.error);
   else renderTrend(part("trend"), itemsOf(a.month.body), monthSpan(filters));
@@ -112,7 +116,8 @@ export async function loadOverview({ api, filters, names, minPosition }) {
     if (a[name].error) unavailable(part(id), a[name].error);
     else {
       const body = a[name].body;
-      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk });
+      const all = name === "overdue" ? "/workbench#/cases?overdue=true&sort=-overdue_days" : "/workbench#/cases?escalated=true";
+      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk, all });
     }
   }
   const positions = Object.values(a)

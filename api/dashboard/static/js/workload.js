@@ -29,7 +29,9 @@ export function renderWorkload(container, { rows, names }) {
   const mediator = (row) => {
     if (row.key === null || row.key === "") return t("notRouted");
     const info = names.mediators.get(row.key);
-    return info ? `${info.name}（${row.key}）` : row.key;
+    const text = info ? `${info.name}（${row.key}）` : row.key;
+    // Their open cases, in the workbench's list.
+    return h("a", { href: `/workbench#/cases?${new URLSearchParams({ mediator: row.key, open: "true" })}`, text });
   };
   const organisation = (row) => {
     const info = names.mediators.get(row.key);

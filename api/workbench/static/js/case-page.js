@@ -1,0 +1,215 @@
+// One case: what it is, where it stands, every event in plain words with who did it, and a
+// form for each command its state allows this user.
+import { h, replace } from "./dom.js";
+import { allowed, commandForm, commandTitle, label } from "./commands.js";
+import { t, term } from "./i18n.js";
+import { dateOnly, dateTime, dueWords, isOverdue } from "./time.js";
+
+function money(amount) {
+  return amount === null || amount === undefined ? "—" : t("yuan", { amount });
+}
+
+function categoryText(reference, code, sub) {
+  const category = reference.categories.find((c) => c.code === code);
+  const subcategory = category?.subcategories.find((s) => s.code === sub);
+  const main = category ? label(category) : term("category", code);
+  return subcategory ? `${main} · ${label(subcategory)}` : main;
+}
+
+function mediatorText(names, code) {
+  return code ? names.mediators[code] || code : "—";
+}
+
+function organisationText(names, code) {
+  return code ? names.organisations[code] || code : "—";
+}
+
+function actorText(names, actor) {
+  if (!actor) return "—";
+  const name = names.users[actor.login];
+  return `${name || actor.login}（${term("role", actor.role)}）`;
+}
+
+const BUSINESS = {
+  Received: "received_at",
+  Routed: "routed_at",
+  Mediated: "held_at",
+  DeadlineExtended: "extended_at",
+  RiskAssessed: "assessed_at",
+  RegistrationCorrected: "corrected_at",
+  Resolved: "resolved_at",
+  FollowUpRecorded: "visited_at",
+  JudicialConfirmationRecorded: "applied_at",
+};
+
+/** An event's data in plain words. */
+export function say(event, reference, names) {
+  const d = event.data || {};
+  const r = d.registration || {};
+  switch (event.type) {
+    case "Received":
+      return t("say.Received", { category: categoryText(reference, r.category, r.subcategory), channel: term("channel", r.channel), summary: r.summary || "" });
+    case "Routed":
+      return t("say.Routed", { mediator: mediatorText(names, d.mediator), organisation: organisationText(names, d.organisation), due: dateTime(d.due_at) });
+    case "Mediated":
+      return t("say.Mediated", {
+        method: term("method", d.method),
+        duration: d.duration_minutes ? t("minutes", { minutes: d.duration_minutes }) : "",
+        attendees: (d.attendees || []).join("、") || "—",
+        notes: d.notes || "",
+      });
+    case "DeadlineExtended":
+      return t("say.DeadlineExtended", { due: dateTime(d.new_due_at), reason: d.reason || "" });
+    case "RiskAssessed":
+      return t("say.RiskAssessed", { level: term("level", d.level), reason: d.reason || "" });
+    case "RegistrationCorrected":
+      return t("say.RegistrationCorrected", { fields: correctedFields(d), reason: d.reason || "" });
+    case "Resolved": {
+      const a = d.agreement;
+      const details = a
+        ? `${term("form", a.form)}${a.amount ? `，${money(a.amount)}` : ""}：${a.terms}`
+        : d.referral
+          ? term("referral", d.referral)
+          : "";
+      return t("say.Resolved", { outcome: term("outcome", d.outcome), details: [details, d.note].filter(Boolean).join(" ") });
+    }
+    case "FollowUpRecorded":
+      return t("say.FollowUpRecorded", { fulfilment: term("fulfilment", d.fulfilment), satisfaction: d.satisfaction, note: d.note || "" });
+    case "JudicialConfirmationRecorded":
+      return d.ruling ? t("say.ruled", { ruling: term("ruling", d.ruling) }) : t("say.applied");
+    default:
+      return "";
+  }
+}
+
+function correctedFields(data) {
+  const named = data.changed || [];
+  return named.length ? named.map((name) => t(`field.${name}`)).join("、") : "—";
+}
+
+const REGISTRATION = ["category", "subcategory", "street", "channel", "summary", "parties", "claim_amount"];
+
+/** Which registration fields each correction changed, from the registration before it. */
+function markCorrections(events) {
+  let before = null;
+  return events.map((event) => {
+    const registration = event.data?.registration;
+    if (!registration) return event;
+    const changed = before ? REGISTRATION.filter((name) => JSON.stringify(registration[name]) !== JSON.stringify(before[name])) : [];
+    before = registration;
+    return event.type === "RegistrationCorrected" ? { ...event, data: { ...event.data, changed } } : event;
+  });
+}
+
+function facts(rows) {
+  return h("dl", { class: "facts" }, rows.filter(Boolean).map(([term_, value]) => [h("dt", {}, term_), h("dd", {}, value)]));
+}
+
+function timeline(events, reference, names) {
+  return h(
+    "ol",
+    { class: "timeline" },
+    markCorrections(events)
+      .reverse()
+      .map((event) => {
+        const when = event.data?.[event.type === "JudicialConfirmationRecorded" && event.data?.ruling ? "ruled_at" : BUSINESS[event.type]];
+        return h(
+          "li",
+          { dataset: { event: event.type, version: event.version } },
+          h("p", { class: "event-head" }, h("strong", {}, term("event", event.type)), " ", h("time", { datetime: when || event.recorded_at }, dateTime(when || event.recorded_at))),
+          h("p", { class: "event-words" }, say(event, reference, names)),
+          h("p", { class: "event-meta" }, `${actorText(names, event.actor)} · ${t("recordedAt", { time: dateTime(event.recorded_at) })}`),
+        );
+      }),
+  );
+}
+
+export function pendingList(items) {
+  if (!items.length) return null;
+  return h(
+    "section",
+    { class: "panel pending", "aria-labelledby": "pending-title" },
+    h("h2", { id: "pending-title" }, t("pendingHere")),
+    h("ul", {}, items.map((item) => h("li", { dataset: { outboxItem: item.key, state: item.state } }, `${item.label} · ${t(`state.${item.state}`)}`))),
+  );
+}
+
+/**
+ * Renders the page; `onCommand(form, command)` handles a submitted form. Returns the forms by
+ * command, so that an outbox item can be corrected in its own form.
+ */
+export function renderCase(container, { me, c, events, names, reference, pending, onCommand, openCommand, dashboardLink }) {
+  const overdue = c.status !== "resolved" && isOverdue(c.due_at);
+  const header = h(
+    "header",
+    { class: "case-head" },
+    h("p", { class: "crumbs" }, h("a", { href: me.role === "mediator" ? "#/" : "#/cases", class: "back" }, `← ${me.role === "mediator" ? t("nav.mine") : t("backToList")}`),
+      dashboardLink ? h("a", { href: `/dashboard#/cases/${c.id}`, class: "dashboard-link" }, t("inDashboard")) : null),
+    h("h1", { id: "case-title", tabindex: "-1" }, t("caseTitle", { number: c.number })),
+    h(
+      "p",
+      { class: "badges" },
+      h("span", { class: `badge status-${c.status}`, dataset: { status: c.status } }, term("status", c.status)),
+      c.risk_level && c.risk_level !== "none" ? h("span", { class: `badge risk-${c.risk_level}` }, `${t("risk")}：${term("level", c.risk_level)}`) : null,
+      c.status !== "resolved" ? h("span", { class: `badge ${overdue ? "overdue" : "due"}` }, dueWords(c.due_at)) : null,
+    ),
+  );
+  const registration = h(
+    "section",
+    { class: "panel", "aria-labelledby": "registration-title" },
+    h("h2", { id: "registration-title" }, t("registration")),
+    facts([
+      [t("category"), categoryText(reference, c.category, c.subcategory)],
+      [t("street"), c.street],
+      [t("channel"), term("channel", c.channel)],
+      [t("summary"), c.summary],
+      [t("claimAmount"), money(c.claim_amount)],
+      [t("received"), dateTime(c.received_at)],
+      [t("routedTo"), c.mediator ? `${mediatorText(names, c.mediator)}（${organisationText(names, c.organisation)}）` : t("notRouted")],
+      [t("deadline"), c.due_at ? `${dateOnly(c.due_at)}${c.extended ? `（${t("extended")}）` : ""}` : "—"],
+      c.outcome ? [t("outcome"), term("outcome", c.outcome)] : null,
+    ]),
+    h("h3", {}, t("parties")),
+    h(
+      "ul",
+      { class: "party-list" },
+      c.parties.map((p) => h("li", {}, h("strong", {}, p.name), ` · ${term("partyRole", p.role)}`, p.phone ? ` · ${p.phone}` : "")),
+    ),
+  );
+  const commands = allowed(me, c);
+  const forms = {};
+  let actions;
+  if (me.role === "auditor") {
+    actions = h("section", { class: "panel" }, h("p", { class: "muted" }, t("readOnly")));
+  } else {
+    actions = h(
+      "section",
+      { class: "panel actions", "aria-labelledby": "actions-title" },
+      h("h2", { id: "actions-title" }, t("actions")),
+      commands.length === 0 ? h("p", { class: "muted" }, t("noActions")) : null,
+      commands.map((command) => {
+        const form = commandForm(command, me, c, reference);
+        forms[command] = form;
+        form.addEventListener("submit", (event) => {
+          event.preventDefault();
+          onCommand(form, command);
+        });
+        return h(
+          "details",
+          { class: "command-section", open: command === openCommand, dataset: { section: command } },
+          h("summary", {}, commandTitle(command, c, me)),
+          form,
+        );
+      }),
+    );
+  }
+  replace(
+    container,
+    header,
+    pendingList(pending),
+    actions,
+    registration,
+    h("section", { class: "panel", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, t("timeline")), timeline(events, reference, names)),
+  );
+  return forms;
+}
