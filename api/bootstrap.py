@@ -13,6 +13,7 @@ from infrastructure.audit.verifier import ChainVerifier
 from infrastructure.eventstore.creating import one_at_a_time
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.reachability import watch
+from infrastructure.readlog import read_log_for
 from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
 
@@ -35,6 +36,7 @@ def build_application(settings: Settings) -> Tongjie:
             ports_for=recorder_ports,
             verifier_for=chain_verifier,
             uses_for=access_log_for,
+            reads_for=read_log_for,
         )
 
 

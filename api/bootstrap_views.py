@@ -4,7 +4,8 @@ PostgreSQL: pooled psycopg connections to the store's schema, the log read in on
 statement of our own, and LISTEN waking (the write path's channel for the workers, the
 views' own for the position feed). SQLite: connections to the store's file, the log read
 through the recorder, and the recorder's commit signal plus a short poll. Used by
-`api/bootstrap.py` only; nothing connects until the views start.
+`api/bootstrap.py` only; nothing connects until the views start but the one read of the
+store's index secret (infrastructure/keys.py), when no cipher key is set.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from infrastructure.eventstore.recorder import GroupCommitRecorder
+from infrastructure.keys import view_keys
 from infrastructure.views.database import Database
 from infrastructure.views.listen import ListenWaker
 from infrastructure.views.log import PostgresLog
@@ -27,6 +29,7 @@ from projections.engine.engine import Engine, UnknownViewError
 from projections.engine.feed import PositionFeed
 from projections.engine.log import RecorderLog
 from projections.engine.waking import Signal, Waker
+from projections.hotspots import HotspotsQuery
 from projections.stats.query import StatsQuery
 from projections.stats.view import StatsView
 from projections.views import Views
@@ -77,7 +80,8 @@ def build_views(
     """
     db = database(settings)
     recorder = tongjie.store.recorder
-    views: list[View] = [BoardView(), StatsView(settings.zone), *extra_views]
+    keys = view_keys(settings.cipher_key, recorder)  # the store's secret: read once, here
+    views: list[View] = [BoardView(keys), StatsView(settings.zone), *extra_views]
     names = [view.name for view in views]
     unknown = set(only or ()) - set(names)
     if unknown:
@@ -120,6 +124,7 @@ def build_views(
         db=db,
         engine=engine,
         feed=feed,
-        board=BoardQuery(db, feed),
+        board=BoardQuery(db, feed, keys),
         stats=StatsQuery(db, settings.zone),
+        hotspots=HotspotsQuery(db),
     )

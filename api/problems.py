@@ -21,6 +21,7 @@ from starlette.responses import Response
 from api.encoding import dumps
 from api.schemas.common import Problem
 from application.errors import BusyError, UnreadableEventError, VersionMismatchError
+from application.read_log import ReadNotRecordedError
 from domain.errors import (
     DomainError,
     DuplicateCodeError,
@@ -285,6 +286,11 @@ def _database_down(request: Request, error: Exception) -> Response:
     return unavailable("the database cannot be reached: try again shortly")
 
 
+def _read_not_recorded(request: Request, error: Exception) -> Response:
+    log.warning("read_not_logged", detail=str(error)[:200])
+    return unavailable("the read could not be recorded in the access log: try again shortly")
+
+
 def _unexpected(request: Request, error: Exception) -> Response:
     if isinstance(error, DATABASE_DOWN):
         return _database_down(request, error)
@@ -299,6 +305,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(BusyError, _domain_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(UnreadableEventError, _unreadable_event)
+    app.add_exception_handler(ReadNotRecordedError, _read_not_recorded)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     for kind in DATABASE_DOWN:

@@ -28,9 +28,11 @@ from application.audit_events import (
     record,
 )
 from application.dto import CaseDetails, EventRecord
+from application.read_log import ReadLog
 from application.store import TongjieStore
 from domain.errors import CaseNotFoundError
 from domain.integrity import ChainCheck, Digest, Finding, StoreCheck, Tampering
+from domain.reads import READ_LOG
 from domain.times import utcnow
 
 Progress = Callable[[int, int], None]
@@ -59,9 +61,12 @@ class AuditUnavailableError(RuntimeError):
 
 
 class Audit:
-    def __init__(self, store: TongjieStore, verifier: Verifier | None) -> None:
+    def __init__(
+        self, store: TongjieStore, verifier: Verifier | None, read_log: ReadLog | None = None
+    ) -> None:
         self.store = store
         self._verifier = verifier
+        self.read_log = read_log or ReadLog(None)
 
     @property
     def verifier(self) -> Verifier:
@@ -117,20 +122,25 @@ class Audit:
         digest: str | None = None,
         progress: Progress | None = None,
     ) -> StoreVerification:
-        """Every chain of the store; with a saved digest, also that nothing up to it changed."""
+        """Every chain of the store, and the access log's; with a saved digest, also that
+        nothing up to it changed."""
         checked = self.verifier.verify_store(
             position,
             digest,
             progress=progress,
             issued=lambda head: issued_numbers(self.store, head),
         )
+        reads = self.read_log.verify()
         numbers: dict[UUID, str | None] = {}
+        invalid = [self._named(finding, numbers) for finding in checked.findings]
+        invalid += [_read_log_invalid(finding) for finding in reads.findings]
         return StoreVerification(
-            valid=checked.valid,
+            valid=checked.valid and reads.valid,
             events_checked=checked.events_checked,
-            invalid=tuple(self._named(finding, numbers) for finding in checked.findings),
+            invalid=tuple(invalid),
             head=checked.head,
             checked_against=checked.checked_against,
+            reads_checked=reads.lines,
         )
 
     # -- naming ----------------------------------------------------------------------------
@@ -201,6 +211,19 @@ def _records(rows: Sequence[ChainedEvent], decoded: list[Any]) -> tuple[EventRec
 
 def _unreadable(rows: Sequence[ChainedEvent], decoded: list[Any]) -> tuple[int, ...]:
     return tuple(row.originator_version for row, e in zip(rows, decoded, strict=True) if e is None)
+
+
+def _read_log_invalid(finding: Finding) -> InvalidEvent:
+    """A line of the access log that fails its check: `position` is its line number."""
+    return InvalidEvent(
+        case_id=finding.originator_id,
+        number=None,
+        version=None,
+        reason=finding.reason,
+        position=finding.position,
+        aggregate=READ_LOG,
+        detail=finding.detail,
+    )
 
 
 def _invalid(finding: Finding, number: str | None) -> InvalidEvent:

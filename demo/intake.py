@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from demo.district import PROFESSIONAL, District, Org, Street
@@ -100,6 +100,15 @@ class IntakeMaker:
         )[destination]
         receiver = self._receiver(street, channel)
         registration = self._registration(category, subcategory, street.name, channel)
+        return Intake(registration, organisation, self.mediator_of(organisation), receiver)
+
+    def make_in(self, street: Street, category: Category, subcategory: str) -> Intake:
+        """A dispute of this street and subcategory, handled in the street's own room."""
+        channel = CHANNELS[category].pick(self.rng)
+        organisation = self.district.room(street)
+        receiver = self._receiver(street, channel)
+        registration = self._registration(category, subcategory, street.name, channel)
+        registration = replace(registration, subcategory=subcategory)
         return Intake(registration, organisation, self.mediator_of(organisation), receiver)
 
     def mediator_of(self, organisation: str, other_than: str | None = None) -> str:

@@ -18,7 +18,7 @@ from demo.intake import Intake, IntakeMaker
 from demo.names import NameMaker
 from demo.steps import Resolve, Step
 from demo.timeline import EXTENDED, LATE, NORMAL, STALLED, TimelineMaker
-from domain.values import Outcome, RiskLevel
+from domain.values import Category, Outcome, RiskLevel
 
 REPORT_RECEIVED, REPORT_AGREEMENTS = 7_514, 7_498
 REPORT_NO_AGREEMENT_SHARE = 9 / 16  # of the cases without agreement; the rest withdrew
@@ -30,6 +30,11 @@ EVERY_LEVEL = (RiskLevel.RED, RiskLevel.ORANGE, RiskLevel.YELLOW)
 YEAR_PROFILES = Weighted({NORMAL: 970, EXTENDED: 25, LATE: 5})
 RECENT_PROFILES = Weighted({NORMAL: 975, EXTENDED: 25})
 RECENT_OUTCOMES = Weighted({Outcome.AGREEMENT: 996, Outcome.NO_AGREEMENT: 2, Outcome.WITHDRAWN: 2})
+RISE = ("wenfeng", Category.PROPERTY_MANAGEMENT, "parking")
+"""The planted rise (排查 should find it): parking disputes in 文峰街道 in the last 30 days."""
+RISE_SHARE = 12 / 7_514
+"""Cases added to the rising cell per case of the year: about three times its usual 30 days
+(12 extra on the default 7,514, beside its usual 4), so the cell's month about quadruples."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,26 @@ class Planner:
             plans.append(self._plan(clock.office_time(day), outcome, profile, None).before(cutoff))
         plans += self._overdue(year, max(2, round(count * 0.004)), as_of)
         plans += self._due_soon(year, max(2, round(count * 0.002)), as_of)
-        return self._escalate(plans, max(3, round(count * 0.002)), cutoff)
+        plans = self._escalate(plans, max(3, round(count * 0.002)), cutoff)
+        return plans + self._rise(first, as_of, max(6, round(count * RISE_SHARE)))
+
+    def _rise(self, first: date, as_of: date, count: int) -> list[CasePlan]:
+        """The planted rise: `count` more parking disputes in one street, in the last 30 days
+        (drawn after every other case, so the rest of the demo is as without it)."""
+        days = working_days(max(first, as_of - RECENT), as_of)
+        if not days:
+            return []
+        code, category, subcategory = RISE
+        street = next(s for s in self.intakes.district.streets if s.code == code)
+        cutoff = self.clock.midnight(as_of)
+        plans = []
+        for day in sorted(self.rng.choices(days, k=count)):
+            intake = self.intakes.make_in(street, category, subcategory)
+            at = self.clock.office_time(day)
+            outcome = RECENT_OUTCOMES.pick(self.rng)
+            steps = self.timelines.steps(intake, at, outcome, profile=NORMAL, limit=None)
+            plans.append(CasePlan(at, intake, tuple(steps)).before(cutoff))
+        return plans
 
     # -- the backlog that every dashboard tile needs -----------------------------------------
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from projections.engine.engine import Engine
     from projections.engine.feed import PositionFeed
     from projections.engine.ports import Database
+    from projections.hotspots import HotspotsQuery
     from projections.stats.query import StatsQuery
 
 
@@ -34,6 +35,7 @@ class Views:
     feed: PositionFeed
     board: BoardQuery
     stats: StatsQuery
+    hotspots: HotspotsQuery
     workers_running: bool = field(default=False)
 
     def start(self, *, workers: bool) -> None:

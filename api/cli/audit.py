@@ -144,7 +144,8 @@ def _report(result: CaseVerification | StoreVerification) -> None:
     verdict = "VALID" if result.valid else f"INVALID: {len(result.invalid)} failing"
     console.print(
         f"{verdict}: {result.events_checked} events checked up to position "
-        f"{result.head.position} (digest there: {result.head.digest or '-'})"
+        f"{result.head.position} (digest there: {result.head.digest or '-'}); "
+        f"{result.reads_checked} lines of the access log of reads checked"
     )
     if result.checked_against is not None:
         against = result.checked_against

@@ -10,6 +10,7 @@ from api.cli.audit import audit
 from api.cli.cases import cases
 from api.cli.database import DATABASE_ERRORS, explain
 from api.cli.demo import demo
+from api.cli.parties import parties
 from api.cli.reference import mediators, orgs
 from api.cli.serve import serve
 from api.cli.stats import stats
@@ -36,6 +37,7 @@ app.add_typer(orgs, name="orgs")
 app.add_typer(mediators, name="mediators")
 app.add_typer(cases, name="cases")
 app.add_typer(audit, name="audit")
+app.add_typer(parties, name="parties")
 
 
 def main() -> None:

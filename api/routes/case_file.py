@@ -18,6 +18,7 @@ from domain.errors import NotFoundError
 from domain.values import Role
 
 router = APIRouter(tags=["audit"])
+FILE_PATH = "GET /api/v1/cases/{id}/file"
 
 
 @router.get(
@@ -38,6 +39,7 @@ def case_file(
     if actor.role is Role.MEDIATOR:
         reachable_case(tongjie, actor, case_id)
     file = tongjie.audit.case_file(case_id)
+    tongjie.read_log.record(actor, [case_id], FILE_PATH)
     if wants_html(request.headers.get("accept", "")):
         page = render_case_file(file, settings.zone, _names(tongjie, file))
         headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-store"}

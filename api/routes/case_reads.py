@@ -8,19 +8,26 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime
 from starlette.responses import Response
 
 from api.deps import Auditing, CaseReader, SettingsDep, TongjieDep, reachable_case
-from api.encoding import case_json, dumps, event_json
+from api.encoding import case_json, dumps, event_json, jsonable
 from api.problems import InvalidFieldsError, responses
-from api.schemas.cases import CaseOut, HistoryOut
+from api.schemas.cases import CaseOut, CasePageOut, HistoryOut
 from api.writes import CASES_PATH
+from application.dto import CaseDetails
+from domain.values import Actor, Role
+from projections.board import Reach
+from projections.views import Views
 
 router = APIRouter(prefix=CASES_PATH, tags=["case reads"])
 
 READ = responses(404)
+CASE_PATH = "GET /api/v1/cases/{id}"
+HISTORY_PATH = "GET /api/v1/cases/{id}/history"
+REPLAY_PATH = "GET /api/v1/cases/{id}/replay"
 
 
 def _json(body: object, etag: int | None = None) -> Response:
@@ -30,7 +37,7 @@ def _json(body: object, etag: int | None = None) -> Response:
 
 @router.get(
     "/{case_id}",
-    response_model=CaseOut,
+    response_model=CasePageOut,
     responses={
         200: {"headers": {"ETag": {"description": "the version", "schema": {"type": "string"}}}},
         **READ,
@@ -38,10 +45,29 @@ def _json(body: object, etag: int | None = None) -> Response:
     summary="The case's current state",
 )
 def get_case(
-    case_id: UUID, actor: CaseReader, tongjie: TongjieDep, settings: SettingsDep
+    case_id: UUID, request: Request, actor: CaseReader, tongjie: TongjieDep, settings: SettingsDep
 ) -> Response:
+    """With `repeat_party`: a party's phone or ID number is in another case received within
+    12 months; `repeat_cases`: those of them this reader may see."""
     case = reachable_case(tongjie, actor, case_id)
-    return _json(case_json(case, settings.zone), etag=case.version)
+    tongjie.read_log.record(actor, [case_id], CASE_PATH)
+    body = case_json(case, settings.zone)
+    body.update(repeats_json(getattr(request.app.state, "views", None), case, actor, settings))
+    return _json(body, etag=case.version)
+
+
+def repeats_json(
+    views: Views | None, case: CaseDetails, actor: Actor, settings: SettingsDep
+) -> dict[str, object]:
+    """The case's repeat parties, from the board's index of parties (eventually consistent)."""
+    if views is None:
+        return {"repeat_party": False, "repeat_cases": []}
+    reach = Reach(actor.mediator, actor.id) if actor.role is Role.MEDIATOR else None
+    found = views.board.repeats(case.id, case.registration.parties, case.received_at, reach)
+    return {
+        "repeat_party": found.repeat_party,
+        "repeat_cases": [jsonable(other, settings.zone) for other in found.others],
+    }
 
 
 @router.get(
@@ -55,6 +81,7 @@ def get_history(
 ) -> Response:
     reachable_case(tongjie, actor, case_id)
     events = tongjie.reads.history(case_id)
+    tongjie.read_log.record(actor, [case_id], HISTORY_PATH)
     return _json({"events": [event_json(event, settings.zone) for event in events]})
 
 
@@ -79,4 +106,5 @@ def replay_case(
     else:
         assert as_of is not None
         case = tongjie.reads.as_of(case_id, as_of)
+    tongjie.read_log.record(actor, [case_id], REPLAY_PATH)
     return _json(case_json(case, settings.zone), etag=case.version)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sse_starlette import EventSourceResponse
 from starlette.responses import Response
 
-from api.deps import Auditing, SettingsDep, roles
+from api.deps import Auditing, SettingsDep, TongjieDep, roles
 from api.encoding import dumps, jsonable
 from api.positions import refuse_beyond_head
 from api.problems import ApiError, InvalidFieldsError, StoreNotConnectedError, responses
@@ -28,6 +28,8 @@ router = APIRouter(prefix="/api/v1", tags=["views"])
 
 MIN_POSITION_WAIT = 5.0
 BOARD = "board"
+PARTY_SEARCH_PATH = "GET /api/v1/cases?party="
+"""How the access log names a party search (never with the value searched)."""
 
 
 class ViewBehindError(ApiError):
@@ -112,6 +114,7 @@ def board(
     actor: BoardReader,
     views: ViewsDep,
     settings: SettingsDep,
+    tongjie: TongjieDep,
     status: CaseStatus | None = None,
     category: Category | None = None,
     street: Annotated[str | None, Query(max_length=100)] = None,
@@ -134,6 +137,21 @@ def board(
     number: Annotated[str | None, Query(max_length=32, examples=["2026-000123"])] = None,
     q: Annotated[
         str | None, Query(max_length=100, description="any part of the number or the summary")
+    ] = None,
+    party: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="a party's full name, phone number or ID number, matched exactly after "
+            "normalisation (spaces, full-width digits, +86, the check letter's case); each "
+            "case found is recorded in the access log as read",
+            examples=["138 0000 0000"],
+        ),
+    ] = None,
+    repeat_party: Annotated[
+        bool | None,
+        Query(description="a party's phone or ID number is in another case within 12 months"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
@@ -164,12 +182,16 @@ def board(
         received_from=moment("received_from", received_from, zone),
         received_to=moment("received_to", received_to, zone),
         q=q or None,
+        party=party,
+        repeat_party=repeat_party,
         limit=limit,
         cursor=_cursor(cursor, sort),
         sort=sort,
     )
     reach = Reach(actor.mediator, actor.id) if actor.role is Role.MEDIATOR else None
     page = views.board.page(filters, reach)
+    if party is not None:
+        tongjie.read_log.record(actor, [row.id for row in page.items], PARTY_SEARCH_PATH)
     body = {"items": [jsonable(row, zone) for row in page.items], "next_cursor": page.next_cursor}
     return Response(dumps(body), media_type="application/json", headers=_position(page.position))
 

@@ -59,6 +59,10 @@ class StoreVerificationOut(BaseModel):
     invalid: list[InvalidEventOut]
     head: DigestOut = Field(description="how far the verification went, and the digest there")
     checked_against: DigestOut | None = Field(description="the saved digest given, if any")
+    reads_checked: int = Field(
+        description="lines of the access log of reads checked (its chain, like the store's)",
+        examples=[1520],
+    )
 
 
 class CaseFileOut(BaseModel):

@@ -375,6 +375,15 @@ class FollowUpOut(BaseModel):
     note: str | None
 
 
+class RepeatCaseOut(BaseModel):
+    """Another case in which one of this case's parties (same phone or ID number) is a party."""
+
+    id: UUID
+    number: str = Field(examples=["2026-000045"])
+    received_at: TimeOut
+    status: CaseStatus
+
+
 class CaseOut(BaseModel):
     """The full current state of a case, read from the event store."""
 
@@ -413,6 +422,18 @@ class CaseOut(BaseModel):
     overdue: bool
     created_at: TimeOut
     modified_at: TimeOut
+
+
+class CasePageOut(CaseOut):
+    """The case's current state, with its repeat parties (重复当事人) from the board's index."""
+
+    repeat_party: bool = Field(
+        description="a party's phone or ID number is in another case received within 12 "
+        "months (before or after this one)"
+    )
+    repeat_cases: list[RepeatCaseOut] = Field(
+        description="those other cases that this reader may see, newest first"
+    )
 
 
 class EventOut(BaseModel):

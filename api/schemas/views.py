@@ -53,6 +53,9 @@ class BoardRowOut(BaseModel):
     )
     risk_level: str = Field(examples=["none"])
     version: int = Field(description="the case's version the row reflects")
+    repeat_party: bool = Field(
+        description="a party's phone or ID number is in another case received within 12 months"
+    )
 
 
 class BoardOut(BaseModel):

@@ -109,6 +109,7 @@ def _nothing(row: Row, data: dict[str, Any]) -> None:
 
 
 RECEIVED = get_topic(Case.Received)
+CORRECTED = get_topic(Case.RegistrationCorrected)
 CHANGES: dict[str, Callable[[Row, dict[str, Any]], None]] = {
     get_topic(Case.Routed): _routed,
     get_topic(Case.Mediated): _mediated,

@@ -31,6 +31,10 @@ class BoardFilter:
     received_from: datetime | None = None
     received_to: datetime | None = None
     q: str | None = None
+    party: str | None = None
+    """A party's full name, phone or ID number (exact, after normalisation: domain.identity)."""
+    repeat_party: bool | None = None
+    """A party's phone or ID number is in another case received within 12 months."""
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
     sort: str = "-received_at"
@@ -68,6 +72,25 @@ class BoardRow:
     days_open: float
     risk_level: str
     version: int
+    repeat_party: bool = False
+
+
+@dataclass(frozen=True)
+class OtherCase:
+    """Another case sharing a phone or ID number with a case, received within 12 months."""
+
+    id: UUID
+    number: str
+    received_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """Whether a case's parties are in other cases, and those of them the reader may see."""
+
+    repeat_party: bool
+    others: list[OtherCase]
 
 
 @dataclass(frozen=True)

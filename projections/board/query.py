@@ -9,14 +9,28 @@ sort.py) sort the filtered rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from domain.values import CaseStatus, RiskLevel
+from domain.identity import parties_keys, search_keys
+from domain.values import CaseStatus, Party, RiskLevel
 from projections.board.fold import TIME_COLUMNS
-from projections.board.page import MAX_LIMIT, BoardFilter, BoardPage, BoardRow, Reach
-from projections.board.schema import CASES
+from projections.board.page import (
+    MAX_LIMIT,
+    BoardFilter,
+    BoardPage,
+    BoardRow,
+    OtherCase,
+    Reach,
+    Repeats,
+)
+from projections.board.parties import PARTIES, REPEATS, WINDOW_US, micros, search_tokens
+from projections.board.schema import CASES, SEALED
 from projections.board.sort import (
+    NEWEST,
     SqlTerms,
     after,
     decode_cursor,
@@ -30,7 +44,7 @@ from projections.engine.view import Tables
 
 if TYPE_CHECKING:
     from projections.engine.feed import PositionFeed
-    from projections.engine.ports import Connection, Database
+    from projections.engine.ports import Connection, Database, ViewKeys
 
 VIEW = "board"
 _READ = (
@@ -41,6 +55,7 @@ _READ = (
     "street",
     "channel",
     "summary",
+    SEALED,
     "status",
     "organisation",
     "mediator",
@@ -53,6 +68,7 @@ _READ = (
     "due_at",
     "risk_level",
     "version",
+    "repeat_party",
 )
 _EQUALS = ("number", "category", "street", "organisation", "mediator", "channel")
 RESOLVED = CaseStatus.RESOLVED.value
@@ -61,10 +77,20 @@ TRIGRAM = 3
 ESCALATED = tuple(level.value for level in RiskLevel if level is not RiskLevel.NONE)
 
 
+SEARCH_CHUNK = 1000
+"""Rows read at a time by a `q` search over sealed summaries (doubling up to SEARCH_CHUNK_MAX)."""
+SEARCH_CHUNK_MAX = 8000
+
+
 class BoardQuery:
-    def __init__(self, db: Database, feed: PositionFeed | None = None) -> None:
+    def __init__(
+        self, db: Database, feed: PositionFeed | None = None, keys: ViewKeys | None = None
+    ) -> None:
         self.db = db
         self.feed = feed
+        self.keys = keys
+        self.sealed = keys is not None and keys.sealing
+        """Summaries are sealed: `q` decrypts them in memory, walking the board's order."""
         self._catalog_ready = False
         self._generation: int | None = None
         """The generation the last page was read from (reads check it is still active)."""
@@ -83,12 +109,17 @@ class BoardQuery:
                 self._catalog_ready = True
             postgres = conn.dialect == "postgres"
             terms = SqlTerms(postgres, ordered_at, lambda t: t if postgres else sqlite_time(t))
-            where, params = _where(conn, filters, now)
+            where, params = _where(conn, filters, now, self.keys)
             if cursor is not None:
                 key = (lambda v: v) if postgres else str
                 clause, bound = after(filters.sort, terms, cursor.values, terms.time, key)
                 where, params = f"{where} AND {clause}", [*params, *bound]
             order = order_by(filters.sort, terms)
+            if filters.q and self.sealed:
+                # The first page of matches in the default order; in another, every match.
+                enough = limit + 1 if filters.sort == NEWEST else None
+                where, params = self._search_sealed(conn, where, params, filters.q, reach, enough)
+                filters = replace(filters, q=None)
             found = self._read(conn, where, params, limit + 1, filters, reach, order)
         if found is None:
             return BoardPage(items=[], next_cursor=None, position=0)
@@ -116,7 +147,12 @@ class BoardQuery:
         None if the board has no generation yet."""
         # Filters that may pass over many rows in the board's order: ids first (see _statement).
         searching = bool(filters.q)
-        walking = searching or filters.overdue is not None or filters.escalated is not None
+        walking = (
+            searching
+            or filters.overdue is not None
+            or filters.escalated is not None
+            or filters.repeat_party is not None
+        )
         generation = self._generation
         for _ in range(3):
             if generation is None:
@@ -124,12 +160,12 @@ class BoardQuery:
                 if current is None:
                     return None
                 generation = self._generation = current.generation
-            table = Tables(VIEW, generation).name(CASES)
+            tables = Tables(VIEW, generation)
             if reach is None:
-                statement = _statement(table, where, walking, order)
+                statement = _statement(tables, where, walking, order)
                 values = [*params, count]
             else:
-                statement = _reached(table, where, order)
+                statement = _reached(tables, where, order)
                 mediator = reach.mediator or ""
                 values = [*params, mediator, count, *params, reach.actor_id, count, count]
             try:
@@ -156,8 +192,119 @@ class BoardQuery:
             generation = self._generation = current.generation
         raise RuntimeError("the board's active generation kept changing while it was read")
 
+    def repeats(
+        self,
+        case_id: UUID,
+        parties: Sequence[Party],
+        received_at: datetime,
+        reach: Reach | None = None,
+    ) -> Repeats:
+        """The other cases, received within 12 months of `received_at`, that share a phone or
+        ID number with these `parties` (a case's current ones); `others` only those `reach`
+        lets the reader see, newest first."""
+        if self.keys is None:
+            return Repeats(False, [])
+        keys = self.keys
+        tokens = sorted(
+            {
+                keys.token(kind.value, value)
+                for kind, value in parties_keys(parties)
+                if kind.identifies
+            }
+        )
+        if not tokens:
+            return Repeats(False, [])
+        with self.db.connection() as conn:
+            current = active(conn, VIEW)
+            if current is None:
+                return Repeats(False, [])
+            tables = Tables(VIEW, current.generation)
+            postgres = conn.dialect == "postgres"
+            params: list[Any]
+            if postgres:
+                among, params = "p.token = ANY(%s)", [tokens]
+            else:
+                among, params = f"p.token IN ({', '.join('%s' for _ in tokens)})", list(tokens)
+            at = micros(received_at)
+            rows = conn.execute(
+                "SELECT DISTINCT c.id, c.number, c.received_at, c.status, c.mediator, "
+                f"c.received_by FROM {tables.name(PARTIES)} p "
+                f"JOIN {tables.name(CASES)} c ON c.id = p.case_id WHERE {among} "
+                "AND p.case_id <> %s AND p.received_us BETWEEN %s AND %s",
+                [*params, case_id if postgres else str(case_id), at - WINDOW_US, at + WINDOW_US],
+            )
+        others = [
+            OtherCase(read_uuid(row[0]), row[1], read_time(row[2]) or received_at, row[3])
+            for row in rows
+            if reach is None
+            or row[4] == reach.mediator
+            or (row[4] is None and row[5] == reach.actor_id)
+        ]
+        others.sort(key=lambda other: (other.received_at, other.id), reverse=True)
+        return Repeats(bool(rows), others)
+
+    def _search_sealed(
+        self,
+        conn: Connection,
+        where: str,
+        params: list[Any],
+        q: str,
+        reach: Reach | None,
+        count: int | None,
+    ) -> tuple[str, list[Any]]:
+        """The filters narrowed to the cases, newest receipt first, whose number or summary
+        holds `q` (the first `count` of them; all if None): the summaries are sealed, so the
+        rows the other filters (and the reach) let through are read in chunks and decrypted
+        here, until enough match."""
+        generation = self._generation
+        if generation is None:
+            current = active(conn, VIEW)
+            if current is None:
+                return where, params
+            generation = self._generation = current.generation
+        tables = Tables(VIEW, generation)
+        table = tables.name(CASES)
+        scope, scope_params = _tables(where, tables), list(params)
+        if reach is not None:
+            scope += " AND (mediator = %s OR (mediator IS NULL AND received_by = %s))"
+            scope_params += [reach.mediator or "", reach.actor_id]
+        found: list[Any] = []
+        after_row: tuple[Any, Any] | None = None
+        chunk = SEARCH_CHUNK
+        assert self.keys is not None
+        unseal = self.keys.unseal
+        while count is None or len(found) < count:
+            clause, more = scope, list(scope_params)
+            if after_row is not None:  # a row value: an index range on both databases
+                clause += " AND (received_at, id) < (%s, %s)"
+                more += list(after_row)
+            rows = conn.execute(
+                f"SELECT id, received_at, number, summary, {SEALED} FROM {table} "
+                f"WHERE {clause} ORDER BY received_at DESC, id DESC LIMIT %s",
+                [*more, chunk],
+                prepare=False,
+            )
+            for case_id, _, number, summary, sealed in rows:
+                text = summary if sealed is None else unseal(sealed)
+                if q in number or q in text:
+                    found.append(case_id)
+                    if len(found) == count:
+                        break
+            if len(rows) < chunk:
+                break
+            after_row = (rows[-1][1], rows[-1][0])
+            chunk = min(chunk * 2, SEARCH_CHUNK_MAX)
+        if not found:
+            return "FALSE", []
+        marks = ", ".join("%s" for _ in found)
+        return f"id IN ({marks})", found
+
     def _row(self, values: tuple[Any, ...], now: datetime) -> BoardRow:
         data = dict(zip(_READ, values, strict=True))
+        sealed = data.pop(SEALED)
+        if sealed is not None and self.keys is not None:
+            data["summary"] = self.keys.unseal(sealed)
+        data["repeat_party"] = bool(data["repeat_party"])
         data["id"] = read_uuid(data["id"])
         for column in TIME_COLUMNS:
             data[column] = read_time(data[column])
@@ -176,7 +323,18 @@ _POSITION = (
 )
 
 
-def _statement(table: str, where: str, walking: bool, order: str) -> str:
+def _tables(where: str, tables: Tables) -> str:
+    """The filters with the generation's party and repeat tables named."""
+    return where.replace("@parties", tables.name(PARTIES)).replace("@repeats", tables.name(REPEATS))
+
+
+def _columns(tables: Tables) -> str:
+    table, repeats = tables.name(CASES), tables.name(REPEATS)
+    read = ", ".join(_READ[:-1])
+    return f"{read}, EXISTS (SELECT 1 FROM {repeats} r WHERE r.case_id = {table}.id)"
+
+
+def _statement(tables: Tables, where: str, walking: bool, order: str) -> str:
     """The page's rows, each with the generation's position (NULL if it is not active).
 
     When `walking` (a `q` search, overdue, escalated) the page's ids are found first, then
@@ -185,7 +343,9 @@ def _statement(table: str, where: str, walking: bool, order: str) -> str:
     visiting the table for the rows it passes over (PostgreSQL), and only the page's rows are
     read.
     """
-    columns = ", ".join(_READ)
+    table = tables.name(CASES)
+    where = _tables(where, tables)
+    columns = _columns(tables)
     if walking:
         return (
             f"SELECT {_POSITION}, {columns} FROM {table} WHERE id IN "
@@ -194,25 +354,30 @@ def _statement(table: str, where: str, walking: bool, order: str) -> str:
     return f"SELECT {_POSITION}, {columns} FROM {table} WHERE {where} {order} LIMIT %s"
 
 
-def _reached(table: str, where: str, order: str) -> str:
+def _reached(tables: Tables, where: str, order: str) -> str:
     """The page's rows of a mediator's reach: the newest of the cases routed to them and the
     newest of those they received that are not routed yet, each found by a walk of its own
     index in the board's order (an OR of the two would read all of the mediator's cases, then
     sort them: more work the longer they have worked), then merged."""
+    table = tables.name(CASES)
+    where = _tables(where, tables)
     routed = f"SELECT id FROM {table} WHERE {where} AND mediator = %s {order} LIMIT %s"
     received = (
         f"SELECT id FROM {table} WHERE {where} AND mediator IS NULL AND received_by = %s "
         f"{order} LIMIT %s"
     )
     return (
-        f"SELECT {_POSITION}, {', '.join(_READ)} FROM {table} WHERE id IN "
+        f"SELECT {_POSITION}, {_columns(tables)} FROM {table} WHERE id IN "
         f"(SELECT id FROM ({routed}) AS routed UNION ALL SELECT id FROM ({received}) AS own) "
         f"{order} LIMIT %s"
     )
 
 
-def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, list[Any]]:
+def _where(
+    conn: Connection, filters: BoardFilter, now: datetime, keys: ViewKeys | None
+) -> tuple[str, list[Any]]:
     postgres = conn.dialect == "postgres"
+    sealed = keys is not None and keys.sealing
 
     def time(value: datetime) -> Any:
         return value if postgres else sqlite_time(value)
@@ -251,7 +416,23 @@ def _where(conn: Connection, filters: BoardFilter, now: datetime) -> tuple[str, 
     if filters.received_to is not None:
         clauses.append("received_at < %s")
         params.append(time(filters.received_to))
-    if filters.q:
+    if filters.party is not None:
+        tokens = search_tokens(keys, search_keys(filters.party)) if keys is not None else []
+        if not tokens:
+            clauses.append("FALSE")
+        elif postgres:
+            clauses.append("id IN (SELECT case_id FROM @parties WHERE token = ANY(%s))")
+            params.append(tokens)
+        else:
+            marks = ", ".join("%s" for _ in tokens)
+            clauses.append(f"id IN (SELECT case_id FROM @parties WHERE token IN ({marks}))")
+            params += tokens
+    if filters.repeat_party is not None:
+        negation = "" if filters.repeat_party else "NOT "
+        clauses.append(f"id {negation}IN (SELECT case_id FROM @repeats)")
+    if filters.q and sealed:
+        pass  # sealed summaries: matched in memory (BoardQuery._search_sealed)
+    elif filters.q:
         if postgres and len(filters.q) >= TRIGRAM:
             pattern = "%" + _escape_like(filters.q) + "%"
             clauses.append("(number LIKE %s ESCAPE '\\' OR summary LIKE %s ESCAPE '\\')")

@@ -10,20 +10,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from projections.board.fold import TIME_COLUMNS
+from projections.board.fold import COLUMNS, TIME_COLUMNS
 
 if TYPE_CHECKING:
     from projections.engine.ports import Connection
 
 CASES = "cases"
+SEALED = "summary_sealed"
+STORED = (*COLUMNS, SEALED)
+"""The table's columns: the fold's, and the summary sealed (with a cipher key the plain
+`summary` column is empty and this holds it, AES-GCM)."""
 
 _TYPES_POSTGRES = {
     "id": "uuid PRIMARY KEY",
+    SEALED: "bytea",
     "version": "integer NOT NULL",
     "event_count": "integer NOT NULL",
 }
 _TYPES_SQLITE = {
     "id": "TEXT PRIMARY KEY",
+    SEALED: "BLOB",
     "version": "INTEGER NOT NULL",
     "event_count": "INTEGER NOT NULL",
 }
@@ -33,7 +39,6 @@ _REQUIRED = frozenset(
         "category",
         "street",
         "channel",
-        "summary",
         "status",
         "received_at",
         "risk_level",
@@ -56,12 +61,14 @@ def create_table(conn: Connection, table: str, columns: tuple[str, ...]) -> None
     conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(parts)})")
 
 
-def create_indexes(conn: Connection, table: str) -> None:
+def create_indexes(conn: Connection, table: str, *, searchable_summary: bool = True) -> None:
+    """`searchable_summary`: the summary is plain text (no cipher key): index it for `q`."""
     order = "received_at DESC, id DESC"
     # PostgreSQL: the board's order holding the number and summary too, so that a `q` search
     # walking it reads no table page for the rows it passes over (once VACUUM has set the
     # visibility map).
-    searched = " INCLUDE (number, summary)" if conn.dialect == "postgres" else ""
+    held = "number, summary" if searchable_summary else "number"
+    searched = f" INCLUDE ({held})" if conn.dialect == "postgres" else ""
     # Likewise the open cases in the board's order with what `overdue` and `escalated` test.
     open_filters = " INCLUDE (due_at, risk_level)" if conn.dialect == "postgres" else ""
     statements = [
@@ -83,15 +90,15 @@ def create_indexes(conn: Connection, table: str) -> None:
     for statement in statements:
         conn.execute(statement)
     if conn.dialect == "postgres":
-        _trigram_indexes(conn, table)
+        _trigram_indexes(conn, table, ("number", "summary") if searchable_summary else ("number",))
     conn.execute(f"ANALYZE {table}")  # a bulk-loaded table: let the planner know its data
 
 
-def _trigram_indexes(conn: Connection, table: str) -> None:
+def _trigram_indexes(conn: Connection, table: str, columns: tuple[str, ...]) -> None:
     schema = conn.extension("pg_trgm")
     if schema is None:
         return
-    for column in ("number", "summary"):
+    for column in columns:
         conn.execute(
             f"CREATE INDEX IF NOT EXISTS {table}_{column}_trgm ON {table} "
             f'USING gin ({column} "{schema}".gin_trgm_ops)'

@@ -161,3 +161,21 @@ class SignalsCommits(Protocol):
 
     @property
     def commit_signal(self) -> CommitSignal: ...
+
+
+class ViewKeys(Protocol):
+    """The keys of the personal data a view holds (`infrastructure/keys.py`): keyed hashes of
+    parties' normalised identifiers, and, with the cipher key set, sealing of free text."""
+
+    @property
+    def sealing(self) -> bool:
+        """Whether free text is sealed (encrypted) before it is stored: the cipher key is set."""
+        ...
+
+    def token(self, kind: str, value: str) -> bytes:
+        """The keyed hash of a normalised identifier of this kind (name, phone, id)."""
+        ...
+
+    def seal(self, text: str) -> bytes: ...
+
+    def unseal(self, data: bytes) -> str: ...

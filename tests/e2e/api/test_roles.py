@@ -102,6 +102,13 @@ ENDPOINTS = [
     Endpoint(
         "GET", "/api/v1/cases/{id}/replay?version=1", {"boss": 200, "audit": 200}, None, routed
     ),
+    Endpoint("GET", "/api/v1/cases/{id}/reads", {"audit": 200}, None, routed),
+    Endpoint("GET", "/api/v1/stats/hotspots", {"boss": 200}),
+    Endpoint(
+        "GET",
+        "/api/v1/cases?party=13800000000",
+        {"zhang": 200, "li": 200, "boss": 200, "audit": 200},
+    ),
     Endpoint(
         "POST",
         "/api/v1/organisations",

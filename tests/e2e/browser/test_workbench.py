@@ -7,13 +7,24 @@ Every step is checked where it matters: in the case's history, read through the 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.browser.conftest import Server
-from tests.e2e.browser.workbench import CASE_URL, bench, fill, history, types
+from tests.e2e.browser.workbench import (
+    CASE_URL,
+    NEW_CASE,
+    bench,
+    case_in_mediation,
+    fill,
+    history,
+    types,
+)
+from tests.world import STREET
 
 pytestmark = pytest.mark.browser
 
@@ -294,3 +305,155 @@ def test_every_control_has_a_label_and_the_views_take_the_focus(
         expect(zhang.page.locator("a.skip")).to_have_attribute("href", "#view")
         zhang.nav("receive")
         expect(zhang.page.locator("#view h1")).to_be_focused()
+
+
+def test_a_party_found_by_phone_and_the_repeat_party_on_its_case_page(
+    browser: Browser, own_server: Server
+) -> None:
+    """The supervisor types a phone as the person said it; the two cases it is a party of are
+    listed, and each case's page shows the repeat-party badge and links to the other."""
+    server = own_server
+    ids = []
+    for summary in ("楼上漏水（重复当事人）", "停车位争执（重复当事人）"):
+        answer = server.post(
+            "/api/v1/cases",
+            "boss",
+            {
+                "category": "family",
+                "subcategory": "neighbour",
+                "street": STREET,
+                "channel": "walk_in",
+                "summary": summary,
+                "parties": [
+                    {"role": "applicant", "name": "欧阳明", "phone": "13712345678"},
+                    {"role": "respondent", "name": "赵大海"},
+                ],
+            },
+        )
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["id"])
+    with bench(browser, server, "laptop") as boss:
+        boss.sign_in("boss")
+        boss.go("#/cases", "list")
+        boss.page.fill("#list-party", "+86 137 1234 5678")
+        boss.page.locator("form.filters button[type=submit]").click()
+        expect(boss.page.locator("[data-case-id]")).to_have_count(2)
+        shown = {e.get_attribute("data-case-id") for e in boss.page.locator("[data-case-id]").all()}
+        assert shown == set(ids)
+        boss.open_case(ids[1])
+        expect(boss.view.locator(".badge.repeat-party")).to_be_visible()
+        other = boss.view.locator("[data-repeat-cases] a")
+        expect(other).to_have_attribute("href", f"#/cases/{ids[0]}")
+
+
+def test_a_correction_a_withdrawal_and_a_judicial_confirmation(
+    browser: Browser, own_server: Server
+) -> None:
+    server = own_server
+    corrected = case_in_mediation(server, "相邻通行纠纷")
+    withdrawn = server.post("/api/v1/cases", "zhang", {**NEW_CASE, "summary": "当事人撤回"})
+    assert withdrawn.status_code == 201, withdrawn.text
+    withdrawn_id = withdrawn.json()["id"]
+    confirmed = case_in_mediation(server, "借款纠纷")
+    agreement = {"form": "written", "amount": "3000", "terms": "分三期还款"}
+    answer = server.post(
+        f"/api/v1/cases/{confirmed}/resolution",
+        "zhang",
+        {"outcome": "agreement", "agreement": agreement},
+    )
+    assert answer.status_code == 200, answer.text
+    with bench(browser, server, "phone") as zhang:
+        matches: list[str | None] = []
+        zhang.page.on(
+            "request",
+            lambda r: matches.append(r.headers.get("if-match")) if "corrections" in r.url else None,
+        )
+        zhang.sign_in("zhang")
+        # My cases: found by a party's name (the parties come from each case).
+        search = zhang.page.locator("#mine-search")
+        expect(zhang.page.locator(".row-parties").first).not_to_have_text("当事人加载中…")
+        search.fill("孙丽")
+        rows = zhang.page.locator("[data-case-id]")
+        expect(rows.first).to_be_visible()
+        for row in rows.all():
+            expect(row.locator(".row-parties")).to_contain_text("孙丽")
+        assert corrected in {row.get_attribute("data-case-id") for row in rows.all()}
+
+        zhang.open_case(corrected)
+        correction = zhang.form("correction")
+        fill(correction, {"reason": "简要情况登记有误", "summary": "相邻通行及排水纠纷"})
+        zhang.submit_and_wait(correction, 4)
+        event = history(server, corrected)[-1]
+        assert event["type"] == "RegistrationCorrected"
+        assert event["data"]["registration"]["summary"] == "相邻通行及排水纠纷"
+        assert event["data"]["registration"]["category"] == "family"
+        assert matches == ['"3"']  # conditional on the version the form showed
+        expect(
+            zhang.page.locator('.timeline li[data-event="RegistrationCorrected"]')
+        ).to_contain_text("简要情况")
+
+        zhang.open_case(withdrawn_id)
+        withdraw = zhang.form("resolution")
+        options = withdraw.locator('select[name="outcome"] option')
+        expect(options).to_have_count(1)
+        fill(withdraw, {"note": "申请人撤回"})
+        zhang.submit_and_wait(withdraw, 2)
+        event = history(server, withdrawn_id)[-1]
+        assert (event["type"], event["data"]["outcome"]) == ("Resolved", "withdrawn")
+
+        zhang.open_case(confirmed)
+        judicial = zhang.form("judicial-confirmation")
+        expect(judicial.locator('[name="ruling"]')).to_have_count(0)
+        zhang.submit_and_wait(judicial, 5)
+        applied = history(server, confirmed)[-1]
+        assert applied["type"] == "JudicialConfirmationRecorded"
+        assert applied["data"]["ruling"] is None
+        ruling = zhang.form("judicial-confirmation")
+        fill(ruling, {"ruling": "confirmed"})
+        zhang.submit_and_wait(ruling, 6)
+        ruled = history(server, confirmed)[-1]
+        assert ruled["data"]["ruling"] == "confirmed"
+        assert ruled["data"]["applied_at"] == applied["data"]["applied_at"]
+        expect(zhang.page.locator('form[data-command="judicial-confirmation"]')).to_have_count(0)
+
+
+def test_a_supervisor_re_routes_a_case_and_its_deadline_stays(
+    browser: Browser, own_server: Server
+) -> None:
+    server = own_server
+    case_id = case_in_mediation(server, "租赁押金纠纷")
+    due_at = server.get(f"/api/v1/cases/{case_id}").json()["due_at"]
+    with bench(browser, server, "phone") as boss:
+        boss.sign_in("boss")
+        boss.open_case(case_id)
+        route = boss.form("route")
+        expect(boss.page.locator('details[data-section="route"] summary')).to_have_text("改派")
+        expect(route.locator('[name="due_at"]')).to_have_count(0)  # a re-routing keeps it
+        fill(route, {"organisation": "centre-2", "mediator": "m2", "note": "转西山街道"})
+        boss.submit_and_wait(route, 4)
+    rerouted = history(server, case_id)[-1]
+    assert rerouted["type"] == "Routed"
+    assert (rerouted["data"]["organisation"], rerouted["data"]["mediator"]) == ("centre-2", "m2")
+    assert server.get(f"/api/v1/cases/{case_id}").json()["due_at"] == due_at
+
+
+def test_my_cases_put_what_needs_doing_first(browser: Browser, own_server: Server) -> None:
+    """Overdue first (the most overdue on top), then red and orange risks, then by deadline."""
+    server = own_server
+    rows = server.get("/api/v1/cases", "zhang", open="true", limit=500).json()["items"]
+    assert any(r["overdue"] for r in rows)
+    assert any(r["risk_level"] in ("red", "orange") and not r["overdue"] for r in rows)
+
+    def urgency(row: dict[str, Any]) -> tuple[int, str, str]:
+        raised = row["risk_level"] in ("red", "orange")
+        rank = 0 if row["overdue"] else 1 if raised else 2
+        due = row["due_at"] and datetime.fromisoformat(row["due_at"]).astimezone(UTC).isoformat()
+        return rank, due or "~", row["number"]  # no deadline last; ties by number
+
+    want = [row["id"] for row in sorted(rows, key=urgency)]
+    with bench(browser, server, "phone") as zhang:
+        zhang.sign_in("zhang")
+        listed = zhang.page.locator("[data-case-id]")
+        expect(listed).to_have_count(len(want))
+        assert [e.get_attribute("data-case-id") for e in listed.all()] == want
+        expect(listed.first).to_have_class(re.compile("is-overdue"))

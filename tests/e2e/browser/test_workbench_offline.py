@@ -147,6 +147,9 @@ def test_a_refused_step_stays_in_the_outbox_with_the_servers_message(
         expect(item).to_have_count(1)
         expect(item).to_have_attribute("data-status", "409")
         expect(item.locator(".problem")).to_contain_text(problem["detail"])
+        expect(item.locator(".why")).to_contain_text("案件的当前状态不允许这一步")
+        expect(item.locator('[data-action="fix"]')).to_have_count(0)  # the state, not a field
+        expect(item.locator('[data-action="open"]')).to_have_attribute("href", f"#/cases/{case_id}")
         expect(zhang.outbox).to_have_attribute("data-count", "1")
         zhang.page.screenshot(path=screenshots / "workbench-refused-phone-zh.png", full_page=True)
         zhang.page.reload()  # kept on the device, not in the page

@@ -242,3 +242,23 @@ def _business_data(loaded: Loaded) -> dict[str, Any]:
         "mediators": {code: data(e) for code, e in histories.mediators.items()},
         "users": sorted((u.login, u.name, u.role, u.mediator) for u in histories.users),
     }
+
+
+def test_the_planted_rise_is_the_one_hotspot_found(default_demo: Loaded) -> None:
+    """The demo plants one rise (parking disputes in 文峰街道, tripled in the last 30 days):
+    the hotspots as of the demo's day find it, and nothing else."""
+    settings = Settings(database_url=default_demo.url)
+    app = build_application(settings)
+    views = build_views(settings, app)
+    try:
+        views.engine.catch_up("board")
+        found = views.hotspots.find(datetime.combine(AS_OF, datetime.min.time(), ZONE))
+    finally:
+        views.close()
+        app.close()
+    cells = [(h.street, h.category, h.subcategory) for h in found.hotspots]
+    assert cells == [("文峰街道", "property_management", "parking")], found.hotspots
+    [rise] = found.hotspots
+    assert rise.count >= 2.5 * rise.expected
+    assert len(rise.cases) == rise.count
+    assert found.cells_tested > 150

@@ -4,6 +4,7 @@ import { renderBreakdown, renderTrend } from "./breakdown.js";
 import { renderCaseList } from "./caselists.js";
 import { h, replace } from "./dom.js";
 import { renderFigures } from "./figures.js";
+import { renderHotspots } from "./hotspots.js";
 import { boardParams, periodRange, statsParams } from "./filters.js";
 import { t, term } from "./i18n.js";
 import { renderWorkload } from "./workload.js";
@@ -64,6 +65,7 @@ async function fetchAll(api, filters, minPosition) {
     overdue: api.get("cases", { ...board, overdue: "true" }),
     escalated: escalatedCases(api, board),
     projections: api.get("projections"),
+    hotspots: api.get("stats/hotspots", { min_position: minPosition }),
   };
   const names = Object.keys(requests);
   const settled = await Promise.allSettled(Object.values(requests));
@@ -120,6 +122,7 @@ export async function loadOverview({ api, filters, names, minPosition }) {
       renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk, all });
     }
   }
+  renderHotspots(part("hotspots-section"), part("hotspots-list"), a.hotspots);
   const positions = Object.values(a)
     .map((answer) => answer.position)
     .filter((position) => typeof position === "number");

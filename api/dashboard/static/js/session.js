@@ -10,6 +10,7 @@ export function storedToken() {
 
 export function forget() {
   sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem("tongjie.workbench.token"); // the workbench, signed in with it in this tab
 }
 
 function message(error) {

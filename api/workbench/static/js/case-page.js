@@ -2,7 +2,7 @@
 // form for each command its state allows this user.
 import { h, replace } from "./dom.js";
 import { allowed, commandForm, commandTitle, label } from "./commands.js";
-import { t, term } from "./i18n.js";
+import { language, t, term } from "./i18n.js";
 import { dateOnly, dateTime, dueWords, isOverdue } from "./time.js";
 
 function money(amount) {
@@ -27,7 +27,16 @@ function organisationText(names, code) {
 function actorText(names, actor) {
   if (!actor) return "—";
   const name = names.users[actor.login];
-  return `${name || actor.login}（${term("role", actor.role)}）`;
+  return `${name || actor.login}${aside(term("role", actor.role))}`;
+}
+
+/** "（x）" in Chinese, " (x)" in English. */
+function aside(text) {
+  return language() === "zh" ? `（${text}）` : ` (${text})`;
+}
+
+function list(items) {
+  return items.join(language() === "zh" ? "、" : ", ");
 }
 
 const BUSINESS = {
@@ -55,7 +64,7 @@ export function say(event, reference, names) {
       return t("say.Mediated", {
         method: term("method", d.method),
         duration: d.duration_minutes ? t("minutes", { minutes: d.duration_minutes }) : "",
-        attendees: (d.attendees || []).join("、") || "—",
+        attendees: list(d.attendees || []) || "—",
         notes: d.notes || "",
       });
     case "DeadlineExtended":
@@ -67,7 +76,7 @@ export function say(event, reference, names) {
     case "Resolved": {
       const a = d.agreement;
       const details = a
-        ? `${term("form", a.form)}${a.amount ? `，${money(a.amount)}` : ""}：${a.terms}`
+        ? `${term("form", a.form)}${a.amount ? `${language() === "zh" ? "，" : ", "}${money(a.amount)}` : ""}${language() === "zh" ? "：" : ": "}${a.terms}`
         : d.referral
           ? term("referral", d.referral)
           : "";
@@ -84,7 +93,7 @@ export function say(event, reference, names) {
 
 function correctedFields(data) {
   const named = data.changed || [];
-  return named.length ? named.map((name) => t(`field.${name}`)).join("、") : "—";
+  return named.length ? list(named.map((name) => t(`field.${name}`))) : "—";
 }
 
 const REGISTRATION = ["category", "subcategory", "street", "channel", "summary", "parties", "claim_amount"];
@@ -134,6 +143,20 @@ export function pendingList(items) {
   );
 }
 
+/** The other cases of a repeat party that this user may see (the API leaves out the others). */
+function repeats(c) {
+  if (!c.repeat_party) return null;
+  const others = c.repeat_cases || [];
+  return h(
+    "div",
+    { class: "repeat-cases", dataset: { repeatCases: String(others.length) } },
+    h("h3", {}, t("repeatCases")),
+    others.length
+      ? h("ul", {}, others.map((o) => h("li", {}, h("a", { href: `#/cases/${o.id}` }, o.number), ` · ${term("status", o.status)} · ${dateOnly(o.received_at)}`)))
+      : h("p", { class: "muted" }, t("repeatHidden")),
+  );
+}
+
 /**
  * Renders the page; `onCommand(form, command)` handles a submitted form. Returns the forms by
  * command, so that an outbox item can be corrected in its own form.
@@ -152,6 +175,7 @@ export function renderCase(container, { me, c, events, names, reference, pending
       h("span", { class: `badge status-${c.status}`, dataset: { status: c.status } }, term("status", c.status)),
       c.risk_level && c.risk_level !== "none" ? h("span", { class: `badge risk-${c.risk_level}` }, `${t("risk")}：${term("level", c.risk_level)}`) : null,
       c.status !== "resolved" ? h("span", { class: `badge ${overdue ? "overdue" : "due"}` }, dueWords(c.due_at)) : null,
+      c.repeat_party ? h("span", { class: "badge repeat-party", dataset: { repeatParty: "true" } }, t("repeatParty")) : null,
     ),
   );
   const registration = h(
@@ -165,8 +189,8 @@ export function renderCase(container, { me, c, events, names, reference, pending
       [t("summary"), c.summary],
       [t("claimAmount"), money(c.claim_amount)],
       [t("received"), dateTime(c.received_at)],
-      [t("routedTo"), c.mediator ? `${mediatorText(names, c.mediator)}（${organisationText(names, c.organisation)}）` : t("notRouted")],
-      [t("deadline"), c.due_at ? `${dateOnly(c.due_at)}${c.extended ? `（${t("extended")}）` : ""}` : "—"],
+      [t("routedTo"), c.mediator ? `${mediatorText(names, c.mediator)}${aside(organisationText(names, c.organisation))}` : t("notRouted")],
+      [t("deadline"), c.due_at ? `${dateOnly(c.due_at)}${c.extended ? aside(t("extended")) : ""}` : "—"],
       c.outcome ? [t("outcome"), term("outcome", c.outcome)] : null,
     ]),
     h("h3", {}, t("parties")),
@@ -175,6 +199,7 @@ export function renderCase(container, { me, c, events, names, reference, pending
       { class: "party-list" },
       c.parties.map((p) => h("li", {}, h("strong", {}, p.name), ` · ${term("partyRole", p.role)}`, p.phone ? ` · ${p.phone}` : "")),
     ),
+    repeats(c),
   );
   const commands = allowed(me, c);
   const forms = {};
@@ -206,10 +231,13 @@ export function renderCase(container, { me, c, events, names, reference, pending
   replace(
     container,
     header,
-    pendingList(pending),
-    actions,
-    registration,
-    h("section", { class: "panel", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, t("timeline")), timeline(events, reference, names)),
+    h("div", { class: "case-work" }, pendingList(pending), actions),
+    h(
+      "div",
+      { class: "case-record" },
+      registration,
+      h("section", { class: "panel", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, t("timeline")), timeline(events, reference, names)),
+    ),
   );
   return forms;
 }

@@ -144,6 +144,10 @@ export function partiesFieldset(parties) {
   };
   const list = parties?.length ? parties : [{ role: "applicant" }, { role: "respondent" }];
   list.forEach((party) => addRow(party));
+  /** As many rows as `count` parties need (an outbox item's, to correct it). */
+  fieldset.ensureRows = (count) => {
+    while (rows.children.length < count) addRow({ role: "respondent" });
+  };
   fieldset.append(
     h("button", { type: "button", class: "link-button add", onclick: () => addRow({ role: "respondent" }).querySelector("input").focus() }, t("addParty")),
   );
@@ -197,7 +201,8 @@ function routeForm(c, reference) {
     t(c.mediator ? "form.reroute" : "form.route"),
     org,
     med,
-    field("due_at", t("dueAt"), { kind: "time" }),
+    // The first routing sets the deadline; a re-routing keeps it (only an extension moves it).
+    c.due_at ? null : field("due_at", t("dueAt"), { kind: "time" }),
     field("note", t("note"), { kind: "textarea" }),
   );
 }

@@ -125,6 +125,7 @@ function put(target, path, value) {
 export function fillForm(form, body, prefix = "") {
   for (const [key, value] of Object.entries(body || {})) {
     const path = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) form.querySelector(`fieldset[name="${CSS.escape(path)}"]`)?.ensureRows?.(value.length);
     if (Array.isArray(value) && value.every((v) => typeof v !== "object")) {
       for (const box of form.querySelectorAll(`[name="${CSS.escape(path)}"][data-list]`)) box.checked = value.includes(box.value);
     } else if (value && typeof value === "object") {

@@ -3,7 +3,7 @@
 import { inTurn } from "./api.js";
 import { label } from "./commands.js";
 import { h, replace } from "./dom.js";
-import { t, term } from "./i18n.js";
+import { language, t, term } from "./i18n.js";
 import { dateOnly, dueWords, isOverdue, wholeDays } from "./time.js";
 
 const PAGE = 20;
@@ -27,13 +27,13 @@ export function urgency(row) {
 
 function byUrgency(a, b) {
   const [x, y] = [urgency(a), urgency(b)];
-  return x[0] - y[0] || x[1] - y[1] || a.number.localeCompare(b.number);
+  return x[0] - y[0] || (x[1] === y[1] ? 0 : x[1] - y[1]) || a.number.localeCompare(b.number);
 }
 
 /** One case as a list item: a link to its page carrying data-case-id. */
 function caseRow(row, reference, parties) {
   const overdue = row.status !== "resolved" && isOverdue(row.due_at);
-  const names = parties?.map((p) => p.name).join("、");
+  const names = parties?.map((p) => p.name).join(language() === "zh" ? "、" : ", ");
   return h(
     "li",
     {},
@@ -41,7 +41,7 @@ function caseRow(row, reference, parties) {
       "a",
       { href: `#/cases/${row.id}`, class: `case-row${overdue ? " is-overdue" : ""}`, dataset: { caseId: row.id } },
       h("span", { class: "row-top" }, h("strong", { class: "number" }, row.number), h("span", { class: `badge status-${row.status}` }, term("status", row.status))),
-      h("span", { class: "row-category" }, categoryText(reference, row.category, row.subcategory)),
+      h("span", { class: "row-category" }, h("span", {}, categoryText(reference, row.category, row.subcategory))),
       h("span", { class: "row-parties" }, names ?? t("partiesLoading")),
       h(
         "span",
@@ -124,7 +124,7 @@ export async function renderMine(container, { api, reference, partiesCache, stat
 export function listParams(search) {
   const params = new URLSearchParams(search);
   const pick = {};
-  for (const name of ["status", "category", "street", "organisation", "mediator", "channel", "overdue", "open", "escalated", "q", "sort", "received_from", "received_to"]) {
+  for (const name of ["status", "category", "street", "organisation", "mediator", "channel", "overdue", "open", "escalated", "q", "party", "repeat_party", "sort", "received_from", "received_to"]) {
     if (params.get(name)) pick[name] = params.get(name);
   }
   return pick;
@@ -154,8 +154,10 @@ export async function renderList(container, { api, reference, params, cursors, o
     select("mediator", t("mediator"), [any, ...reference.workload.map((m) => [m.code, m.name])], params.mediator),
     select("sort", t("sort"), SORTS.map((s) => [s, t(`sort.${s}`)]), params.sort || "-received_at"),
     h("div", { class: "field" }, h("label", { for: "list-q" }, t("searchBoard")), h("input", { id: "list-q", name: "q", type: "search", value: params.q || "" })),
+    h("div", { class: "field" }, h("label", { for: "list-party" }, t("searchParty")), h("input", { id: "list-party", name: "party", type: "search", value: params.party || "", autocomplete: "off" })),
     h("div", { class: "field check" }, h("input", { id: "list-overdue", name: "overdue", type: "checkbox", value: "true", checked: params.overdue === "true" }), h("label", { for: "list-overdue" }, t("overdueOnly"))),
     h("div", { class: "field check" }, h("input", { id: "list-open", name: "open", type: "checkbox", value: "true", checked: params.open === "true" }), h("label", { for: "list-open" }, t("openOnly"))),
+    h("div", { class: "field check" }, h("input", { id: "list-repeat", name: "repeat_party", type: "checkbox", value: "true", checked: params.repeat_party === "true" }), h("label", { for: "list-repeat" }, t("repeatOnly"))),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, t("apply")), h("a", { href: "#/cases", class: "link-button" }, t("reset"))),
   );
   form.addEventListener("submit", (event) => {
@@ -178,7 +180,8 @@ export async function renderList(container, { api, reference, params, cursors, o
   replace(table, ...page.items.map((row) => caseRow(row, reference, null, true)));
   for (const item of table.querySelectorAll(".row-parties")) item.remove();
   for (const [row, item] of page.items.map((r, i) => [r, table.children[i]])) {
-    item.querySelector(".row-category").append(` · ${row.street}${row.mediator ? ` · ${reference.mediatorNames[row.mediator] || row.mediator}` : ""} · ${dateOnly(row.received_at)}`);
+    const where = [row.street, row.mediator ? reference.mediatorNames[row.mediator] || row.mediator : null, dateOnly(row.received_at)];
+    item.querySelector(".row-category").append(...where.filter(Boolean).map((text) => h("span", {}, text)));
   }
   if (page.items.length === 0) replace(table, h("li", { class: "muted" }, t("noCases")));
   table.setAttribute("aria-busy", "false");

@@ -4,6 +4,9 @@ import { h, replace } from "./dom.js";
 import { t } from "./i18n.js";
 import { dateTime } from "./time.js";
 
+/** Refusals that a corrected entry can overcome (a field, a stale version); a 409 is the case's state. */
+const FIXABLE = new Set([400, 412, 413, 422]);
+
 function problemText(item) {
   const problem = item.problem || {};
   const errors = Array.isArray(problem.errors) ? problem.errors.map((e) => `${e.field}: ${e.message}`) : [];
@@ -16,16 +19,25 @@ export function renderOutbox(container, { items, onSend, onFix, onDiscard }) {
       "li",
       { class: `outbox-item state-${item.state}`, dataset: { outboxItem: item.key, state: item.state, status: item.status ?? "" } },
       h("p", { class: "row-top" }, h("strong", {}, item.label), h("span", { class: `badge state-${item.state}` }, t(`state.${item.state}`))),
-      h("p", { class: "muted" }, `${t("enteredAt", { time: dateTime(localIso(item.enteredAt)) })}${item.caseNumber ? ` · ${item.caseNumber}` : ""}`),
+      h("p", { class: "muted" }, t("enteredAt", { time: dateTime(localIso(item.enteredAt)) })),
       item.state === "refused"
-        ? h("div", { class: "problem", role: "note" }, h("p", {}, `${item.status} ${item.problem?.title || ""}`), h("ul", {}, problemText(item).map((line) => h("li", {}, line))))
+        ? h(
+            "div",
+            { class: "problem", role: "note" },
+            h("p", { class: "why" }, t(`refused.${item.status}`) === `refused.${item.status}` ? t("refused.other") : t(`refused.${item.status}`)),
+            h("p", {}, `${item.status} ${item.problem?.title || ""}`),
+            h("ul", {}, problemText(item).map((line) => h("li", {}, line))),
+          )
         : item.lastError
           ? h("p", { class: "muted" }, t("lastTry", { message: item.lastError === "offline" ? t("offline") : item.lastError }))
           : null,
       h(
         "div",
         { class: "buttons" },
-        item.state === "refused" ? h("button", { type: "button", class: "primary", dataset: { action: "fix" }, onclick: () => onFix(item) }, t("fix")) : null,
+        item.state === "refused" && FIXABLE.has(item.status)
+          ? h("button", { type: "button", class: "primary", dataset: { action: "fix" }, onclick: () => onFix(item) }, t("fix"))
+          : null,
+        item.state === "refused" && item.caseId ? h("a", { href: `#/cases/${item.caseId}`, class: "link-button", dataset: { action: "open" } }, t("openCase")) : null,
         item.state === "pending" ? h("button", { type: "button", class: "link-button", dataset: { action: "send" }, onclick: () => onSend(item) }, t("sendNow")) : null,
         h(
           "button",

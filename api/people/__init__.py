@@ -1,0 +1,1 @@
+"""The access request's printable page (个人信息查阅)."""
