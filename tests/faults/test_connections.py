@@ -110,7 +110,9 @@ def test_a_serving_process_holds_at_most_its_pool_size(
     assert len(measured) == workers, (serving, dict(peaks.per_process))
     for pid, peak in measured.items():
         assert peak <= POOL_SIZE, f"process {pid} held {peak} connections"
-        assert peaks.purposes[pid] == {"events", "views", "listen", "watch"}
+        # (and, at start, the schema's creation lock, waited for while another worker holds it)
+        assert {"events", "views", "listen", "watch"} <= peaks.purposes[pid]
+        assert peaks.purposes[pid] <= {"events", "views", "listen", "watch", "start"}
 
 
 def test_the_view_workers_hold_their_pool_size_and_one_connection_each_more(
