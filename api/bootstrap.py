@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from application.audit import Verifier
@@ -10,6 +11,7 @@ from application.ports import RecorderPorts
 from application.tongjie import Tongjie
 from infrastructure.access import AccessLog, access_log_for
 from infrastructure.audit.verifier import ChainVerifier
+from infrastructure.blobs import blob_table_for
 from infrastructure.eventstore.creating import one_at_a_time
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.reachability import watch
@@ -36,6 +38,7 @@ def build_application(settings: Settings) -> Tongjie:
             ports_for=recorder_ports,
             verifier_for=chain_verifier,
             uses_for=access_log_for,
+            blobs_for=partial(blob_table_for, cipher_key=settings.cipher_key),
             reads_for=read_log_for,
         )
 

@@ -44,13 +44,16 @@ if TYPE_CHECKING:
 
 SQLITE_POLL = 0.05
 POSTGRES_POLL = 1.0
+REPLICA_POLL = 0.05
+"""How often a process reading a hot standby reads the views' positions there."""
 
 
-def database(settings: Settings) -> Database:
+def database(settings: Settings, conninfo: str | None = None) -> Database:
+    """The store's database; on PostgreSQL `conninfo` may name a hot standby of it."""
     if settings.is_postgres:
         return Database(
             "postgres",
-            conninfo=settings.postgres_conninfo,
+            conninfo=conninfo or settings.postgres_conninfo,
             schema=settings.postgres_schema,
             pool_size=settings.connections.views,
         )
@@ -79,6 +82,10 @@ def build_views(
     positions cover every view whatever it says.
     """
     db = database(settings)
+    replica = (
+        None if settings.replica_conninfo is None else database(settings, settings.replica_conninfo)
+    )
+    reads = replica or db  # where queries and positions are read
     recorder = tongjie.store.recorder
     keys = view_keys(settings.cipher_key, recorder)  # the store's secret: read once, here
     views: list[View] = [BoardView(keys), StatsView(settings.zone), *extra_views]
@@ -104,8 +111,11 @@ def build_views(
             commits=None if committing is None else committing.commit_signal,
             poll_interval=POSTGRES_POLL,
         )
-        feed_waker = ListenWaker(Signal(), conninfo, VIEWS_CHANNEL, poll_interval=POSTGRES_POLL)
-        feed = PositionFeed(db, names, feed_waker, POSTGRES_POLL)
+        if replica is None:
+            feed_waker = ListenWaker(Signal(), conninfo, VIEWS_CHANNEL, poll_interval=POSTGRES_POLL)
+            feed = PositionFeed(db, names, feed_waker, POSTGRES_POLL)
+        else:  # a standby takes no LISTEN: the positions it has replayed are polled
+            feed = PositionFeed(replica, names, None, REPLICA_POLL)
     else:
         waker = Waker(committing, SQLITE_POLL)
         feed = PositionFeed(db, names, None, 0.2)
@@ -116,7 +126,8 @@ def build_views(
         worked,
         waker,
         page_size=page_size,
-        on_advance=lambda name, position: feed.publish({name: position}),
+        # What this process's workers wrote is on the primary: a replica's feed waits for it.
+        on_advance=None if replica else lambda name, position: feed.publish({name: position}),
         fault=fault,
         open_log=partial(log_reader, recorder),
     )
@@ -124,7 +135,8 @@ def build_views(
         db=db,
         engine=engine,
         feed=feed,
-        board=BoardQuery(db, feed, keys),
-        stats=StatsQuery(db, settings.zone),
-        hotspots=HotspotsQuery(db),
+        board=BoardQuery(reads, feed, keys),
+        stats=StatsQuery(reads, settings.zone),
+        hotspots=HotspotsQuery(reads),
+        replica=replica,
     )

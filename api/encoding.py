@@ -16,8 +16,11 @@ from uuid import UUID
 
 import orjson
 
+from application.audit_dto import CaseFile
 from application.dto import MONEY_QUANTUM, CaseDetails, CaseSummary, EventRecord
+from domain.times import in_zone
 from domain.values import Actor
+from projections.engine.poison import PoisonedEvent
 
 
 def money(amount: Decimal | None) -> str | None:
@@ -34,7 +37,7 @@ def jsonable(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, Decimal):
         return money(value)
     if isinstance(value, datetime):
-        return value.astimezone(zone).isoformat()
+        return in_zone(value, zone).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, UUID):
@@ -75,6 +78,31 @@ def case_json(case: CaseDetails, zone: tzinfo) -> dict[str, Any]:
 def event_json(event: EventRecord, zone: tzinfo) -> dict[str, Any]:
     encoded: dict[str, Any] = jsonable(event, zone)
     return encoded
+
+
+def case_file_json(file: CaseFile, zone: tzinfo) -> dict[str, Any]:
+    """The case file (卷宗) as `GET /cases/{id}/file` answers it, and the archive holds it."""
+    return {
+        "case": case_json(file.case, zone) if file.case is not None else None,
+        "events": [event_json(event, zone) for event in file.events],
+        "unreadable_versions": list(file.unreadable),
+        "verification": jsonable(file.verification, zone),
+        "digest": jsonable(file.digest, zone),
+        "generated_at": jsonable(file.generated_at, zone),
+    }
+
+
+def poisoned_json(event: PoisonedEvent, zone: tzinfo) -> dict[str, Any]:
+    """An event a view set aside, as `/projections` and the audit show it."""
+    return {
+        "position": event.position,
+        "case_id": str(event.originator_id),
+        "version": event.originator_version,
+        "type": event.event_type,
+        "error": event.error,
+        "message": event.message,
+        "poisoned_at": jsonable(event.poisoned_at, zone),
+    }
 
 
 def dumps(value: Any) -> bytes:

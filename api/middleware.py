@@ -3,6 +3,11 @@
 Pure ASGI (not BaseHTTPMiddleware) so it adds little to each request. The log line names the
 request id, the actor, the case id, the status and the duration; never a body, so never a
 party's name, phone or id number.
+
+Bodies are at most 64 KiB, read whole here; the one exception is a document's upload
+(`POST /api/v1/cases/{id}/documents`), up to 20 MiB and never read whole here: a declared
+length over its limit is refused at once, and otherwise the body streams to the route,
+counted as it comes, and the first byte over the limit ends it with the same 413.
 """
 
 from __future__ import annotations
@@ -17,9 +22,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import ACTOR_SCOPE_KEY
 from api.metrics import Metrics
-from api.problems import problem
+from api.problems import BodyTooLargeError, problem
+from domain.documents import MAX_DOCUMENT_BYTES
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_UPLOAD_BYTES = MAX_DOCUMENT_BYTES + MAX_BODY_BYTES
+"""A document's upload: the file, and room for its form fields and multipart headers."""
+UPLOAD_TOO_LARGE = f"the document is over {MAX_DOCUMENT_BYTES // 2**20} MiB"
+_UPLOAD_PATH = re.compile(r"^/api/v1/cases/[^/]+/documents/?$")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 log = structlog.get_logger("tongjie.api")
@@ -51,14 +61,18 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            body_receive = await self._limited_body(scope, receive)
+            if _is_upload(scope):
+                body_receive = _counted_body(scope, receive, MAX_UPLOAD_BYTES)
+            else:
+                body_receive = await self._limited_body(scope, receive)
             if body_receive is None:
-                too_large = problem(
-                    413,
-                    "body-too-large",
-                    "The body is too large",
-                    f"the body is over {self.max_body // 1024} KiB",
+                too_much = (
+                    UPLOAD_TOO_LARGE
+                    if _is_upload(scope)
+                    else f"the body is over {self.max_body // 1024} KiB"
                 )
+                error = BodyTooLargeError(too_much)
+                too_large = problem(413, error.slug, error.title, error.detail)
                 await too_large(scope, receive, send_with_id)
             else:
                 await self.app(scope, body_receive, send_with_id)
@@ -104,6 +118,30 @@ class RequestMiddleware:
             client=(scope.get("client") or ("?",))[0],
         )
         structlog.contextvars.clear_contextvars()
+
+
+def _is_upload(scope: Scope) -> bool:
+    return scope["method"] == "POST" and _UPLOAD_PATH.match(scope["path"]) is not None
+
+
+def _counted_body(scope: Scope, receive: Receive, limit: int) -> Receive | None:
+    """The body as it streams in, counted: None when its declared length is over `limit`;
+    BodyTooLargeError (a 413, as the problems map it) from the chunk that crosses it."""
+    length = _header(scope, b"content-length")
+    if length is not None and length.isdigit() and int(length) > limit:
+        return None
+    size = 0
+
+    async def counted() -> Message:
+        nonlocal size
+        message = await receive()
+        if message["type"] == "http.request":
+            size += len(message.get("body", b""))
+            if size > limit:
+                raise BodyTooLargeError(UPLOAD_TOO_LARGE)
+        return message
+
+    return counted
 
 
 def _replay(body: bytes, original: Receive, first: Message | None = None) -> Receive:

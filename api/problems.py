@@ -20,7 +20,14 @@ from starlette.responses import Response
 
 from api.encoding import dumps
 from api.schemas.common import Problem
-from application.errors import BusyError, UnreadableEventError, VersionMismatchError
+from application.errors import (
+    BusyError,
+    DocumentsUnavailableError,
+    DocumentTamperedError,
+    UnreadableEventError,
+    VersionMismatchError,
+)
+from application.ports import CommitOutcomeUnknownError
 from application.read_log import ReadNotRecordedError
 from domain.errors import (
     DomainError,
@@ -69,6 +76,15 @@ class StoreNotConnectedError(ApiError):
             "the database cannot be reached: try again shortly",
             {"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+
+
+class BodyTooLargeError(ApiError):
+    """A body over its path's limit: 64 KiB, or a document's upload over 20 MiB."""
+
+    status, slug, title = 413, "body-too-large", "The body is too large"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}: nothing was stored")
 
 
 class NotAuthenticatedError(ApiError):
@@ -212,6 +228,37 @@ def _unreadable_event(request: Request, error: Exception) -> Response:
     return Response(dumps(body), status_code=500, media_type="application/problem+json")
 
 
+def _document_tampered(request: Request, error: Exception) -> Response:
+    """A document whose bytes are gone or changed: named, never served."""
+    assert isinstance(error, DocumentTamperedError)
+    log.error(
+        "document_tampered",
+        case_id=str(error.case_id),
+        version=error.version,
+        document_id=str(error.document_id),
+        reason=error.reason.value,
+    )
+    body = {
+        "type": PROBLEM_TYPES + "document-tampered",
+        "title": "A document's stored bytes fail their check",
+        "status": 500,
+        "detail": (
+            f"document {error.document_id} of case {error.case_id} (attached at version "
+            f"{error.version}): {error.detail}; it is not served. The bytes were changed or "
+            "removed outside Tongjie: `tongjie audit verify` names every such document"
+        ),
+        "case_id": str(error.case_id),
+        "version": error.version,
+        "document_id": str(error.document_id),
+        "reason": error.reason.value,
+    }
+    return Response(dumps(body), status_code=500, media_type="application/problem+json")
+
+
+def _documents_unavailable(request: Request, error: Exception) -> Response:
+    return unavailable(str(error))
+
+
 # -- the request's shape ---------------------------------------------------------------------
 
 
@@ -283,6 +330,12 @@ except ImportError:  # pragma: no cover - psycopg[pool] is a dependency
 
 def _database_down(request: Request, error: Exception) -> Response:
     log.warning("database_unavailable", error=type(error).__name__, detail=str(error)[:200])
+    if isinstance(error, CommitOutcomeUnknownError):
+        return unavailable(
+            "the connection to the database was lost while the write was committed: it may "
+            "have been stored. Send it again with the same Idempotency-Key (the first answer "
+            "comes back if it was stored), or read the case before sending it again"
+        )
     return unavailable("the database cannot be reached: try again shortly")
 
 
@@ -305,6 +358,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(BusyError, _domain_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(UnreadableEventError, _unreadable_event)
+    app.add_exception_handler(DocumentTamperedError, _document_tampered)
+    app.add_exception_handler(DocumentsUnavailableError, _documents_unavailable)
     app.add_exception_handler(ReadNotRecordedError, _read_not_recorded)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
@@ -320,8 +375,9 @@ _DESCRIPTIONS = {
     404: "no such case, organisation, mediator or user",
     409: "the case's state or history forbids this, or an Idempotency-Key reused",
     412: "If-Match names a version the case has moved on from",
-    413: "the body is over 64 KiB",
+    413: "the body is over 64 KiB (a document's upload: over 20 MiB); nothing was stored",
     422: "invalid request: `errors` names each field",
+    500: "a document's stored bytes fail their check (`document-tampered`): never served",
     429: "too many failed authentications from this address; see Retry-After",
     503: "the database cannot be reached; see Retry-After",
 }

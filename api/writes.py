@@ -8,8 +8,10 @@ Idempotency-Key it is checked first, so a replay never passes it.
 
 A caller this process has read before is not read again for a write without a key: the write
 is stored on condition that the user is still as read (the store checks it under its write
-lock, in the write's transaction), so a rotated or revoked token never writes; any other
-outcome (an error, the user changed) authenticates the caller anew and runs the write again.
+lock, in the write's transaction), so a rotated or revoked token never writes. If the user
+changed (the store refused the write and stored nothing), the caller is authenticated anew
+and the write runs again; any other error is answered once the caller is authenticated anew,
+and the write never runs twice (its COMMIT may have an unknown outcome: a 503).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from api.problems import CONFIRM_CALLER_KEY, DATABASE_DOWN, responses
 from api.schemas.cases import CaseSummaryOut
 from application.commands import CaseCommand, Command
 from application.dto import CaseSummary
-from application.ports import IdempotencyKeyExistsError, WriteConditions
+from application.ports import ChangedMeanwhileError, IdempotencyKeyExistsError, WriteConditions
 from application.tongjie import Tongjie
 from application.users import Recalled
 from domain.values import Actor, Role
@@ -52,11 +54,24 @@ from domain.values import Actor, Role
 CASES_PATH = "/api/v1/cases"
 
 
-def answer_for(summary: CaseSummary, status: int) -> Answer:
+def answer_for(summary: CaseSummary, status: int, created: Created | None = None) -> Answer:
     headers = {"ETag": f'"{summary.version}"', "content-type": "application/json"}
-    if status == 201:
+    body = summary_json(summary)
+    if created is not None:
+        headers["Location"] = created.location
+        body.update(created.body)
+    elif status == 201:
         headers["Location"] = f"{CASES_PATH}/{summary.id}"
-    return Answer(status, headers, dumps(summary_json(summary)))
+    return Answer(status, headers, dumps(body))
+
+
+@dataclass(frozen=True)
+class Created:
+    """What a write made besides the case's new version (a document): where it is, and what
+    the answer says of it beside the case's summary."""
+
+    location: str
+    body: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -93,19 +108,34 @@ class CaseWrite:
         self.recalled = recalled
         self._authenticate = authenticate
 
-    def run(self, command: Command, *, status: int = 200) -> Response:
+    def fingerprinted(self, body: bytes) -> None:
+        """Compare a retry under the Idempotency-Key by `body` rather than the request's (an
+        upload's multipart body differs in its boundary each time it is sent)."""
+        if self.keyed is not None:
+            self.keyed = replace(self.keyed, body=body)
+
+    def run(
+        self, command: Command, *, status: int = 200, created: Created | None = None
+    ) -> Response:
         if self.recalled is not None and self._authenticate is not None:
             try:
-                return self._run(command, status, self.recalled)
-            except DATABASE_DOWN:  # a 503 tells nothing of the caller: not worth a second wait
-                raise
-            except Exception:  # any answer but a stored write, as the store has the caller
+                return self._run(command, status, self.recalled, created)
+            except ChangedMeanwhileError:  # nothing stored: the caller changed since read
                 self.recalled = None
                 self.actor = self._authenticate()
                 command = replace(command, actor=self.actor)
-        return self._run(command, status, None)
+            except DATABASE_DOWN:  # lost, maybe at COMMIT (the write may be stored): a 503
+                raise
+            except Exception:
+                # Any other answer is given as the store has the caller now (401 for a revoked
+                # token), never by running the command again: the same user is judged the same.
+                self._authenticate()
+                raise
+        return self._run(command, status, None, created)
 
-    def _run(self, command: Command, status: int, recalled: Recalled | None) -> Response:
+    def _run(
+        self, command: Command, status: int, recalled: Recalled | None, created: Created | None
+    ) -> Response:
         idem = self._idempotency(command.actor)
         if (
             idem is not None
@@ -118,7 +148,7 @@ class CaseWrite:
             replayed = idem.replay()
             if replayed is not None:
                 return replayed
-            conditions = idem.conditions(lambda summary: answer_for(summary, status))
+            conditions = idem.conditions(lambda summary: answer_for(summary, status, created))
         elif recalled is not None:
             conditions = WriteConditions(unchanged=recalled.unchanged)
         try:
@@ -128,7 +158,7 @@ class CaseWrite:
             return idem.replay_after_race()
         for event_type in summary.recorded:
             self.metrics.appended(event_type)
-        return answer_for(summary, status).response(summary.position)
+        return answer_for(summary, status, created).response(summary.position)
 
     def _idempotency(self, actor: Actor) -> Idempotency | None:
         answers = self.tongjie.answers
@@ -138,7 +168,9 @@ class CaseWrite:
         return Idempotency(answers, actor.login, keyed.path, keyed.key, keyed.body)
 
 
-def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]:
+def case_writer(
+    *allowed: Role, recall: bool = True, body_keyed: bool = True
+) -> Callable[..., Coroutine[Any, Any, CaseWrite]]:
     """The one dependency of a case command: its caller, who must have one of the `allowed`
     roles (401, 429, 403 as every route's), its If-Match and its Idempotency-Key.
 
@@ -147,6 +179,10 @@ def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]
     profile. The routes document the bearer token and the two headers (`WRITE_OPENAPI`, the
     same operation FastAPI wrote for them as parameters). `async def`, so only the look-up of
     the token in the store takes a thread.
+
+    `recall=False`: the caller is always read from the store (a write that stores bytes
+    before its event, which no later condition could take back). `body_keyed=False`: the
+    body is not read here; the route gives what a retry is compared by (`fingerprinted`).
     """
 
     async def case_write(request: Request) -> CaseWrite:
@@ -161,7 +197,11 @@ def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]
             require_role(actor, allowed)
             return actor
 
-        known = None if idempotency_key is not None else recalled(request, credentials, allowed)
+        known = (
+            None
+            if idempotency_key is not None or not recall
+            else recalled(request, credentials, allowed)
+        )
         if known is not None:
             request.scope[CONFIRM_CALLER_KEY] = authenticate  # before any answer but success
         actor = known.actor if known else await run_in_threadpool(authenticate)
@@ -170,7 +210,8 @@ def case_writer(*allowed: Role) -> Callable[..., Coroutine[Any, Any, CaseWrite]]
         keyed = None
         if idempotency_key is not None and tongjie.answers is not None:
             check_key(idempotency_key)
-            keyed = KeyedRequest(idempotency_key, request.url.path, await request.body())
+            body = await request.body() if body_keyed else b""
+            keyed = KeyedRequest(idempotency_key, request.url.path, body)
         return CaseWrite(actor, tongjie, metrics_of(request), expected, keyed, known, authenticate)
 
     return case_write

@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from application.audit_dto import (
+    ArchivedDocument,
+    CaseArchive,
     CaseFile,
     CaseVerification,
     InvalidEvent,
@@ -20,20 +22,25 @@ from application.audit_dto import (
 from application.audit_events import (
     ChainedEvent,
     aggregate_of,
+    attached_documents,
     decode,
     fold,
     is_case,
     issued_numbers,
+    named_bytes,
     number_from,
     record,
 )
+from application.documents import DocumentFault, Documents
 from application.dto import CaseDetails, EventRecord
+from application.errors import UnreadableEventError
 from application.read_log import ReadLog
 from application.store import TongjieStore
-from domain.errors import CaseNotFoundError
+from domain.errors import CaseNotFoundError, NoWrittenAgreementError, WrongStateError
 from domain.integrity import ChainCheck, Digest, Finding, StoreCheck, Tampering
 from domain.reads import READ_LOG
 from domain.times import utcnow
+from domain.values import AgreementForm, CaseStatus
 
 Progress = Callable[[int, int], None]
 """Told (position reached, last position to check) as a store verification goes."""
@@ -62,11 +69,18 @@ class AuditUnavailableError(RuntimeError):
 
 class Audit:
     def __init__(
-        self, store: TongjieStore, verifier: Verifier | None, read_log: ReadLog | None = None
+        self,
+        store: TongjieStore,
+        verifier: Verifier | None,
+        read_log: ReadLog | None = None,
+        documents: Documents | None = None,
     ) -> None:
+        """`read_log`: the access log of reads, chained too; `documents`: the documents' bytes,
+        checked against their events' SHA-256."""
         self.store = store
         self._verifier = verifier
         self.read_log = read_log or ReadLog(None)
+        self.documents = documents
 
     @property
     def verifier(self) -> Verifier:
@@ -101,20 +115,59 @@ class Audit:
             unreadable=_unreadable(rows, decoded),
         )
 
-    def case_file(self, case_id: UUID) -> CaseFile:
-        """The case file (卷宗), with the check of its chain and the store's current digest."""
+    def case_file(self, case_id: UUID, *, with_documents: bool = True) -> CaseFile:
+        """The case file (卷宗), with the check of its chain (and, `with_documents`, of its
+        documents' bytes) and the store's current digest."""
         digest = self.verifier.head()
         rows, check, decoded = self._read(case_id)
         case = fold(decoded)
         now = utcnow()
+        verification = self._case_verification(case_id, rows, check, with_documents)
         return CaseFile(
             case=CaseDetails.of(case, now) if case is not None else None,
             events=_records(rows, decoded),
             unreadable=_unreadable(rows, decoded),
-            verification=self._case_verification(case_id, rows, check),
+            verification=verification,
             digest=digest,
             generated_at=now,
         )
+
+    def agreement(self, case_id: UUID) -> CaseFile:
+        """The case file of a case resolved with a written agreement, from which its
+        agreement (调解协议书) is printed; 409 for any other case. Its chain is checked,
+        not its documents' bytes (the agreement prints none of them)."""
+        file = self.case_file(case_id, with_documents=False)
+        case = file.case
+        if case is None or file.unreadable:
+            version = file.unreadable[0] if file.unreadable else 1
+            raise UnreadableEventError(case_id, version, "the agreement is made from every event")
+        if case.status is not CaseStatus.RESOLVED:
+            raise NoWrittenAgreementError(case_id, f"the case is {case.status.value}")
+        if case.agreement is None:
+            outcome = case.outcome.value if case.outcome else "no outcome"
+            raise NoWrittenAgreementError(case_id, f"it was resolved with {outcome}")
+        if case.agreement.form is not AgreementForm.WRITTEN:
+            raise NoWrittenAgreementError(case_id, "the agreement was oral")
+        return file
+
+    def archive(self, case_id: UUID) -> CaseArchive:
+        """The archive (归档) of a resolved case: its case file, and every document's bytes,
+        each checked against its event's SHA-256 as it is read (DocumentTamperedError: never
+        archived, so an archive's case file holds only documents that pass)."""
+        file = self.case_file(case_id, with_documents=False)
+        case = file.case
+        if file.unreadable:
+            reason = "an archive holds every event, and this one cannot be read"
+            raise UnreadableEventError(case_id, file.unreadable[0], reason)
+        if case is None or case.status is not CaseStatus.RESOLVED:
+            status = case.status.value if case is not None else "unreadable"
+            raise WrongStateError(case_id, "archive", status)
+        if self.documents is None:
+            return CaseArchive(file, ())
+        documents = tuple(
+            ArchivedDocument(d, self.documents.checked(case_id, d)) for d in case.documents
+        )
+        return CaseArchive(file, documents)
 
     def verify_store(
         self,
@@ -134,12 +187,22 @@ class Audit:
         numbers: dict[UUID, str | None] = {}
         invalid = [self._named(finding, numbers) for finding in checked.findings]
         invalid += [_read_log_invalid(finding) for finding in reads.findings]
+        documents_checked = 0
+        orphans: tuple[str, ...] = ()
+        if self.documents is not None:
+            named = list(attached_documents(self.store, checked.head.position))
+            documents_checked = len(named)
+            for fault in self.documents.faults(named):
+                invalid.append(_faulty(fault, self._number(fault.named.case_id, numbers)))
+            orphans = self.documents.orphans({n.sha256 for n in named})
         return StoreVerification(
-            valid=checked.valid and reads.valid,
+            valid=not invalid,
             events_checked=checked.events_checked,
             invalid=tuple(invalid),
             head=checked.head,
             checked_against=checked.checked_against,
+            documents_checked=documents_checked,
+            orphan_blobs=orphans,
             reads_checked=reads.lines,
         )
 
@@ -179,18 +242,31 @@ class Audit:
         return rows, check, [decode(self.store, row) for row in rows]
 
     def _case_verification(
-        self, case_id: UUID, rows: Sequence[ChainedEvent], check: ChainCheck
+        self,
+        case_id: UUID,
+        rows: Sequence[ChainedEvent],
+        check: ChainCheck,
+        with_documents: bool = True,
     ) -> CaseVerification:
+        """The chain's check, and the check of the bytes its documents' events name."""
         number = number_from(self.store, rows)
-        first = check.first
+        invalid = [_invalid(f, number) for f in check.findings]
+        if self.documents is not None and with_documents:
+            faults = self.documents.faults(named_bytes(self.store, rows))
+            invalid.extend(_faulty(fault, number) for fault in faults)
+        first = min(
+            (i for i in invalid if i.version is not None),
+            key=lambda i: i.version or 0,
+            default=None,
+        )
         return CaseVerification(
             case_id=case_id,
             number=number,
-            valid=check.valid,
+            valid=not invalid,
             events=check.events,
             first_invalid_version=first.version if first else None,
             reason=first.reason if first else None,
-            invalid=tuple(_invalid(f, number) for f in check.findings),
+            invalid=tuple(invalid),
             head_hash=check.head_hash,
         )
 
@@ -198,11 +274,14 @@ class Audit:
         case_id = finding.originator_id
         number = finding.number
         if number is None and case_id is not None and aggregate_of(finding.topic) == "Case":
-            if case_id not in numbers:
-                rows, _ = self.verifier.check_case(case_id)
-                numbers[case_id] = number_from(self.store, rows)
-            number = numbers[case_id]
+            number = self._number(case_id, numbers)
         return _invalid(finding, number)
+
+    def _number(self, case_id: UUID, numbers: dict[UUID, str | None]) -> str | None:
+        if case_id not in numbers:
+            rows, _ = self.verifier.check_case(case_id)
+            numbers[case_id] = number_from(self.store, rows)
+        return numbers[case_id]
 
 
 def _records(rows: Sequence[ChainedEvent], decoded: list[Any]) -> tuple[EventRecord, ...]:
@@ -235,4 +314,18 @@ def _invalid(finding: Finding, number: str | None) -> InvalidEvent:
         position=finding.position,
         aggregate=aggregate_of(finding.topic) or ("Case" if finding.number else None),
         detail=finding.detail,
+    )
+
+
+def _faulty(fault: DocumentFault, number: str | None) -> InvalidEvent:
+    named = fault.named
+    return InvalidEvent(
+        case_id=named.case_id,
+        number=number,
+        version=named.version,
+        reason=fault.reason,
+        position=None,
+        aggregate="Case",
+        detail=f"document {named.document_id}: {fault.detail}",
+        document_id=named.document_id,
     )

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from application.dto import CaseDetails, EventRecord
 from domain.integrity import Digest, Tampering
+from domain.values import Document
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class InvalidEvent:
     position: int | None
     aggregate: str | None
     detail: str
+    document_id: UUID | None = None  # a document whose bytes fail, attached at `version`
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class StoreVerification:
     invalid: tuple[InvalidEvent, ...]
     head: Digest  # the position the check went up to, and its stored digest
     checked_against: Digest | None  # the saved digest it was given, if any
+    documents_checked: int = 0
+    orphan_blobs: tuple[str, ...] = ()  # stored bytes no event names (a write cut short)
     reads_checked: int = 0  # lines of the access log of reads checked (domain/reads.py)
 
 
@@ -71,3 +75,19 @@ class CaseFile:
     verification: CaseVerification
     digest: Digest  # the store's digest when the file was made: re-verify against it later
     generated_at: datetime
+
+
+@dataclass(frozen=True)
+class ArchivedDocument:
+    """A document of an archive, and its bytes as checked against its event's SHA-256."""
+
+    document: Document
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CaseArchive:
+    """What the archive (归档) of a resolved case holds: its case file and every document."""
+
+    file: CaseFile
+    documents: tuple[ArchivedDocument, ...]

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
+from application.documents import NamedBytes
 from application.dto import EventRecord
 from application.store import TongjieStore
 from domain.case import Case
@@ -19,6 +20,7 @@ from domain.values import Actor
 
 CASE_TOPIC = get_topic(Case) + "."
 NUMBER_ISSUED_TOPIC = get_topic(CaseNumberSequence.NumberIssued)
+DOCUMENT_ATTACHED_TOPIC = get_topic(Case.DocumentAttached)
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 _PAGE = 1000
 
@@ -80,6 +82,7 @@ def record(event: Any, row: ChainedEvent) -> EventRecord:
         data={k: v for k, v in vars(event).items() if k not in _ENVELOPE},
         hash=row.hash,
         prev_hash=row.prev_hash,
+        position=row.notification_id,
     )
 
 
@@ -121,3 +124,37 @@ def issued_numbers(store: TongjieStore, head: int) -> Iterator[tuple[UUID, str, 
         if len(page) < _PAGE:
             return
         start = page[-1].id + 1
+
+
+def named_bytes(store: TongjieStore, rows: Sequence[ChainedEvent]) -> list[NamedBytes]:
+    """The bytes the case's readable `DocumentAttached` events name (an unreadable event is
+    the chain check's to report)."""
+    named: list[NamedBytes] = []
+    for row in rows:
+        if row.topic == DOCUMENT_ATTACHED_TOPIC:
+            event = decode(store, row)
+            if isinstance(event, Case.DocumentAttached):
+                named.append(_named(row.originator_id, row.originator_version, event))
+    return named
+
+
+def attached_documents(store: TongjieStore, head: int) -> Iterator[NamedBytes]:
+    """The bytes every readable `DocumentAttached` event up to `head` names, in store order."""
+    start = 1
+    while True:
+        page = store.recorder.select_notifications(
+            start, _PAGE, stop=head, topics=[DOCUMENT_ATTACHED_TOPIC]
+        )
+        for notification in page:
+            event = decode_stored(store, notification)
+            if isinstance(event, Case.DocumentAttached):
+                yield _named(
+                    UUID(str(notification.originator_id)), notification.originator_version, event
+                )
+        if len(page) < _PAGE:
+            return
+        start = page[-1].id + 1
+
+
+def _named(case_id: UUID, version: int, event: Case.DocumentAttached) -> NamedBytes:
+    return NamedBytes(case_id, version, event.document_id, event.sha256)

@@ -24,6 +24,7 @@ from application.commands import (
     RecordJudicialConfirmation,
     ResolveCase,
     RouteCase,
+    check_times,
 )
 from application.current import CommandCases
 from application.dto import CaseSummary
@@ -35,7 +36,7 @@ from domain.case import Case
 from domain.errors import CaseNotFoundError, DomainError, NotAssignedMediatorError
 from domain.numbering import CaseNumberSequence
 from domain.reach import reaches
-from domain.times import business_time, utcnow
+from domain.times import TimeBounds, business_time, utcnow
 
 MAX_ATTEMPTS = 64
 
@@ -67,6 +68,7 @@ class CaseCommands:
         self.store = store
         self.reference = reference
         self.timezone = timezone
+        self.bounds = TimeBounds(timezone)
         self.current = CommandCases(store, witness)
 
     def handle(
@@ -75,6 +77,7 @@ class CaseCommands:
         """Run `command`, stored under `conditions`. A lost race is run again on the fresh
         case, unless the command names the version it expects (then it is a mismatch)."""
         conditions = conditions or WriteConditions()
+        check_times(command, self.bounds, utcnow())
         command.check(self.reference)
         if isinstance(command, ReceiveCase):
             return self._receive(command, conditions)

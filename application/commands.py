@@ -14,14 +14,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
-from uuid import UUID
+from typing import Any, ClassVar, Protocol
+from uuid import UUID, uuid4
 
 from domain.case import Case
+from domain.times import TimeBounds
 from domain.values import (
     Actor,
     Agreement,
+    DocumentKind,
     Fulfilment,
+    MediaType,
     Method,
     Outcome,
     Referral,
@@ -47,6 +50,8 @@ class ReceiveCase:
     registration: Registration
     received_at: datetime | None = None
 
+    deadlines: ClassVar[frozenset[str]] = frozenset()
+
     def check(self, reference: ReferenceChecks) -> None:
         reference.require_street(self.registration.street)
 
@@ -62,6 +67,10 @@ class CaseCommand(ABC):
     case_id: UUID = field(kw_only=False)
     actor: Actor
     expected_version: int | None = None
+
+    deadlines: ClassVar[frozenset[str]] = frozenset()
+    """The fields that are deadlines (they may lie ahead); every other time is a business
+    time (it happened: not in the future)."""
 
     def check(self, reference: ReferenceChecks) -> None:  # noqa: B027 - most need none
         """Reference data this command needs, checked before the case is loaded."""
@@ -84,6 +93,8 @@ class RouteCase(CaseCommand):
     routed_at: datetime | None = None
     due_at: datetime | None = None
     note: str | None = None
+
+    deadlines = frozenset({"due_at"})
 
     def check(self, reference: ReferenceChecks) -> None:
         reference.require_routable(self.organisation, self.mediator)
@@ -114,6 +125,8 @@ class ExtendDeadline(CaseCommand):
     reason: str
     parties_consent: bool
     extended_at: datetime | None = None
+
+    deadlines = frozenset({"new_due_at"})
 
     def apply_to(self, case: Case) -> None:
         case.extend_deadline(**self.arguments())
@@ -186,4 +199,44 @@ class RecordJudicialConfirmation(CaseCommand):
         case.record_judicial_confirmation(**self.arguments())
 
 
+@dataclass(frozen=True, kw_only=True)
+class AttachDocument(CaseCommand):
+    """附卷: a document added to the case file. Its bytes are stored first
+    (`Documents.keep`, which gives the SHA-256, size and media type named here)."""
+
+    sha256: str
+    size: int
+    media_type: MediaType
+    kind: DocumentKind
+    title: str
+    attached_at: datetime | None = None
+    document_id: UUID = field(default_factory=uuid4)
+
+    def apply_to(self, case: Case) -> None:
+        case.attach_document(**self.arguments())
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithdrawDocument(CaseCommand):
+    """撤回材料: a document marked wrong, with the reason; it stays in the case file."""
+
+    document_id: UUID
+    reason: str
+    withdrawn_at: datetime | None = None
+
+    def apply_to(self, case: Case) -> None:
+        case.withdraw_document(**self.arguments())
+
+
 Command = ReceiveCase | CaseCommand
+
+
+def check_times(command: Command, bounds: TimeBounds, now: datetime) -> None:
+    """Every time the command carries within the bounds every time obeys (domain/times.py),
+    whatever the command: checked before the case is loaded, a 422 naming the field."""
+    for name, value in vars(command).items():
+        if isinstance(value, datetime):
+            if name in command.deadlines:
+                bounds.deadline(name, value, now)
+            else:
+                bounds.business_time(name, value, now)

@@ -13,6 +13,7 @@ from domain.values import (
     Actor,
     Agreement,
     CaseStatus,
+    Document,
     FollowUp,
     Outcome,
     Referral,
@@ -66,6 +67,7 @@ class CaseDetails:
     judicial_applied_at: datetime | None
     judicial_ruling: Ruling | None
     judicial_ruled_at: datetime | None
+    documents: tuple[Document, ...]
     overdue: bool
     created_at: datetime
     modified_at: datetime
@@ -99,6 +101,7 @@ class CaseDetails:
             judicial_applied_at=case.judicial_applied_at,
             judicial_ruling=case.judicial_ruling,
             judicial_ruled_at=case.judicial_ruled_at,
+            documents=case.documents,
             overdue=case.is_overdue(now),
             created_at=case.created_on,
             modified_at=case.modified_on,
@@ -116,6 +119,7 @@ class EventRecord:
     data: dict[str, Any]
     hash: str | None = None
     prev_hash: str | None = None
+    position: int | None = None  # where it is in the store (the audit's reads know it)
 
 
 @dataclass(frozen=True)

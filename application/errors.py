@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.integrity import Tampering
+
 
 class VersionMismatchError(Exception):
     """`If-Match` named a version the case has moved on from (412)."""
@@ -31,3 +33,22 @@ class UnreadableEventError(ValueError):
         self.aggregate_id = aggregate_id
         self.version = version
         self.reason = reason
+
+
+class DocumentTamperedError(Exception):
+    """A document's stored bytes are gone, or no longer hash to the SHA-256 its event
+    recorded: never served. Not a client's mistake: the audit names it too."""
+
+    def __init__(
+        self, case_id: UUID, version: int, document_id: UUID, reason: Tampering, detail: str
+    ) -> None:
+        super().__init__(f"document {document_id} of case {case_id} (version {version}): {detail}")
+        self.case_id = case_id
+        self.version = version
+        self.document_id = document_id
+        self.reason = reason
+        self.detail = detail
+
+
+class DocumentsUnavailableError(RuntimeError):
+    """The application was built without a store for documents' bytes (api/bootstrap.py)."""

@@ -8,13 +8,13 @@ a probe at run time, so a misspelt method fails mypy instead of switching a feat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 
 Answer = TypeVar("Answer", contravariant=True)  # conditions for any answer suit every answer
 
@@ -104,6 +104,16 @@ class ChangedMeanwhileError(Exception):
         self.stored = stored
 
 
+class CommitOutcomeUnknownError(OperationalError):
+    """The connection was lost once COMMIT was sent: the write may be stored or not.
+
+    Never retried by the store or the application: a second attempt could store it twice.
+    The client retries it, with its Idempotency-Key (the first answer comes back if it was
+    stored), or reads the case first. An `OperationalError`, so it answers 503 as any loss of
+    the database does.
+    """
+
+
 # -- the ports ------------------------------------------------------------------------------------
 
 
@@ -136,6 +146,35 @@ class ChainSource(Protocol):
     """One aggregate's stored hashes, in version order."""
 
     def select_case_chain(self, originator_id: UUID) -> Sequence[ChainLink]: ...
+
+
+class BlobUnreadableError(Exception):
+    """A stored blob's bytes cannot be decrypted (changed, or the wrong cipher key)."""
+
+    def __init__(self, sha256: str, reason: str) -> None:
+        super().__init__(f"blob {sha256} cannot be read: {reason}")
+        self.sha256 = sha256
+        self.reason = reason
+
+
+class BlobStore(Protocol):
+    """Documents' bytes, kept by their SHA-256 (content-addressed) beside the events.
+
+    `put` returns only once the bytes are committed, so an event written after it never names
+    missing bytes; the same bytes put twice are kept once. Encryption at rest, when the store
+    has a key, is the store's business: `get` gives back the bytes as they were put.
+    """
+
+    def put(self, sha256: str, content: bytes) -> None: ...
+
+    def get(self, sha256: str) -> bytes | None:
+        """The bytes stored under `sha256` (None: none are); BlobUnreadableError when they
+        cannot be decrypted. Not checked against `sha256` here: the caller checks."""
+        ...
+
+    def addresses(self) -> Iterator[str]:
+        """Every address stored, in order (the audit finds blobs no event names)."""
+        ...
 
 
 @dataclass(frozen=True)

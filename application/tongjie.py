@@ -10,8 +10,9 @@ from eventsourcing.persistence import Transcoding
 from application.audit import Audit, Verifier
 from application.case_reads import CaseReads
 from application.cases import CaseCommands
+from application.documents import Documents
 from application.people import PersonalData
-from application.ports import AnswerStore, RecorderPorts
+from application.ports import AnswerStore, BlobStore, RecorderPorts
 from application.read_log import ReadLog, ReadLogPort
 from application.reference import ReferenceData
 from application.store import TongjieStore
@@ -28,11 +29,13 @@ class Tongjie:
         ports_for: Callable[[object], RecorderPorts] | None = None,
         verifier_for: Callable[[object], Verifier | None] | None = None,
         uses_for: Callable[[object], TokenUses | None] | None = None,
+        blobs_for: Callable[[object], BlobStore | None] | None = None,
         reads_for: Callable[[object], ReadLogPort | None] | None = None,
     ) -> None:
         """`ports_for(recorder)`: what the store's recorder offers beyond the library's,
         `verifier_for(recorder)` the audit's chain checks, `uses_for(recorder)` where tokens'
-        last uses are kept, `reads_for(recorder)` the access log of reads (api/bootstrap.py)."""
+        last uses are kept, `blobs_for(recorder)` where documents' bytes are kept beside the
+        events, `reads_for(recorder)` the access log of reads (api/bootstrap.py)."""
         self.store = TongjieStore(env, transcodings)
         self.timezone = timezone
         ports = ports_for(self.store.recorder) if ports_for else RecorderPorts()
@@ -45,8 +48,10 @@ class Tongjie:
         self.users = Users(self.store, self.reference, uses)
         self.read_log = ReadLog(reads_for(self.store.recorder) if reads_for else None)
         self.people = PersonalData(self.store, self.reads, self.read_log)
+        blobs = blobs_for(self.store.recorder) if blobs_for else None
+        self.documents = Documents(self.store, self.cases, blobs)
         verifier = verifier_for(self.store.recorder) if verifier_for else None
-        self.audit = Audit(self.store, verifier, self.read_log)
+        self.audit = Audit(self.store, verifier, self.read_log, self.documents if blobs else None)
 
     def close(self) -> None:
         self.store.close()

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.documents import SHA256_HEX, check_size
 from domain.errors import (
     CaseResolvedError,
     DeadlineFixedError,
     DeadlineTooLateError,
+    DocumentNotFoundError,
+    DocumentWithdrawnError,
     ExtensionTooLongError,
     InvalidValueError,
     JudicialConfirmationStateError,
@@ -41,14 +44,18 @@ from domain.times import (
     aware,
     business_time,
     utcnow,
+    within_horizon,
 )
 from domain.values import (
     Actor,
     Agreement,
     AgreementForm,
     CaseStatus,
+    Document,
+    DocumentKind,
     FollowUp,
     Fulfilment,
+    MediaType,
     Method,
     Outcome,
     Referral,
@@ -60,6 +67,8 @@ from domain.values import (
 )
 
 OPEN = (CaseStatus.RECEIVED, CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
+PERFORMANCE_HORIZON = timedelta(days=3653)
+"""The latest an agreement may be performed by: ten years after it (payments by instalments)."""
 ASSIGNED = (CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
 
 
@@ -67,6 +76,9 @@ class Case(Aggregate):
     """A dispute from intake (受理) to resolution (结案) and follow-up (回访)."""
 
     Snapshot = TupleSnapshot
+    documents: tuple[Document, ...] = ()
+    """The case file's documents; a class default too, for a case restored from a snapshot
+    taken before documents existed."""
 
     class Received(Aggregate.Created):
         """受理登记: the case is registered and numbered."""
@@ -214,6 +226,55 @@ class Case(Aggregate):
             case.judicial_ruling = self.ruling
             case.judicial_ruled_at = self.ruled_at
 
+    class DocumentAttached(Aggregate.Event):
+        """附卷: a document added to the case file; its bytes were stored before, by SHA-256."""
+
+        document_id: UUID
+        sha256: str
+        size: int
+        media_type: MediaType
+        kind: DocumentKind
+        title: str
+        attached_at: datetime
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            document = Document(
+                id=self.document_id,
+                version=self.originator_version,
+                sha256=self.sha256,
+                size=self.size,
+                media_type=self.media_type,
+                kind=self.kind,
+                title=self.title,
+                attached_at=self.attached_at,
+                attached_by=self.actor,
+            )
+            case.documents = (*case.documents, document)
+
+    class DocumentWithdrawn(Aggregate.Event):
+        """撤回材料: a document marked wrong, with the reason; it stays in the file."""
+
+        document_id: UUID
+        reason: str
+        withdrawn_at: datetime
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            case: Case = aggregate
+            case.documents = tuple(
+                replace(
+                    d,
+                    withdrawn_at=self.withdrawn_at,
+                    withdrawn_by=self.actor,
+                    withdrawal_reason=self.reason,
+                )
+                if d.id == self.document_id
+                else d
+                for d in case.documents
+            )
+
     def __init__(
         self, number: str, registration: Registration, received_at: datetime, actor: Actor
     ) -> None:
@@ -241,6 +302,7 @@ class Case(Aggregate):
         self.judicial_applied_at: datetime | None = None
         self.judicial_ruling: Ruling | None = None
         self.judicial_ruled_at: datetime | None = None
+        self.documents = ()
 
     # -- intake --------------------------------------------------------------------------
 
@@ -371,6 +433,8 @@ class Case(Aggregate):
         assert self.due_at is not None
         assert self.original_due_at is not None
         self._not_before("new_due_at", new_due, self.due_at)
+        assert self.routed_at is not None
+        within_horizon("new_due_at", new_due, self.routed_at)
         latest = self.original_due_at + MAX_EXTENSION
         if new_due > latest:
             raise ExtensionTooLongError(self.id, latest.isoformat())
@@ -450,6 +514,14 @@ class Case(Aggregate):
             self._require_state(f"resolve with {outcome.value}", (CaseStatus.IN_MEDIATION,))
             self._require_assigned(actor)
         at = business_time("resolved_at", resolved_at, utcnow())
+        if agreement is not None and agreement.perform_by is not None:
+            perform_by = aware("agreement.perform_by", agreement.perform_by)
+            if perform_by < at:
+                raise InvalidValueError("agreement.perform_by", "must not be before resolved_at")
+            if perform_by > at + PERFORMANCE_HORIZON:
+                raise InvalidValueError(
+                    "agreement.perform_by", "must be at most 10 years after resolved_at"
+                )
         last_session = max((s.held_at for s in self.sessions), default=None)
         self._not_before("resolved_at", at, self.received_at, self.routed_at, last_session)
         self.trigger_event(
@@ -530,6 +602,77 @@ class Case(Aggregate):
             actor=actor,
         )
 
+    # -- the case file's documents --------------------------------------------------------
+
+    def attach_document(
+        self,
+        *,
+        document_id: UUID,
+        sha256: str,
+        size: int,
+        media_type: MediaType,
+        kind: DocumentKind,
+        title: str,
+        actor: Actor,
+        attached_at: datetime | None = None,
+    ) -> None:
+        """Add a document to the case file (附卷), in any state; by whoever may write the case.
+
+        Its bytes are stored before (by their SHA-256), so the event never names missing bytes.
+        """
+        self._require_writer(actor, "attach a document")
+        if not title.strip():
+            raise InvalidValueError("title", "must not be empty")
+        if not SHA256_HEX.match(sha256):
+            raise InvalidValueError("file", "its SHA-256 must be 64 lowercase hex digits")
+        check_size(size)
+        if any(d.id == document_id for d in self.documents):
+            raise InvalidValueError("document_id", f"document {document_id} exists already")
+        at = business_time("attached_at", attached_at, utcnow())
+        self._not_before("attached_at", at, self.received_at)
+        self.trigger_event(
+            self.DocumentAttached,
+            document_id=document_id,
+            sha256=sha256,
+            size=size,
+            media_type=media_type,
+            kind=kind,
+            title=title,
+            attached_at=at,
+            actor=actor,
+        )
+
+    def withdraw_document(
+        self,
+        *,
+        document_id: UUID,
+        reason: str,
+        actor: Actor,
+        withdrawn_at: datetime | None = None,
+    ) -> None:
+        """Mark a document wrong (撤回材料), with the reason: it is never deleted or replaced."""
+        self._require_writer(actor, "withdraw a document")
+        if not reason.strip():
+            raise InvalidValueError("reason", "must not be empty")
+        document = self.document(document_id)
+        if document.withdrawn:
+            raise DocumentWithdrawnError(self.id, document_id)
+        at = business_time("withdrawn_at", withdrawn_at, utcnow())
+        self._not_before("withdrawn_at", at, document.attached_at)
+        self.trigger_event(
+            self.DocumentWithdrawn,
+            document_id=document_id,
+            reason=reason,
+            withdrawn_at=at,
+            actor=actor,
+        )
+
+    def document(self, document_id: UUID) -> Document:
+        for document in self.documents:
+            if document.id == document_id:
+                return document
+        raise DocumentNotFoundError(self.id, document_id)
+
     # -- derived ----------------------------------------------------------------------------
 
     @property
@@ -579,6 +722,12 @@ class Case(Aggregate):
         if actor.role is not Role.MEDIATOR or not reaches(actor, self.mediator, self.received_by):
             raise NotAssignedMediatorError(self.id, actor.login)
 
+    def _require_writer(self, actor: Actor, command: str) -> None:
+        """Whoever may write the case: a supervisor, or a mediator who reaches it."""
+        if actor.role not in (Role.MEDIATOR, Role.SUPERVISOR):
+            raise RoleNotAllowedError(actor.login, actor.role.value, command)
+        self._require_handler(actor)
+
     def _not_before(self, field: str, at: datetime, *earlier: datetime | None) -> None:
         bound = max((t for t in earlier if t is not None), default=None)
         if bound is not None and at < bound:
@@ -595,6 +744,8 @@ def _check_outcome_fields(
             raise InvalidValueError("agreement.terms", "must not be empty")
         if agreement.amount is not None and agreement.amount < Decimal(0):
             raise InvalidValueError("agreement.amount", "must not be negative")
+        if agreement.performance is not None and not agreement.performance.strip():
+            raise InvalidValueError("agreement.performance", "must not be blank when given")
     elif agreement is not None:
         raise InvalidValueError("agreement", f"only an agreement has one, not {outcome.value}")
     if outcome is Outcome.NO_AGREEMENT and referral is None:

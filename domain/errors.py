@@ -28,6 +28,13 @@ class CaseNotFoundError(NotFoundError):
         self.case_id = case_id
 
 
+class DocumentNotFoundError(NotFoundError):
+    def __init__(self, case_id: UUID, document_id: UUID) -> None:
+        super().__init__("document", f"{document_id} in case {case_id}")
+        self.case_id = case_id
+        self.document_id = document_id
+
+
 class OrganisationNotFoundError(NotFoundError):
     def __init__(self, code: str) -> None:
         super().__init__("organisation", code)
@@ -89,6 +96,11 @@ class DeadlineTooLateError(InvalidCommandError):
 
 class InvalidValueError(InvalidCommandError):
     """A field's value breaks a rule of its own (an empty summary, a missing applicant)."""
+
+
+class TimeOutOfRangeError(InvalidValueError):
+    """A time outside the bounds every time obeys (domain/times.py): too early, a deadline
+    too far, an offset no time zone has."""
 
 
 class DuplicateCodeError(DomainError):
@@ -160,9 +172,22 @@ class OralAgreementError(LifecycleError):
         super().__init__(case_id, "judicial confirmation needs a written agreement")
 
 
+class NoWrittenAgreementError(LifecycleError):
+    """Only a case resolved with a written agreement has an agreement to print (Law Art. 28)."""
+
+    def __init__(self, case_id: UUID, why: str) -> None:
+        super().__init__(case_id, f"no written agreement to print: {why}")
+
+
 class JudicialConfirmationTooLateError(LifecycleError):
     def __init__(self, case_id: UUID) -> None:
         super().__init__(case_id, "judicial confirmation must be applied for within 30 days")
+
+
+class DocumentWithdrawnError(LifecycleError):
+    def __init__(self, case_id: UUID, document_id: UUID) -> None:
+        super().__init__(case_id, f"document {document_id} is withdrawn already")
+        self.document_id = document_id
 
 
 class JudicialConfirmationStateError(LifecycleError):

@@ -13,13 +13,15 @@ from uuid import UUID
 
 
 class Tampering(Enum):
-    """Why a stored event fails its check."""
+    """Why a stored event fails its check (or the document bytes it names do)."""
 
     CONTENT_CHANGED = "content_changed"  # its bytes no longer hash to what was recorded
     EVENT_MISSING = "event_missing"  # an event that was recorded is no longer stored
     EVENT_INSERTED = "event_inserted"  # stored, but never written by the write path in place
     ORDER_CHANGED = "order_changed"  # recorded elsewhere in its case's order
     CHAIN_BROKEN = "chain_broken"  # a link fails and nothing more specific can be said
+    DOCUMENT_CHANGED = "document_changed"  # a document's bytes no longer hash to its event's
+    DOCUMENT_MISSING = "document_missing"  # the bytes an event names are not stored
 
 
 @dataclass(frozen=True)

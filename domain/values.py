@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
+from uuid import UUID
 
 T = TypeVar("T")
 
@@ -114,6 +115,24 @@ class Role(Enum):
     ADMIN = "admin"
 
 
+class DocumentKind(Enum):
+    """What a document in the case file is (附卷材料)."""
+
+    AGREEMENT_SIGNED = "agreement_signed"  # 签署的调解协议书
+    EVIDENCE = "evidence"  # 证据材料
+    REFERRAL = "referral"  # 委派、移送函
+    RULING = "ruling"  # 司法确认裁定书
+    OTHER = "other"
+
+
+class MediaType(Enum):
+    """The kinds of file a document may be, judged by their bytes (domain/documents.py)."""
+
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+
+
 class OrganisationKind(Enum):
     STREET_ROOM = "street_room"  # 街道通解室
     ENTERPRISE = "enterprise"  # 企业调解组织
@@ -146,11 +165,14 @@ class Party:
 @shared
 @dataclass(frozen=True)
 class Agreement:
-    """The mediation agreement (调解协议): written or oral (Law Art. 28)."""
+    """The mediation agreement (调解协议): written or oral (Law Art. 28); a written one states
+    how and by when it is to be performed (履行方式、期限, Art. 29)."""
 
     form: AgreementForm
     terms: str
     amount: Decimal | None = None
+    performance: str | None = None  # how: "一次性银行转账", "分三期支付"
+    perform_by: datetime | None = None  # by when
 
 
 @shared
@@ -189,3 +211,30 @@ class Registration:
     summary: str
     parties: tuple[Party, ...]
     claim_amount: Decimal | None
+
+
+@shared
+@dataclass(frozen=True)
+class Document:
+    """A document in the case file (附卷材料): its bytes are kept elsewhere, by their SHA-256.
+
+    Never deleted or replaced: a wrong one is withdrawn, with the reason, and stays listed.
+    `version` is the case's version that attached it.
+    """
+
+    id: UUID
+    version: int
+    sha256: str
+    size: int
+    media_type: MediaType
+    kind: DocumentKind
+    title: str
+    attached_at: datetime
+    attached_by: Actor
+    withdrawn_at: datetime | None = None
+    withdrawn_by: Actor | None = None
+    withdrawal_reason: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

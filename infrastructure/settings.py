@@ -10,7 +10,7 @@ from typing import ClassVar, Literal
 from urllib.parse import parse_qs, unquote, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +25,14 @@ class Settings(BaseSettings):
         default=None, description="AES key (base64) to encrypt event payloads at rest"
     )
     timezone: str = Field(default="Asia/Shanghai", description="the bureau's time zone")
+    views_replica_url: str | None = Field(
+        default=None,
+        description=(
+            "postgresql://user:password@host:port/db of a hot standby of the same database: "
+            "this process reads the views and their positions there (the schema is the "
+            "database URL's); writes and case reads stay on the primary"
+        ),
+    )
     aggregate_cache_size: int = Field(default=10_000, ge=0)
     pool_size: int = Field(default=10, ge=1)
     log_format: Literal["auto", "json", "console"] = "auto"
@@ -37,6 +45,21 @@ class Settings(BaseSettings):
             msg = "must be sqlite:///PATH or postgresql://user:password@host:port/db"
             raise ValueError(msg)
         return url
+
+    @field_validator("views_replica_url")
+    @classmethod
+    def _postgres_replica(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("postgresql://", "postgres://")):
+            msg = "must be postgresql://user:password@host:port/db (a hot standby)"
+            raise ValueError(msg)
+        return url or None
+
+    @model_validator(mode="after")
+    def _replica_of_postgres(self) -> Settings:
+        if self.views_replica_url is not None and not self.is_postgres:
+            msg = "TONGJIE_VIEWS_REPLICA_URL needs TONGJIE_DATABASE_URL on PostgreSQL"
+            raise ValueError(msg)
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -121,6 +144,11 @@ class Settings(BaseSettings):
         return self.database_url.split("?", 1)[0]
 
     @property
+    def replica_conninfo(self) -> str | None:
+        """The views' replica without query options (the schema is the primary URL's)."""
+        return self.views_replica_url.split("?", 1)[0] if self.views_replica_url else None
+
+    @property
     def postgres_schema(self) -> str:
         return parse_qs(urlparse(self.database_url).query).get("schema", ["public"])[0]
 
@@ -148,9 +176,11 @@ def describe_invalid(error: ValidationError) -> str:
     """One line naming each bad setting as it is set (`TONGJIE_...`) and what to do."""
     parts = []
     for found in error.errors():
-        name = "TONGJIE_" + "_".join(str(part) for part in found["loc"]).upper()
         message = str(found["msg"]).removeprefix("Value error, ")
-        parts.append(f"{name}: {message}")
+        if found["loc"]:  # a check of several settings names them itself
+            name = "TONGJIE_" + "_".join(str(part) for part in found["loc"]).upper()
+            message = f"{name}: {message}"
+        parts.append(message)
     return "; ".join(parts).replace("\n", " ")
 
 

@@ -1,4 +1,4 @@
-"""Prometheus gauges of the views: position, lag in events and in seconds, per view.
+"""Prometheus gauges of the views: position, lag in events and in seconds, poisoned events.
 
 Read at each scrape from the tracking table (the same figures as `/api/v1/projections`).
 """
@@ -42,10 +42,17 @@ class ViewsCollector(Collector):
             "age of the oldest event the view has not applied (0 when current)",
             labels=["view"],
         )
+        poisoned = GaugeMetricFamily(
+            "tongjie_view_poisoned_events",
+            "events the view set aside because applying them failed (docs/projections.md)",
+            labels=["view"],
+        )
         for view in status.views:
             position.add_metric([view.name], view.position)
             lag.add_metric([view.name], view.lag_events)
             seconds.add_metric([view.name], view.lag_seconds)
+            poisoned.add_metric([view.name], view.poisoned)
         yield position
         yield lag
         yield seconds
+        yield poisoned

@@ -36,6 +36,8 @@ class Views:
     board: BoardQuery
     stats: StatsQuery
     hotspots: HotspotsQuery
+    replica: Database | None = None
+    """A hot standby the queries and the feed read instead of `db` (the workers write `db`)."""
     workers_running: bool = field(default=False)
 
     def start(self, *, workers: bool) -> None:
@@ -55,3 +57,5 @@ class Views:
     def close(self) -> None:
         self.stop()
         self.db.close()
+        if self.replica is not None:
+            self.replica.close()

@@ -10,6 +10,7 @@ from domain.values import (
     CaseStatus,
     Category,
     Channel,
+    DocumentKind,
     Fulfilment,
     Method,
     Outcome,
@@ -68,6 +69,13 @@ VALUES: dict[Enum, tuple[str, str]] = {
     Tampering.EVENT_INSERTED: ("事件被插入", "event inserted"),
     Tampering.ORDER_CHANGED: ("顺序被改动", "order changed"),
     Tampering.CHAIN_BROKEN: ("哈希链断裂", "chain broken"),
+    Tampering.DOCUMENT_CHANGED: ("材料被改动", "document changed"),
+    Tampering.DOCUMENT_MISSING: ("材料缺失", "document missing"),
+    DocumentKind.AGREEMENT_SIGNED: ("签署的调解协议书", "signed agreement"),
+    DocumentKind.EVIDENCE: ("证据材料", "evidence"),
+    DocumentKind.REFERRAL: ("委派移送函", "referral letter"),
+    DocumentKind.RULING: ("司法确认裁定书", "ruling"),
+    DocumentKind.OTHER: ("其他", "other"),
 }
 
 EVENTS: dict[str, tuple[str, str]] = {
@@ -80,6 +88,8 @@ EVENTS: dict[str, tuple[str, str]] = {
     "Resolved": ("结案", "resolved"),
     "FollowUpRecorded": ("回访", "follow-up"),
     "JudicialConfirmationRecorded": ("司法确认", "judicial confirmation"),
+    "DocumentAttached": ("附卷材料", "document attached"),
+    "DocumentWithdrawn": ("撤回材料", "document withdrawn"),
 }
 
 

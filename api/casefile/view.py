@@ -14,6 +14,7 @@ from typing import Any
 from api.casefile import labels
 from application.audit_dto import CaseFile
 from application.dto import MONEY_QUANTUM, EventRecord
+from domain.times import in_zone
 from domain.values import Actor
 
 BUSINESS_TIME = {
@@ -25,6 +26,8 @@ BUSINESS_TIME = {
     "RegistrationCorrected": "corrected_at",
     "Resolved": "resolved_at",
     "FollowUpRecorded": "visited_at",
+    "DocumentAttached": "attached_at",
+    "DocumentWithdrawn": "withdrawn_at",
 }
 
 
@@ -36,7 +39,7 @@ class Formats:
     def time(self, at: datetime | None) -> str:
         if at is None:
             return "—"
-        local = at.astimezone(self.zone)
+        local = in_zone(at, self.zone)
         offset = local.strftime("%z")
         return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 

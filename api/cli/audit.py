@@ -1,13 +1,20 @@
-"""`tongjie audit`: the store's digest, and verification of a case or of the whole store.
+"""`tongjie audit`: the store's digest, verification of a case or of the whole store, and of
+an archive's ZIP offline.
 
-`verify` exits 0 only when everything checked is intact, 1 when something fails (listed on
-stdout, one event a row), and 2 on a usage error; the progress bar goes to stderr.
+`verify` and `verify-archive` exit 0 only when everything checked is intact, 1 when something
+fails (listed on stdout, one a row), and 2 on a usage error; the progress bar goes to stderr.
+Events a view set aside (poisoned) are listed after `verify`'s verdict: not tampering, no change
+of exit code.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
-from typing import Annotated
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import typer
@@ -22,8 +29,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from api.cli.context import fail, opened, print_json
+from api.archive.verify import ArchiveCheck, verify_archive
+from api.cli.context import fail, opened, print_json, settings
 from application.audit_dto import CaseVerification, InvalidEvent, StoreVerification
+
+if TYPE_CHECKING:
+    from application.tongjie import Tongjie
 
 INVALID = 1
 HEX_HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -70,6 +81,7 @@ def verify(
     if case is not None and (position is not None or digest is not None):
         fail("--position and --digest check the whole store: leave out --case")
     case_id = _case_id(case) if case is not None else None
+    poisoned: list[dict[str, Any]] = []
     with opened(existing=True) as app:
         if case_id is not None:
             result: CaseVerification | StoreVerification = app.audit.verify_case(
@@ -82,12 +94,60 @@ def verify(
                     digest,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
+            poisoned = _poisoned(app)
     if as_json:
-        print_json(result)
+        found = {f.name: getattr(result, f.name) for f in fields(result)}
+        print_json(found if case is not None else {**found, "poisoned": poisoned})
     else:
         _report(result)
+        _report_poisoned(poisoned)
+    if not result.valid:  # poisoned events are not tampering: they change no exit code
+        raise typer.Exit(INVALID)
+
+
+@audit.command("verify-archive")
+def verify_archive_command(
+    archive: Annotated[Path, typer.Argument(help="the archive's ZIP, as the API gave it")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Check an archive (归档) offline, with no database: every part against its manifest,
+    the manifest against its seal, every document against its event's SHA-256.
+
+    Exit code 0: intact; 1: something changed (each named); 2: no such file.
+    """
+    if not archive.is_file():
+        fail(f"{archive}: no such file")
+    result = verify_archive(archive)
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+    else:
+        _archive_report(result)
     if not result.valid:
         raise typer.Exit(INVALID)
+
+
+def _archive_report(result: ArchiveCheck) -> None:
+    console = Console(highlight=False, soft_wrap=True)
+    if result.findings:
+        table = Table()
+        table.add_column("part", no_wrap=True)
+        table.add_column("problem", no_wrap=True)
+        table.add_column("version", no_wrap=True)
+        table.add_column("document", no_wrap=True)
+        table.add_column("detail", ratio=1)
+        for f in result.findings:
+            version = "-" if f.version is None else str(f.version)
+            table.add_row(f.part, f.problem, version, f.document_id or "-", f.detail)
+        console.print(table)
+    verdict = "VALID" if result.valid else f"INVALID: {len(result.findings)} failing"
+    console.print(f"{verdict}: {result.parts_checked} parts checked, case {result.number or '-'}")
+    if result.head is not None:
+        head = result.head
+        console.print(
+            f"case head as archived: version {head['version']} hash {head['hash']}; compare "
+            f"it with the store: tongjie audit verify --case {result.case_id} "
+            f"--version {head['version']} --hash {head['hash']}"
+        )
 
 
 def _pair(first: str, first_value: object, second: str, second_value: object) -> None:
@@ -150,6 +210,43 @@ def _report(result: CaseVerification | StoreVerification) -> None:
     if result.checked_against is not None:
         against = result.checked_against
         console.print(f"checked against the saved digest at position {against.position}")
+    console.print(f"{result.documents_checked} documents' bytes checked")
+    for address in result.orphan_blobs:
+        console.print(f"orphan (bytes no event names, not a failure): {address}")
+
+
+def _poisoned(app: Tongjie) -> list[dict[str, Any]]:
+    """The events the views set aside (docs/projections.md): listed, not tampering."""
+    from api.bootstrap import build_views
+    from api.routes.audit import views_poisoned
+
+    config = settings()
+    views = build_views(config, app)
+    try:
+        return views_poisoned(views, config.zone)
+    finally:
+        views.close()
+
+
+def _report_poisoned(poisoned: list[dict[str, Any]]) -> None:
+    if not poisoned:
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    table = Table(title="set aside by a view: not tampering (docs/projections.md)")
+    for name in ("view", "position", "case", "version", "type"):
+        table.add_column(name, no_wrap=True, min_width=36 if name == "case" else None)
+    table.add_column("error", ratio=1)
+    for item in poisoned:
+        table.add_row(
+            item["view"],
+            str(item["position"]),
+            item["case_id"],
+            str(item["version"]),
+            item["type"],
+            f"{item['error']}: {item['message']}",
+        )
+    console.print(table)
+    console.print(f"POISONED: {len(poisoned)} events set aside by the views (not tampering)")
 
 
 def _row(invalid: InvalidEvent) -> list[str]:

@@ -28,6 +28,7 @@ from demo import (
     DemoResult,
     load_demo,
 )
+from domain.times import EARLIEST_DATE
 
 
 def demo(
@@ -35,7 +36,11 @@ def demo(
         int, typer.Option(min=1, help="cases received from 1 January to 30 September")
     ] = DEFAULT_CASES,
     year: Annotated[
-        int | None, typer.Option(help="the year [default: the latest whose September has ended]")
+        int | None,
+        typer.Option(
+            min=EARLIEST_DATE.year,
+            help="the year [default: the latest whose September has ended]",
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="the same seed gives the same data")] = DEFAULT_SEED,
     tokens_file: Annotated[
@@ -51,6 +56,11 @@ def demo(
     ] = None,
 ) -> None:
     """Load demo data into an empty store; print the users' tokens once."""
+    if as_of is not None and as_of.date() < EARLIEST_DATE:
+        fail(
+            f"--as-of: must not be before {EARLIEST_DATE.isoformat()}, "
+            "the earliest time Tongjie takes"
+        )
     if tokens_file is not None:
         _check_writable(tokens_file)
     options = DemoOptions(cases=cases, year=year, seed=seed, as_of=as_of.date() if as_of else None)

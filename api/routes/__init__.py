@@ -12,12 +12,14 @@ from fastapi import APIRouter
 from api.apidocs import router as docs_router
 from api.dashboard import router as dashboard_router
 from api.routes import (
+    archive,
     audit,
     case_access,
     case_file,
     case_reads,
     case_writes,
     directory,
+    documents,
     health,
     hotspots,
     reference,
@@ -30,6 +32,7 @@ from api.workbench import router as workbench_router
 ROUTERS: list[APIRouter] = [
     health.router,
     case_writes.router,
+    documents.router,
     views.router,
     hotspots.router,
     stats.router,
@@ -38,6 +41,7 @@ ROUTERS: list[APIRouter] = [
     users.router,
     audit.router,
     case_file.router,
+    archive.router,
     case_access.router,
     dashboard_router,
     directory.router,

@@ -5,14 +5,15 @@ Every answer is computed from the stored events' bytes and hash columns, never f
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import tzinfo
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from api.deps import Auditing, SettingsDep, TongjieDep, roles
-from api.encoding import dumps, jsonable
+from api.encoding import dumps, jsonable, poisoned_json
 from api.problems import InvalidFieldsError, responses
 from api.schemas.audit import (
     HEX_HASH,
@@ -21,6 +22,7 @@ from api.schemas.audit import (
     StoreVerificationOut,
 )
 from domain.values import Actor, Role
+from projections.views import Views
 
 router = APIRouter(tags=["audit"])
 
@@ -81,6 +83,7 @@ def digest(actor: Auditor, tongjie: TongjieDep, settings: SettingsDep) -> Respon
     "including a case cut short at its tail, which no case chain can see.",
 )
 def verify_store(
+    request: Request,
     actor: Auditor,
     tongjie: TongjieDep,
     settings: SettingsDep,
@@ -90,4 +93,16 @@ def verify_store(
     if position != 0:  # the digest of an empty store (position 0) is null
         _both_or_neither(("position", position), ("digest", digest))
     result = tongjie.audit.verify_store(position, digest)
-    return _json(jsonable(result, settings.zone))
+    views: Views | None = getattr(request.app.state, "views", None)
+    poisoned = [] if views is None else views_poisoned(views, settings.zone)
+    return _json({**jsonable(result, settings.zone), "poisoned": poisoned})
+
+
+def views_poisoned(views: Views, zone: tzinfo) -> list[dict[str, Any]]:
+    """The events the views set aside, in store order, each with its view's name."""
+    found = [
+        {"view": view, **poisoned_json(event, zone)}
+        for view, events in views.engine.poisoned().items()
+        for event in events
+    ]
+    return sorted(found, key=lambda item: (item["position"], item["view"]))

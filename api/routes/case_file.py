@@ -1,4 +1,5 @@
-"""The case file (卷宗): JSON, or a printable HTML page with `Accept: text/html`."""
+"""The case file (卷宗): JSON, or a printable HTML page with `Accept: text/html`; and the
+mediation agreement (调解协议书) of a case resolved with a written agreement, for print."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from api.casefile.render import CONTENT_SECURITY_POLICY, render_case_file
+from api.casefile.render import (
+    AGREEMENT_SECURITY_POLICY,
+    CONTENT_SECURITY_POLICY,
+    render_agreement,
+    render_case_file,
+)
 from api.deps import CaseReader, SettingsDep, TongjieDep, reachable_case
-from api.encoding import case_json, dumps, event_json, jsonable
+from api.encoding import case_file_json, dumps
 from api.problems import responses
 from api.schemas.audit import CaseFileOut
 from application.audit_dto import CaseFile
@@ -19,6 +25,7 @@ from domain.values import Role
 
 router = APIRouter(tags=["audit"])
 FILE_PATH = "GET /api/v1/cases/{id}/file"
+AGREEMENT_PATH = "GET /api/v1/cases/{id}/agreement"
 
 
 @router.get(
@@ -41,19 +48,38 @@ def case_file(
     file = tongjie.audit.case_file(case_id)
     tongjie.read_log.record(actor, [case_id], FILE_PATH)
     if wants_html(request.headers.get("accept", "")):
-        page = render_case_file(file, settings.zone, _names(tongjie, file))
+        page = render_case_file(file, settings.zone, names_in(tongjie, file))
         headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-store"}
         return HTMLResponse(page, headers=headers)
-    zone = settings.zone
-    body = {
-        "case": case_json(file.case, zone) if file.case is not None else None,
-        "events": [event_json(event, zone) for event in file.events],
-        "unreadable_versions": list(file.unreadable),
-        "verification": jsonable(file.verification, zone),
-        "digest": jsonable(file.digest, zone),
-        "generated_at": jsonable(file.generated_at, zone),
-    }
-    return Response(dumps(body), media_type="application/json")
+    return Response(dumps(case_file_json(file, settings.zone)), media_type="application/json")
+
+
+@router.get(
+    "/api/v1/cases/{case_id}/agreement",
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+        **responses(404, 409),
+    },
+    summary="The mediation agreement (调解协议书), for print",
+    description="The agreement of a case resolved with a written agreement, made from its "
+    "events: the parties' particulars, the main facts and matters in dispute, the terms, "
+    "how and by when they are to be performed, the mediator and organisation, the date, and "
+    "the lines for signatures and the committee's seal (People's Mediation Law Art. 28-29). "
+    "A4 when printed; its footer names the agreement's event (version, store position) and "
+    "the case chain's head, so a signed copy can be checked against the store. 409 for a "
+    "case not resolved with a written agreement.",
+)
+def agreement(
+    case_id: UUID, actor: CaseReader, tongjie: TongjieDep, settings: SettingsDep
+) -> Response:
+    if actor.role is Role.MEDIATOR:
+        reachable_case(tongjie, actor, case_id)
+    file = tongjie.audit.agreement(case_id)
+    tongjie.read_log.record(actor, [case_id], AGREEMENT_PATH)
+    page = render_agreement(file, settings.zone, names_in(tongjie, file))
+    headers = {"Content-Security-Policy": AGREEMENT_SECURITY_POLICY, "Cache-Control": "no-store"}
+    return HTMLResponse(page, headers=headers)
 
 
 def wants_html(accept: str) -> bool:
@@ -77,7 +103,7 @@ def wants_html(accept: str) -> bool:
     return html > 0 and html > json
 
 
-def _names(tongjie: Tongjie, file: CaseFile) -> dict[str, str]:
+def names_in(tongjie: Tongjie, file: CaseFile) -> dict[str, str]:
     """Names of the organisations and mediators the file mentions, where they still exist."""
     names: dict[str, str] = {}
     for event in file.events:

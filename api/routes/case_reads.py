@@ -16,6 +16,7 @@ from api.deps import Auditing, CaseReader, SettingsDep, TongjieDep, reachable_ca
 from api.encoding import case_json, dumps, event_json, jsonable
 from api.problems import InvalidFieldsError, responses
 from api.schemas.cases import CaseOut, CasePageOut, HistoryOut
+from api.schemas.views import bounded
 from api.writes import CASES_PATH
 from application.dto import CaseDetails
 from domain.values import Actor, Role
@@ -97,7 +98,10 @@ def replay_case(
     tongjie: TongjieDep,
     settings: SettingsDep,
     version: Annotated[int | None, Query(ge=1, le=10**9)] = None,
-    as_of: Annotated[AwareDatetime | None, Query(description="ISO 8601 with offset")] = None,
+    as_of: Annotated[
+        AwareDatetime | None,
+        Query(description="ISO 8601 with offset; not before 2000-01-01 in the bureau's zone"),
+    ] = None,
 ) -> Response:
     if (version is None) == (as_of is None):
         raise InvalidFieldsError("version", "give either version or as_of")
@@ -105,6 +109,6 @@ def replay_case(
         case = tongjie.reads.at_version(case_id, version)
     else:
         assert as_of is not None
-        case = tongjie.reads.as_of(case_id, as_of)
+        case = tongjie.reads.as_of(case_id, bounded("as_of", as_of, settings.zone))
     tongjie.read_log.record(actor, [case_id], REPLAY_PATH)
     return _json(case_json(case, settings.zone), etag=case.version)

@@ -1,5 +1,8 @@
 """Case commands: each route names its command, its body and who may send it; the body builds
-the command, `CaseWrite` runs it and answers (ETag, X-Position, Idempotency-Key)."""
+the command, `CaseWrite` runs it and answers (ETag, X-Position, Idempotency-Key).
+
+One command has an endpoint of its own, for its multipart body: `AttachDocument`
+(api/routes/documents.py, `OWN_ENDPOINT`)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from api.schemas.cases import (
     RouteRequest,
     SessionRequest,
 )
+from api.schemas.documents import DocumentWithdrawalRequest
 from api.writes import (
     CASES_PATH,
     WRITE_OPENAPI,
@@ -37,6 +41,7 @@ from application.commands import (
     RecordJudicialConfirmation,
     ResolveCase,
     RouteCase,
+    WithdrawDocument,
 )
 from domain.values import Role
 
@@ -80,6 +85,9 @@ ON_A_CASE = (
     CaseCommandRoute("/{case_id}/judicial-confirmation", RecordJudicialConfirmation,
                      JudicialConfirmationRequest, MEDIATOR, "judicial confirmation recorded",
                      "Record the judicial confirmation (司法确认), or later the court's ruling"),
+    CaseCommandRoute("/{case_id}/documents/withdrawals", WithdrawDocument,
+                     DocumentWithdrawalRequest, EITHER, "document withdrawn",
+                     "Withdraw a wrong document (撤回材料); it stays in the case file"),
 )
 # fmt: on
 

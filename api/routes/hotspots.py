@@ -23,7 +23,6 @@ from projections.hotspots import ALPHA, MIN_COUNT
 router = APIRouter(prefix="/api/v1/stats", tags=["statistics"])
 
 Supervisor = Annotated[Actor, Depends(roles(Role.SUPERVISOR))]
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 TEST = (
     f"a cell is a hotspot when its receipts of the last 30 days number at least {MIN_COUNT}, "
     "exceed the expected count (its baseline's receipts × 30 / the baseline's days), and the "
@@ -57,8 +56,8 @@ def hotspots(
         ),
     ] = None,
 ) -> Response:
-    at = moment("as_of", as_of, settings.zone)
-    if at is not None and not EARLIEST <= at <= datetime.now(UTC) + timedelta(days=366):
+    at = moment("as_of", as_of, settings.zone)  # not before 2000-01-01 in the bureau's zone
+    if at is not None and at > datetime.now(UTC) + timedelta(days=366):
         raise InvalidFieldsError("as_of", "from 2000-01-01 to a year from now")
     found = views.hotspots.find(at)
     body: dict[str, Any] = jsonable(found, settings.zone)

@@ -14,7 +14,7 @@ from sse_starlette import EventSourceResponse
 from starlette.responses import Response
 
 from api.deps import Auditing, SettingsDep, TongjieDep, roles
-from api.encoding import dumps, jsonable
+from api.encoding import dumps, jsonable, poisoned_json
 from api.positions import refuse_beyond_head
 from api.problems import ApiError, InvalidFieldsError, StoreNotConnectedError, responses
 from api.schemas.views import BoardOut, ProjectionsOut, moment
@@ -202,7 +202,7 @@ def board(
     responses={200: {"headers": POSITION_HEADER}, **responses()},
     summary="Where each view stands: position, the store's head, lag in events and seconds",
 )
-def projections(actor: StatusReader, views: ViewsDep) -> Response:
+def projections(actor: StatusReader, views: ViewsDep, settings: SettingsDep) -> Response:
     status = views.engine.status()
     body: dict[str, Any] = {
         "head": status.head,
@@ -213,6 +213,8 @@ def projections(actor: StatusReader, views: ViewsDep) -> Response:
                 "lag_events": view.lag_events,
                 "lag_seconds": view.lag_seconds,
                 "status": view.status,
+                "poisoned": view.poisoned,
+                "poisoned_latest": [poisoned_json(p, settings.zone) for p in view.latest_poisoned],
             }
             for view in status.views
         ],

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.cases import CaseOut, EventOut
 from api.schemas.common import TimeOut
+from api.schemas.views import PoisonedEventOut
 from domain.integrity import Tampering
 
 HEX_HASH = r"^[0-9a-f]{64}$"
@@ -26,6 +27,11 @@ class InvalidEventOut(BaseModel):
     position: int | None = Field(description="where it shows in the store", examples=[4711])
     aggregate: str | None = Field(examples=["Case"], description="Case, User, Organisation...")
     detail: str = Field(examples=["its stored bytes no longer hash to the hash recorded with it"])
+    document_id: UUID | None = Field(
+        default=None,
+        description="a document whose bytes fail (document_changed, document_missing); "
+        "`version` is the event that attached it",
+    )
 
 
 class CaseVerificationOut(BaseModel):
@@ -51,12 +57,30 @@ class DigestOut(BaseModel):
     digest: str | None = Field(examples=["3b1e" + "0" * 60], description="null: empty store")
 
 
+class PoisonedInViewOut(PoisonedEventOut):
+    """An event a view set aside: not tampering (its chain is checked with the others), but
+    the view lacks what it says until an operator acts (docs/projections.md)."""
+
+    view: str = Field(examples=["board"])
+
+
 class StoreVerificationOut(BaseModel):
     """Every case chain and the store chain; against a saved digest, if one was given."""
 
-    valid: bool
+    valid: bool = Field(description="no event was changed, removed or slipped in")
     events_checked: int = Field(examples=[40123])
+    documents_checked: int = Field(
+        default=0, description="documents whose bytes were checked", examples=[812]
+    )
     invalid: list[InvalidEventOut]
+    orphan_blobs: list[str] = Field(
+        default_factory=list,
+        description="SHA-256 of stored bytes no event names (an upload cut short): not a failure",
+    )
+    poisoned: list[PoisonedInViewOut] = Field(
+        description="events a view set aside because applying them failed: not tampering, "
+        "and no effect on `valid`"
+    )
     head: DigestOut = Field(description="how far the verification went, and the digest there")
     checked_against: DigestOut | None = Field(description="the saved digest given, if any")
     reads_checked: int = Field(

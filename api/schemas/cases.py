@@ -11,7 +11,9 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import (
+    DEADLINE_BOUNDS,
     BusinessTime,
+    Deadline,
     LongText,
     Money,
     MoneyOut,
@@ -38,7 +40,9 @@ from domain.values import (
     CaseStatus,
     Category,
     Channel,
+    DocumentKind,
     Fulfilment,
+    MediaType,
     Method,
     Outcome,
     Party,
@@ -129,7 +133,8 @@ class RouteRequest(Request):
     due_at: AwareDatetime | None = Field(
         default=None,
         description="the deadline, set at the first routing: 30 days after it by default, or "
-        "this earlier time; a re-routing keeps the case's deadline (only an extension moves it)",
+        "this earlier time; a re-routing keeps the case's deadline (only an extension moves it). "
+        f"{DEADLINE_BOUNDS}",
         examples=["2026-04-01T18:00:00+08:00"],
     )
     note: Note | None = Field(default=None, examples=["请尽快联系双方"])
@@ -174,7 +179,7 @@ class SessionRequest(Request):
 class ExtensionRequest(Request):
     """Extend the deadline once, by at most 30 days, with the parties' consent (延期)."""
 
-    new_due_at: AwareDatetime = Field(examples=["2026-04-15T18:00:00+08:00"])
+    new_due_at: Deadline = Field(examples=["2026-04-15T18:00:00+08:00"])
     reason: Reason = Field(examples=["需要等待鉴定结果"])
     parties_consent: bool = Field(description="must be true", examples=[True])
     extended_at: BusinessTime = None
@@ -261,9 +266,25 @@ class AgreementIn(Request):
     form: AgreementForm
     amount: Money | None = None
     terms: Reason = Field(examples=["赵大海于三十日内赔偿王小明维修费1200元"])
+    performance: Reason | None = Field(
+        default=None,
+        description="how the terms are to be performed (履行方式), printed on the agreement",
+        examples=["银行转账一次性支付"],
+    )
+    perform_by: AwareDatetime | None = Field(
+        default=None,
+        description="by when (履行期限): not before resolved_at",
+        examples=["2026-04-30T18:00:00+08:00"],
+    )
 
     def value(self) -> Agreement:
-        return Agreement(form=self.form, terms=self.terms, amount=self.amount)
+        return Agreement(
+            form=self.form,
+            terms=self.terms,
+            amount=self.amount,
+            performance=self.performance,
+            perform_by=self.perform_by,
+        )
 
 
 class ResolutionRequest(Request):
@@ -366,6 +387,25 @@ class AgreementOut(BaseModel):
     form: AgreementForm
     terms: str
     amount: MoneyOut
+    performance: str | None = None
+    perform_by: TimeOut | None = None
+
+
+class DocumentOut(BaseModel):
+    """A document in the case file (附卷材料); its bytes at `GET .../documents/{id}`."""
+
+    id: UUID
+    version: int = Field(description="the case's version that attached it", examples=[5])
+    sha256: str = Field(description="of its bytes, as recorded in its event", examples=["9f86"])
+    size: int = Field(description="bytes", examples=[482113])
+    media_type: MediaType
+    kind: DocumentKind
+    title: str = Field(examples=["签署的调解协议书"])
+    attached_at: TimeOut
+    attached_by: ActorOut
+    withdrawn_at: TimeOut | None
+    withdrawn_by: ActorOut | None
+    withdrawal_reason: str | None
 
 
 class FollowUpOut(BaseModel):
@@ -419,6 +459,7 @@ class CaseOut(BaseModel):
     judicial_applied_at: TimeOut | None
     judicial_ruling: Ruling | None
     judicial_ruled_at: TimeOut | None
+    documents: list[DocumentOut] = Field(description="the case file's documents, withdrawn too")
     overdue: bool
     created_at: TimeOut
     modified_at: TimeOut
@@ -446,6 +487,9 @@ class EventOut(BaseModel):
     data: dict[str, Any]
     hash: str | None
     prev_hash: str | None
+    position: int | None = Field(
+        default=None, description="where the event is in the store (the case file gives it)"
+    )
 
 
 class HistoryOut(BaseModel):

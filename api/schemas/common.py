@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from domain.times import CLOCK_SKEW, DEADLINE_HORIZON, EARLIEST_DATE
+
 
 def _no_surrogates(text: str) -> str:
     """JSON can carry lone surrogates ("\\ud800") that no UTF-8 store can hold."""
@@ -31,9 +33,28 @@ Code = Annotated[
 ]
 """A code of reference data: an organisation, a mediator."""
 
+_BOUNDS = (
+    f"not before {EARLIEST_DATE.isoformat()}T00:00:00 in the bureau's time zone; "
+    "an offset from -12:00 to +14:00"
+)
 BusinessTime = Annotated[
     AwareDatetime | None,
-    Field(default=None, description="when it happened (ISO 8601 with offset); default now"),
+    Field(
+        default=None,
+        description=(
+            "when it happened (ISO 8601 with offset); default now. "
+            f"{_BOUNDS}; not in the future ({int(CLOCK_SKEW.total_seconds() // 60)} minutes "
+            "of clock skew allowed)"
+        ),
+    ),
+]
+"""A business time; its bounds are checked by the domain (domain/times.py), which names them."""
+DEADLINE_BOUNDS = (
+    f"Like every deadline: {_BOUNDS}; never more than {DEADLINE_HORIZON.days} days after "
+    "the routing"
+)
+Deadline = Annotated[
+    AwareDatetime, Field(description=f"a deadline (ISO 8601 with offset). {DEADLINE_BOUNDS}")
 ]
 Money = Annotated[
     Decimal,

@@ -8,16 +8,20 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.problems import InvalidFieldsError
+from domain.errors import InvalidCommandError
+from domain.times import TimeBounds
 
 
 def moment(field: str, text: str | None, zone: tzinfo) -> datetime | None:
-    """A date (midnight in the bureau's zone) or a time with its offset; else a 422 on `field`."""
+    """A date (midnight in the bureau's zone) or a time with its offset, within the bounds
+    of every time (domain/times.py); else a 422 on `field`."""
     if text is None or text == "":
         return None
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(), zone)
-        parsed = datetime.fromisoformat(text)
+            parsed = datetime.combine(date.fromisoformat(text), time(), zone)
+        else:
+            parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidFieldsError(
             field, "a date (2026-03-01) or a time with offset (2026-03-01T09:00:00+08:00)"
@@ -26,7 +30,15 @@ def moment(field: str, text: str | None, zone: tzinfo) -> datetime | None:
         raise InvalidFieldsError(
             field, "a time needs its UTC offset (ISO 8601, e.g. 2026-03-02T09:30:00+08:00)"
         )
-    return parsed
+    return bounded(field, parsed, zone)
+
+
+def bounded(field: str, at: datetime, zone: tzinfo) -> datetime:
+    """A query's moment within the bounds of every time; else a 422 on `field`."""
+    try:
+        return TimeBounds(zone).moment(field, at)
+    except InvalidCommandError as error:
+        raise InvalidFieldsError(field, error.message) from None
 
 
 class BoardRowOut(BaseModel):
@@ -63,6 +75,18 @@ class BoardOut(BaseModel):
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null: last")
 
 
+class PoisonedEventOut(BaseModel):
+    """An event a view set aside because applying it failed: the view went on without it."""
+
+    position: int = Field(description="its store position", examples=[4711])
+    case_id: UUID = Field(description="the id of its aggregate (a case)")
+    version: int = Field(examples=[2])
+    type: str = Field(examples=["Routed"])
+    error: str = Field(examples=["OverflowError"])
+    message: str = Field(examples=["date value out of range"])
+    poisoned_at: datetime | None = Field(description="when the view set it aside")
+
+
 class ViewStatusOut(BaseModel):
     name: str = Field(examples=["board"])
     position: int = Field(description="the last store position the view has applied")
@@ -72,6 +96,12 @@ class ViewStatusOut(BaseModel):
         description="live, behind, rebuilding, missing; where this process runs the worker "
         "also standby, starting or error",
         examples=["live"],
+    )
+    poisoned: int = Field(
+        description="events this view set aside because applying them failed", examples=[0]
+    )
+    poisoned_latest: list[PoisonedEventOut] = Field(
+        description="the latest few of them, newest first"
     )
 
 

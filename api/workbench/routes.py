@@ -13,6 +13,7 @@ import orjson
 from fastapi import APIRouter, Header, HTTPException, Response
 from fastapi.responses import RedirectResponse
 
+from api.casefile.render import AGREEMENT_STYLE_SOURCE
 from api.dashboard.assets import Asset, Catalogue, catalogue_of
 from api.dashboard.routes import PAGE_CACHE, POLICY, VERSIONED_CACHE
 
@@ -20,7 +21,12 @@ router = APIRouter(include_in_schema=False)
 
 PREFIX = "/workbench"
 ASSETS = f"{PREFIX}/assets"
-WORKBENCH_POLICY = f"{POLICY}; manifest-src 'self'; worker-src 'self'"
+WORKBENCH_POLICY = (
+    POLICY.replace("style-src 'self'", f"style-src 'self' {AGREEMENT_STYLE_SOURCE}")
+    + "; manifest-src 'self'; worker-src 'self'"
+)
+"""The dashboard's policy, and: the agreement's own style (the workbench shows the agreement
+page it fetched with the token in a tab from a blob, which keeps this policy)."""
 WORKER = "sw.js"
 """The service worker's file in static/, served at /workbench/sw.js so that its scope can
 cover the page (`Service-Worker-Allowed`), with the version and the files it keeps filled in."""

@@ -16,7 +16,7 @@ from eventsourcing.persistence import InterfaceError, Notification, OperationalE
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Composable, Identifier, Literal
 
-from application.ports import StoredAnswer
+from application.ports import CommitOutcomeUnknownError, StoredAnswer
 from infrastructure.eventstore.chain import ChainRow
 from infrastructure.eventstore.group import write_group
 from infrastructure.eventstore.postgres_session import PostgresStatements, PostgresWriteSession
@@ -124,7 +124,10 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
                     outcomes = write_group(session, commands)
                     committing = True  # leaving the block sends COMMIT
             except (OperationalError, InterfaceError) as error:
-                if committing or attempt == self.write_attempts or not retryable(error):
+                if committing:
+                    msg = f"the connection was lost at COMMIT: {error}"
+                    raise CommitOutcomeUnknownError(msg) from error
+                if attempt == self.write_attempts or not retryable(error):
                     raise
                 time.sleep(0.05 * attempt)
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Literal
 
 import psycopg
@@ -20,6 +20,13 @@ _EXTENSION_SCHEMA = (
 class PostgresConnection:
     dialect: Literal["postgres"] = "postgres"
     missing_table: tuple[type[Exception], ...] = (psycopg.errors.UndefinedTable,)
+    failures: tuple[type[Exception], ...] = (
+        psycopg.OperationalError,  # a lost connection, a timeout, a cancelled statement
+        psycopg.InterfaceError,
+        psycopg.InternalError,  # an aborted transaction
+        psycopg.ProgrammingError,  # a missing table, a statement it cannot run
+        psycopg.NotSupportedError,
+    )
 
     def __init__(self, raw: psycopg.Connection[Any]) -> None:
         self.raw = raw
@@ -144,6 +151,10 @@ class PostgresConnection:
         except BaseException:
             self._staging.clear()  # made in the transaction rolled back, perhaps
             raise
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested `transaction()`: psycopg makes it a SAVEPOINT."""
+        return self.transaction()
 
     def rollback(self) -> None:
         if self.raw.info.transaction_status != pq.TransactionStatus.IDLE:

@@ -28,6 +28,13 @@ def _qmarks(statement: str) -> str:
 class SQLiteConnection:
     dialect: Literal["sqlite"] = "sqlite"
     missing_table: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+    failures: tuple[type[Exception], ...] = (
+        sqlite3.OperationalError,  # locked, no such table, a statement it cannot run
+        sqlite3.InterfaceError,
+        sqlite3.InternalError,
+        sqlite3.ProgrammingError,
+        sqlite3.NotSupportedError,
+    )
 
     def __init__(self, path: str, *, busy_timeout: float = 30.0) -> None:
         self.raw = sqlite3.connect(
@@ -82,6 +89,17 @@ class SQLiteConnection:
             self.raw.execute("ROLLBACK")
             raise
         self.raw.execute("COMMIT")
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        self.raw.execute("SAVEPOINT view_step")
+        try:
+            yield
+        except BaseException:
+            self.raw.execute("ROLLBACK TO view_step")
+            self.raw.execute("RELEASE view_step")
+            raise
+        self.raw.execute("RELEASE view_step")
 
     def rollback(self) -> None:
         if self.raw.in_transaction:

@@ -105,7 +105,8 @@ def _resolved(row: Row, data: dict[str, Any]) -> None:
 
 
 def _nothing(row: Row, data: dict[str, Any]) -> None:
-    """Follow-ups and judicial confirmation change no board column but the version."""
+    """Follow-ups, judicial confirmation and documents change no board column but the
+    version."""
 
 
 RECEIVED = get_topic(Case.Received)
@@ -119,6 +120,8 @@ CHANGES: dict[str, Callable[[Row, dict[str, Any]], None]] = {
     get_topic(Case.Resolved): _resolved,
     get_topic(Case.FollowUpRecorded): _nothing,
     get_topic(Case.JudicialConfirmationRecorded): _nothing,
+    get_topic(Case.DocumentAttached): _nothing,
+    get_topic(Case.DocumentWithdrawn): _nothing,
 }
 TOPICS = frozenset({RECEIVED, *CHANGES})
 

@@ -31,9 +31,10 @@ LIVE = "live"
 
 class BoardView(View):
     name = "board"
-    version = 5  # 2: number and summary in the index of the board's order; 3: due_at and
+    version = 6  # 2: number and summary in the index of the board's order; 3: due_at and
     # risk_level in the index of the open cases; 4: the unrouted cases by their receiver;
-    # 5: the parties' keyed hashes, the repeat parties, the summary sealed with a cipher key
+    # 5: the parties' keyed hashes, the repeat parties, the summary sealed with a cipher key;
+    # 6: a time no read can decode (the year 10000 in UTC) is poisoned, not stored
     topics = TOPICS
     table_names = (CASES, PARTIES, REPEATS)
 

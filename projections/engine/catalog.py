@@ -46,7 +46,14 @@ class ActiveGenerationExistsError(Exception):
 
 
 def ensure_catalog(conn: Connection) -> None:
+    """The tracking table, and beside it the events the views set aside (engine/poison.py),
+    made if missing. On PostgreSQL existing ones are only looked up, so that a read-only
+    connection (a hot standby's) may call this too."""
+    from projections.engine import poison
+
     if conn.dialect == "postgres":
+        if _exist(conn, TRACKING, poison.POISONED):
+            return
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (CATALOG_LOCK,))
             conn.execute(
@@ -58,6 +65,7 @@ def ensure_catalog(conn: Connection) -> None:
                 "updated_at timestamptz NOT NULL DEFAULT now(), "
                 "PRIMARY KEY (view_name, generation))"
             )
+            poison.create_table(conn)
         return
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {TRACKING} ("
@@ -68,6 +76,17 @@ def ensure_catalog(conn: Connection) -> None:
         "updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, "
         "PRIMARY KEY (view_name, generation))"
     )
+    poison.create_table(conn)
+
+
+def _exist(conn: Connection, *tables: str) -> bool:
+    """Whether each table is in the schema CREATE TABLE would make it in (PostgreSQL)."""
+    found = conn.execute(
+        "SELECT count(to_regclass(format('%%I.%%I', current_schema(), name))) "
+        "FROM unnest(%s::text[]) AS name",
+        (list(tables),),
+    )
+    return int(found[0][0]) == len(tables)
 
 
 _COLUMNS = "view_name, generation, version, status, notification_id, indexed"
@@ -193,6 +212,7 @@ def switch(conn: Connection, built: Generation) -> bool:
 
 def drop_generations(conn: Connection, view: View, statuses: tuple[str, ...]) -> list[int]:
     """Drop the tables and rows of this view's generations in `statuses`; say which."""
+    from projections.engine.poison import forget_generation
     from projections.engine.view import Tables
 
     dropped: list[int] = []
@@ -207,5 +227,6 @@ def drop_generations(conn: Connection, view: View, statuses: tuple[str, ...]) ->
                 f"DELETE FROM {TRACKING} WHERE view_name = %s AND generation = %s",
                 (view.name, generation.generation),
             )
+            forget_generation(conn, view.name, generation.generation)
             dropped.append(generation.generation)
     return dropped

@@ -53,7 +53,7 @@ class Feeder:
             self.open_log(topics),
             page_size or self.page_size,
             self.view.name,
-            lambda rows: self.decoder.decode(rows, topics),
+            lambda rows: self.decoder.decode_page(rows, topics),
         )
 
     def step(
@@ -66,7 +66,14 @@ class Feeder:
         memo = self._take_memo(generation)
         with gc_paused():
             generation = commit_batch(
-                conn, self.view, generation, page.events, page.last, self.fault, memo
+                conn,
+                self.view,
+                generation,
+                page.events,
+                page.last,
+                self.fault,
+                memo,
+                page.undecodable,
             )
         self._memo = (generation.generation, generation.position, memo)
         return generation, page.count

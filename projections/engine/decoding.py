@@ -3,7 +3,8 @@
 It follows the application's mapper (`to_domain_event`) up to the JSON object and stops
 there: no topic resolution, no transcoding into domain objects, no upcasting. Events whose
 topic no view reads are never decoded. A view whose events need upcasting would decode them
-with the mapper itself; none does yet.
+with the mapper itself; none does yet. A row that cannot be decoded is poisoned for the view
+(engine/poison.py), the others of its page decoded as usual.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from uuid import UUID
 
 import orjson
 
+from projections.engine.poison import PoisonedEvent
 from projections.engine.view import ViewEvent
 
 if TYPE_CHECKING:
@@ -51,3 +53,27 @@ class Decoder:
             for position, originator, version, topic, stored in rows
             if stored is not None and topic in topics
         ]
+
+    def decode_page(
+        self, rows: Sequence[StoredRow], topics: Collection[str]
+    ) -> tuple[list[ViewEvent], list[PoisonedEvent]]:
+        """`decode`, and the rows that cannot be decoded (each with its error) beside."""
+        try:
+            return self.decode(rows, topics), []
+        except Exception:  # one row at least: decode each, and set aside those that fail
+            return self._each(rows, topics)
+
+    def _each(
+        self, rows: Sequence[StoredRow], topics: Collection[str]
+    ) -> tuple[list[ViewEvent], list[PoisonedEvent]]:
+        events: list[ViewEvent] = []
+        undecodable: list[PoisonedEvent] = []
+        for row in rows:
+            try:
+                events += self.decode([row], topics)
+            except Exception as error:
+                position, originator, version, topic, _ = row
+                undecodable.append(
+                    PoisonedEvent.from_row(position, originator, version, topic, error)
+                )
+        return events, undecodable

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
+from projections.engine import poison
 from projections.engine.catalog import (
     ACTIVE,
     Generation,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from projections.engine.batch import FaultHook
     from projections.engine.decoding import Decoder
+    from projections.engine.poison import PoisonedEvent
     from projections.engine.ports import Connection, Database, OpenLog, WakeSource
     from projections.engine.view import View
 
@@ -180,6 +182,15 @@ class Engine:
         if not self._catalog_ready:
             ensure_catalog(conn)
             self._catalog_ready = True
+
+    def poisoned(self, name: str | None = None) -> dict[str, list[PoisonedEvent]]:
+        """Every event the views' active generations set aside (of view `name`, if given),
+        per view, newest first: the audit lists them."""
+        with self.db.connection() as conn:
+            try:
+                return poison.poisoned_events(conn, name)
+            except conn.missing_table:  # no view has run on this store yet
+                return {}
 
     def status(self) -> ProjectionsStatus:
         states = {name: worker.state for name, worker in self.workers.items() if self.running}

@@ -31,6 +31,13 @@ class Connection(Protocol):
         and this one re-raised, keeps its meaning (a database away is a 503)."""
         ...
 
+    @property
+    def failures(self) -> tuple[type[Exception], ...]:
+        """What the database raises when it, not a statement's data, failed (a lost
+        connection, a timeout, a missing table, a statement it cannot run): a batch that
+        raises one is retried whole, never set aside event by event (engine/poison.py)."""
+        ...
+
     def execute(
         self, statement: str, params: Sequence[Any] = (), *, prepare: bool = True
     ) -> list[Row]:
@@ -75,6 +82,11 @@ class Connection(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]:
         """BEGIN ... COMMIT, or ROLLBACK when its block raises."""
+        ...
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """Within `transaction()`: a block whose statements are undone alone when it raises;
+        the transaction goes on."""
         ...
 
     def rollback(self) -> None:

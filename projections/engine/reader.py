@@ -9,26 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from projections.engine.gcpause import gc_paused
+from projections.engine.poison import PoisonedEvent
 from projections.engine.view import ViewEvent
 
 if TYPE_CHECKING:
     from projections.engine.ports import LogReader, StoredRow
 
-Decode = Callable[[Sequence["StoredRow"]], list[ViewEvent]]
+Decode = Callable[[Sequence["StoredRow"]], tuple[list[ViewEvent], list[PoisonedEvent]]]
 
 
 @dataclass(frozen=True)
 class Page:
     """Up to a page of notifications after some position: how many, the last id, the events
-    the view reads among them."""
+    the view reads among them, and those among them that could not be decoded."""
 
     count: int
     last: int
     events: list[ViewEvent]
+    undecodable: list[PoisonedEvent] = field(default_factory=list)
 
 
 EMPTY = Page(0, 0, [])
@@ -60,8 +62,8 @@ class PageReader:
         if not rows:
             return EMPTY
         with gc_paused():
-            events = self._decode(rows)
-        return Page(len(rows), rows[-1][0], events)
+            events, undecodable = self._decode(rows)
+        return Page(len(rows), rows[-1][0], events, undecodable)
 
     def close(self) -> None:
         self._ahead = None

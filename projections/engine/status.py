@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from projections.engine import poison
 from projections.engine.catalog import BUILDING, generations
 from projections.engine.values import timestamp
 from projections.engine.worker import ERROR, LIVE, REBUILDING, STANDBY, STARTING
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import ApplicationRecorder
 
     from projections.engine.decoding import Decoder
+    from projections.engine.poison import PoisonedEvent
     from projections.engine.ports import Database
 
 BEHIND = "behind"
@@ -31,6 +33,10 @@ class ViewStatus:
     status: str
     generation: int | None
     version: int | None
+    poisoned: int = 0
+    """Events the active generation set aside (engine/poison.py)."""
+    latest_poisoned: Sequence[PoisonedEvent] = field(default=())
+    """The latest few of them, newest first."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,14 @@ def read_status(
     now = datetime.now(UTC)
     views: list[ViewStatus] = []
     with db.connection() as conn:
+        try:
+            set_aside = poison.counts(conn)
+        except conn.missing_table:  # made by the next worker to start (an older one runs)
+            conn.rollback()
+            set_aside = {}
+        latest = (
+            poison.poisoned_events(conn, limit=poison.LATEST) if any(set_aside.values()) else {}
+        )
         for name in names:
             gens = generations(conn, name)
             current = next((g for g in gens if g.status == "active"), None)
@@ -79,6 +93,8 @@ def read_status(
                     status=status,
                     generation=current.generation if current else None,
                     version=current.version if current else None,
+                    poisoned=set_aside.get(name, 0),
+                    latest_poisoned=tuple(latest.get(name, ())),
                 )
             )
     return ProjectionsStatus(head=head, views=views)

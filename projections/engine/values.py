@@ -6,7 +6,7 @@ The library's transcoder stores a value of a registered type as `{"_type_": name
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 TYPE = "_type_"
@@ -32,8 +32,26 @@ def plain(value: Any) -> Any:
 
 
 def timestamp(value: Any) -> datetime:
-    """A stored datetime (aware, as the domain recorded it)."""
-    return datetime.fromisoformat(unwrap(value))
+    """A stored datetime (aware, as the domain recorded it).
+
+    OverflowError for a time that a view could not store and read back in every offset (the
+    year 9999 at -12:00 is the year 10000 in UTC), stored before business times were bounded:
+    the event is poisoned for the view (docs/projections.md), not stored where no read can
+    decode it.
+    """
+    at = datetime.fromisoformat(unwrap(value))
+    if at.year == 1 or at.year >= 9999:
+        _representable(at)
+    return at
+
+
+_FIRST, _LAST = date(1, 1, 2), date(9999, 12, 30)
+
+
+def _representable(at: datetime) -> None:
+    day = at.astimezone(UTC).date()  # OverflowError beyond datetime's own range
+    if not _FIRST <= day <= _LAST:
+        raise OverflowError(f"{at.isoformat()} lies too near the limits of a datetime")
 
 
 def optional_timestamp(value: Any) -> datetime | None:

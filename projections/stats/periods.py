@@ -8,9 +8,10 @@ cells and a few day cells per key, however many cases the year holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from domain.errors import InvalidValueError
+from domain.times import TimeBounds
 from projections.stats.facts import EPOCH, ONE_US, instant
 
 Range = tuple[int, int]
@@ -103,27 +104,18 @@ def moment(bound: Bound, zone: tzinfo) -> datetime:
     return datetime.combine(bound, time(0), tzinfo=zone)
 
 
-EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
-"""The times a period may span: far beyond any case, short of datetime's own limits."""
-
-
 def period(
     start: Bound | None, end: Bound | None, now: datetime, zone: tzinfo
 ) -> tuple[datetime, datetime]:
     """[from, to): by default this year to date; `from` alone runs to now, `to` alone from the
     first of January of the year it ends in."""
-    stop = _within("to", now if end is None else moment(end, zone))
+    bounds = TimeBounds(zone)  # the bounds of every time: from 2000-01-01 in the bureau's zone
+    stop = bounds.moment("to", now if end is None else moment(end, zone))
     if start is None:
         last = (stop - ONE_US).astimezone(zone)
         begin = datetime(last.year, 1, 1, tzinfo=zone)
     else:
-        begin = _within("from", moment(start, zone))
+        begin = bounds.moment("from", moment(start, zone))
     if stop <= begin:
         raise InvalidValueError("to", f"must be after from ({begin.isoformat()})")
     return begin, stop
-
-
-def _within(field: str, value: datetime) -> datetime:
-    if not EARLIEST <= value <= LATEST:
-        raise InvalidValueError(field, "must lie between the years 1900 and 9999")
-    return value

@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -31,45 +30,13 @@ from application.tongjie import Tongjie
 from domain.errors import CaseNotFoundError
 from infrastructure.settings import Settings
 from tests.integration.audit.tamper import RawEvents
-from tests.pgcluster import PG_BIN, Cluster, as_server_user, free_port, require_clusters, run
-from tests.pgcluster import workspace as make_workspace
+from tests.pgcluster import PG_BIN, Cluster, as_server_user, free_port, run
 from tests.world import World, make_world, registration
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 TONGJIE = shutil.which("tongjie", path=str(Path(sys.executable).parent)) or "tongjie"
 SLOT = "tongjie_archive"
-
-# Small and quick: a test's server, not a production one.
-PRIMARY = {
-    "fsync": "off",
-    "shared_buffers": "16MB",
-    "max_connections": "30",
-    "max_wal_senders": "4",
-    "wal_level": "replica",
-    "archive_mode": "off",  # as on a server that cannot be restarted to turn it on
-}
-
-
-@pytest.fixture
-def workspace() -> Iterator[Path]:
-    require_clusters()
-    folder = make_workspace()
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def primary(workspace: Path) -> Iterator[Cluster]:
-    cluster = Cluster(workspace / "primary", free_port())
-    try:
-        cluster.initdb({**PRIMARY, **cluster.own_settings()})
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.stop()
 
 
 def tongjie(url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -16,10 +16,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.case import Case
+from domain.documents import media_type_of
 from domain.errors import (
     CaseResolvedError,
     DeadlineFixedError,
     DeadlineTooLateError,
+    DocumentNotFoundError,
+    DocumentWithdrawnError,
     DomainError,
     ExtensionTooLongError,
     FutureTimeError,
@@ -43,7 +46,9 @@ from domain.values import (
     AgreementForm,
     CaseStatus,
     Category,
+    DocumentKind,
     Fulfilment,
+    MediaType,
     Method,
     Outcome,
     Party,
@@ -950,3 +955,89 @@ def test_a_ruling_time_needs_the_ruling() -> None:
     case = resolved()
     with records_nothing(case, InvalidValueError, "ruling"):
         case.record_judicial_confirmation(actor=ZHANG, applied_at=LATER, ruled_at=LATER)
+
+
+# -- documents in the case file -------------------------------------------------------------
+
+
+def attach(case: Case, actor: Actor = ZHANG, **changes: Any) -> None:
+    args: dict[str, Any] = {
+        "document_id": uuid4(),
+        "sha256": "ab" * 32,
+        "size": 2048,
+        "media_type": MediaType.PDF,
+        "kind": DocumentKind.EVIDENCE,
+        "title": "现场照片",
+        "actor": actor,
+    }
+    case.attach_document(**{**args, **changes})
+
+
+@pytest.mark.parametrize(
+    ("content", "media_type"),
+    [
+        (b"%PDF-1.7\n...", MediaType.PDF),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", MediaType.JPEG),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", MediaType.PNG),
+    ],
+)
+def test_a_file_is_judged_by_its_magic_number(content: bytes, media_type: MediaType) -> None:
+    assert media_type_of(content) is media_type
+
+
+@pytest.mark.parametrize("content", [b"GIF89a...", b"PK\x03\x04 a zip", b"", b" %PDF-1.7"])
+def test_anything_but_a_pdf_jpeg_or_png_is_refused(content: bytes) -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        media_type_of(content)
+    assert raised.value.field == "file"
+
+
+def test_documents_are_attached_in_any_state_by_whoever_may_write_the_case() -> None:
+    for case in (received(), routed(), resolved()):
+        attach(case)
+        attach(case, BOSS)
+        assert [d.version for d in case.documents] == [case.version - 1, case.version]
+    case = routed()
+    for outsider, error in (
+        (LI, NotAssignedMediatorError),
+        (AUDIT, RoleNotAllowedError),
+        (ADMIN, RoleNotAllowedError),
+    ):
+        with records_nothing(case, error):
+            attach(case, outsider)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": "  "}, "title"),
+        ({"sha256": "AB" * 32}, "file"),
+        ({"size": 0}, "file"),
+        ({"size": 20 * 2**20 + 1}, "file"),
+    ],
+)
+def test_a_document_breaking_a_rule_of_its_own_is_refused(
+    changes: dict[str, Any], field: str
+) -> None:
+    case = routed()
+    with records_nothing(case, InvalidValueError, field):
+        attach(case, **changes)
+
+
+def test_a_document_is_withdrawn_once_with_a_reason_and_stays_in_the_file() -> None:
+    case = resolved()
+    attach(case)
+    document = case.documents[0]
+    with records_nothing(case, InvalidValueError, "reason"):
+        case.withdraw_document(document_id=document.id, reason=" ", actor=ZHANG)
+    with records_nothing(case, DocumentNotFoundError):
+        case.withdraw_document(document_id=uuid4(), reason="错误", actor=ZHANG)
+    case.withdraw_document(document_id=document.id, reason="不是本案材料", actor=BOSS)
+    (kept,) = case.documents
+    assert (kept.sha256, kept.withdrawn, kept.withdrawal_reason) == (
+        document.sha256,
+        True,
+        "不是本案材料",
+    )
+    with records_nothing(case, DocumentWithdrawnError):
+        case.withdraw_document(document_id=document.id, reason="再撤", actor=ZHANG)

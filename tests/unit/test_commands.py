@@ -11,6 +11,7 @@ from uuid import uuid4
 import pytest
 
 from api.routes.case_writes import ON_A_CASE
+from api.routes.documents import OWN_ENDPOINT
 from application import commands
 from application.commands import CaseCommand
 from domain.case import Case
@@ -60,6 +61,5 @@ def test_a_command_passes_its_fields_to_the_case_method_as_they_are_declared(
 
 
 def test_every_command_on_a_case_has_its_route() -> None:
-    assert sorted((line.command for line in ON_A_CASE), key=lambda c: c.__name__) == (
-        ON_A_CASE_COMMANDS
-    )
+    routed = [*(line.command for line in ON_A_CASE), *OWN_ENDPOINT]
+    assert sorted(routed, key=lambda c: c.__name__) == ON_A_CASE_COMMANDS

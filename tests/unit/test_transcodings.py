@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,8 +26,11 @@ from domain.values import (
     Actor,
     Agreement,
     AgreementForm,
+    Document,
+    DocumentKind,
     FollowUp,
     Fulfilment,
+    MediaType,
     Method,
     Party,
     PartyRole,
@@ -70,6 +74,27 @@ VALUES = [
     Party(PartyRole.RESPONDENT, "赵大海", None, None),
     Agreement(AgreementForm.WRITTEN, "分三期付清", Decimal("12000.50")),
     Agreement(AgreementForm.ORAL, "互相道歉"),
+    Agreement(
+        AgreementForm.WRITTEN,
+        "赔偿",
+        Decimal("800.00"),
+        "银行转账",
+        datetime(2026, 4, 30, 18, 0, tzinfo=SHANGHAI),
+    ),
+    Document(
+        UUID("7d3e0f5c-3c9b-4a55-9a55-0c1d2e3f4a5b"),
+        5,
+        "ab" * 32,
+        482113,
+        MediaType.PNG,
+        DocumentKind.AGREEMENT_SIGNED,
+        "签署的调解协议书",
+        datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI),
+        Actor(id="u-1", login="zhang", role=Role.MEDIATOR, mediator="m1"),
+        datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+        Actor(id="u-2", login="boss", role=Role.SUPERVISOR),
+        "上传错误",
+    ),
     Actor(id="u-1", login="zhang", role=Role.MEDIATOR, mediator="m1"),
     Session(
         datetime(2026, 3, 1, 9, 30, tzinfo=SHANGHAI), Method.PHONE, ("甲", "乙"), "电话", 30, "m1"
@@ -103,10 +128,30 @@ def test_every_value_object_of_the_domain_is_tried_and_has_a_transcoding() -> No
     assert declared <= {t.type for t in domain_transcodings()}
 
 
+def with_documents(case: Case) -> Case:
+    """The case with a document attached and one attached and withdrawn."""
+    for kind, media_type in (
+        (DocumentKind.EVIDENCE, MediaType.PDF),
+        (DocumentKind.OTHER, MediaType.JPEG),
+    ):
+        case.attach_document(
+            document_id=uuid4(),
+            sha256="cd" * 32,
+            size=1024,
+            media_type=media_type,
+            kind=kind,
+            title="材料",
+            actor=ZHANG,
+        )
+    case.withdraw_document(document_id=case.documents[-1].id, reason="重复上传", actor=BOSS)
+    return case
+
+
 def test_every_event_of_a_case_comes_back_field_for_field() -> None:
     case = resolved()
     case.record_follow_up(fulfilment=Fulfilment.FULFILLED, satisfaction=5, actor=ZHANG)
     case.record_judicial_confirmation(actor=ZHANG, applied_at=RESOLVED_AT + timedelta(days=1))
+    with_documents(case)
     events = case.collect_events()
     assert {type(e).__name__ for e in events} >= {
         "Received",
@@ -115,6 +160,8 @@ def test_every_event_of_a_case_comes_back_field_for_field() -> None:
         "Resolved",
         "FollowUpRecorded",
         "JudicialConfirmationRecorded",
+        "DocumentAttached",
+        "DocumentWithdrawn",
     }
     m = mapper()
     for event in events:
@@ -137,6 +184,7 @@ def test_a_case_restored_from_its_snapshot_is_the_case_that_was_saved() -> None:
     case = resolved()
     for satisfaction in (2, 4):
         case.record_follow_up(fulfilment=Fulfilment.PARTIAL, satisfaction=satisfaction, actor=ZHANG)
+    with_documents(case)
     case.collect_events()
     assert_same_aggregate(case, snapshot_round_trip(case))
 

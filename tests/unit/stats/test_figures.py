@@ -144,6 +144,10 @@ def test_the_default_period_and_bad_bounds() -> None:
     with pytest.raises(InvalidValueError) as early:
         period(date(1, 1, 2), None, now, SHANGHAI)
     assert early.value.field == "from"
+    with pytest.raises(InvalidValueError) as last_century:  # the floor of every time
+        period(datetime(1999, 12, 31, 23, 59, tzinfo=SHANGHAI), None, now, SHANGHAI)
+    assert last_century.value.field == "from"
+    assert period(date(2000, 1, 1), date(2000, 2, 1), now, SHANGHAI)[0].year == 2000
 
 
 @given(st.lists(st.integers(0, 10**13), min_size=1, max_size=60))

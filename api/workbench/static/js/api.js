@@ -28,16 +28,32 @@ export function createApi(token) {
     return body;
   }
 
-  /** A write as the outbox sends it: the body's exact text, its key, maybe If-Match. */
+  /** A write as the outbox sends it: the body's exact text, its key, maybe If-Match. An item
+   * with a file (a document) goes as multipart/form-data: the body's fields and the file. */
   async function send(item) {
-    const sent = { ...headers, "Content-Type": "application/json", "Idempotency-Key": item.key };
+    const sent = { ...headers, "Idempotency-Key": item.key };
     if (item.ifMatch) sent["If-Match"] = item.ifMatch;
-    const response = await fetch(item.path, { method: "POST", headers: sent, body: item.body, cache: "no-store" });
+    let payload = item.body;
+    if (item.file) {
+      payload = new FormData();
+      for (const [name, value] of Object.entries(JSON.parse(item.body))) payload.append(name, value);
+      payload.append("file", item.file, item.fileName || "document");
+    } else {
+      sent["Content-Type"] = "application/json";
+    }
+    const response = await fetch(item.path, { method: "POST", headers: sent, body: payload, cache: "no-store" });
     const body = await response.json().catch(() => null);
     return { status: response.status, body };
   }
 
-  return { get, send, token };
+  /** Bytes to show as they are (a document, the agreement's page); a problem as an error. */
+  async function blob(path, accept = "*/*") {
+    const response = await fetch(`/api/v1/${path}`, { headers: { ...headers, Accept: accept }, cache: "no-store" });
+    if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+    return response.blob();
+  }
+
+  return { get, send, blob, token };
 }
 
 /** Runs `work` over `items`, at most `width` at a time. */

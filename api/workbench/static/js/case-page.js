@@ -1,7 +1,7 @@
 // One case: what it is, where it stands, every event in plain words with who did it, and a
 // form for each command its state allows this user.
 import { h, replace } from "./dom.js";
-import { allowed, commandForm, commandTitle, label } from "./commands.js";
+import { allowed, awaitsSignedAgreement, commandForm, commandTitle, label } from "./commands.js";
 import { language, t, term } from "./i18n.js";
 import { dateOnly, dateTime, dueWords, isOverdue } from "./time.js";
 
@@ -49,7 +49,21 @@ const BUSINESS = {
   Resolved: "resolved_at",
   FollowUpRecorded: "visited_at",
   JudicialConfirmationRecorded: "applied_at",
+  DocumentAttached: "attached_at",
+  DocumentWithdrawn: "withdrawn_at",
 };
+
+/** A document's title, and its kind unless the title says it already. */
+function documentWords(d) {
+  const kind = term("kind", d.kind);
+  return d.title && d.title !== kind ? `${kind}${language() === "zh" ? "：" : ": "}${d.title}` : d.title || kind;
+}
+
+/** A size in bytes as a reader says it: 830 KB, 2.4 MB. */
+export function sizeText(bytes) {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 /** An event's data in plain words. */
 export function say(event, reference, names) {
@@ -86,6 +100,10 @@ export function say(event, reference, names) {
       return t("say.FollowUpRecorded", { fulfilment: term("fulfilment", d.fulfilment), satisfaction: d.satisfaction, note: d.note || "" });
     case "JudicialConfirmationRecorded":
       return d.ruling ? t("say.ruled", { ruling: term("ruling", d.ruling) }) : t("say.applied");
+    case "DocumentAttached":
+      return t("say.DocumentAttached", { what: documentWords(d), size: sizeText(d.size || 0) });
+    case "DocumentWithdrawn":
+      return t("say.DocumentWithdrawn", { reason: d.reason || "" });
     default:
       return "";
   }
@@ -133,6 +151,42 @@ function timeline(events, reference, names) {
   );
 }
 
+/** The case file's documents, each opened on demand (the bytes need the token); after a
+ * written agreement, the agreement to print. */
+function documentsPanel(c, names, { onOpenDocument, onOpenAgreement }) {
+  const documents = c.documents || [];
+  const written = c.status === "resolved" && c.agreement?.form === "written";
+  return h(
+    "section",
+    { class: "panel documents", "aria-labelledby": "documents-title" },
+    h("h2", { id: "documents-title" }, t("documents")),
+    written
+      ? h(
+          "div",
+          { class: "agreement-offer" },
+          awaitsSignedAgreement(c) ? h("p", { class: "hint" }, t("agreementHelp")) : null,
+          h("button", { type: "button", class: "link-button", dataset: { agreement: c.id }, onclick: () => onOpenAgreement(c) }, t("printAgreement")),
+        )
+      : null,
+    documents.length === 0
+      ? h("p", { class: "muted" }, t("noDocuments"))
+      : h(
+          "ul",
+          { class: "document-list" },
+          documents.map((d) =>
+            h(
+              "li",
+              { dataset: { documentId: d.id, kind: d.kind }, class: d.withdrawn_at ? "withdrawn" : null },
+              h("p", {}, h("strong", {}, d.title), d.title === term("kind", d.kind) ? "" : ` · ${term("kind", d.kind)}`, ` · ${sizeText(d.size)}`),
+              h("p", { class: "event-meta" }, `${actorText(names, d.attached_by)} · ${dateTime(d.attached_at)}`),
+              d.withdrawn_at ? h("p", { class: "withdrawn-note" }, t("withdrawnMark", { reason: d.withdrawal_reason || "" })) : null,
+              h("button", { type: "button", class: "link-button", onclick: () => onOpenDocument(c, d) }, t("openDocument")),
+            ),
+          ),
+        ),
+  );
+}
+
 export function pendingList(items) {
   if (!items.length) return null;
   return h(
@@ -161,7 +215,7 @@ function repeats(c) {
  * Renders the page; `onCommand(form, command)` handles a submitted form. Returns the forms by
  * command, so that an outbox item can be corrected in its own form.
  */
-export function renderCase(container, { me, c, events, names, reference, pending, onCommand, openCommand, dashboardLink }) {
+export function renderCase(container, { me, c, events, names, reference, pending, onCommand, openCommand, dashboardLink, onOpenDocument, onOpenAgreement }) {
   const overdue = c.status !== "resolved" && isOverdue(c.due_at);
   const header = h(
     "header",
@@ -236,6 +290,7 @@ export function renderCase(container, { me, c, events, names, reference, pending
       "div",
       { class: "case-record" },
       registration,
+      documentsPanel(c, names, { onOpenDocument, onOpenAgreement }),
       h("section", { class: "panel", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, t("timeline")), timeline(events, reference, names)),
     ),
   );

@@ -9,6 +9,8 @@ const LEVELS = ["none", "yellow", "orange", "red"];
 const OUTCOMES = ["agreement", "no_agreement", "withdrawn"];
 const REFERRALS = ["litigation", "arbitration", "administrative", "other"];
 const FULFILMENTS = ["fulfilled", "partial", "unfulfilled"];
+const KINDS = ["agreement_signed", "evidence", "referral", "ruling", "other"];
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 const CHANNELS = ["walk_in", "hotline", "online", "court_referral", "police_referral", "petition_referral", "grid_worker", "enterprise"];
 const OPEN = ["received", "routed", "in_mediation"];
 const ASSIGNED = ["routed", "in_mediation"];
@@ -23,6 +25,19 @@ export function label(item) {
 
 function assigned(me, c) {
   return me.role === "mediator" && c.mediator !== null && c.mediator === me.mediator;
+}
+
+/** Who may write the case (attach documents): a supervisor, or a mediator who reaches it. */
+function writer(me, c) {
+  if (me.role === "supervisor") return true;
+  if (me.role !== "mediator") return false;
+  return c.mediator ? c.mediator === me.mediator : c.received_by?.login === me.login;
+}
+
+/** A resolved case's written agreement, still without its signed copy in the file. */
+export function awaitsSignedAgreement(c) {
+  const signed = (c.documents || []).some((d) => d.kind === "agreement_signed" && !d.withdrawn_at);
+  return c.status === "resolved" && c.agreement?.form === "written" && !signed;
 }
 
 function handler(me, c) {
@@ -49,6 +64,7 @@ export function allowed(me, c) {
       if (c.judicial_applied_at || Date.now() <= deadline) list.push("judicial-confirmation");
     }
   }
+  if (writer(me, c)) list.push("document");
   return list;
 }
 
@@ -265,6 +281,8 @@ function resolutionForm(me, c) {
     field("agreement.form", t("agreementForm"), { kind: "select", required: true, options: codes("form", ["written", "oral"]), value: "written" }),
     field("agreement.amount", t("agreementAmount"), { kind: "money" }),
     field("agreement.terms", t("agreementTerms"), { kind: "textarea", required: true }),
+    field("agreement.performance", t("agreementPerformance"), { kind: "textarea" }),
+    field("agreement.perform_by", t("agreementPerformBy"), { kind: "time" }),
   );
   const referral = h(
     "div",
@@ -321,6 +339,37 @@ function judicialForm(c) {
   );
 }
 
+/** A document for the case file: a photo or scan (PDF, JPEG, PNG), its kind and title. After a
+ * written agreement the signed agreement is what is expected first. */
+function documentForm(c) {
+  const signed = awaitsSignedAgreement(c);
+  const initial = signed ? "agreement_signed" : "evidence";
+  const kind = field("kind", t("documentKind"), { kind: "select", required: true, options: codes("kind", KINDS), value: initial });
+  const title = field("title", t("documentTitle"), { required: true, value: signed ? t("kind.agreement_signed") : "", attrs: { maxlength: 100 } });
+  const kindSelect = kind.querySelector("select");
+  const titleInput = title.querySelector("input");
+  let offered = titleInput.value;
+  kindSelect.addEventListener("change", () => {
+    if (titleInput.value === "" || titleInput.value === offered) {
+      offered = kindSelect.value === "other" ? "" : t(`kind.${kindSelect.value}`);
+      titleInput.value = offered;
+    }
+  });
+  return shell(
+    "document",
+    t("form.document"),
+    field("file", t("documentFile"), {
+      kind: "file",
+      required: true,
+      hint: t("documentFileHint"),
+      attrs: { accept: "application/pdf,image/jpeg,image/png" },
+    }),
+    kind,
+    title,
+    field("attached_at", t("attachedAt"), { kind: "time" }),
+  );
+}
+
 /** The heading of a command's section on a case page. */
 export function commandTitle(command, c, me) {
   if (command === "route") return t(c.mediator ? "form.reroute" : "form.route");
@@ -339,6 +388,7 @@ export function commandForm(command, me, c, reference) {
     case "resolution": return resolutionForm(me, c);
     case "follow-up": return followUpForm();
     case "judicial-confirmation": return judicialForm(c);
+    case "document": return documentForm(c);
     default: throw new Error(`no form for ${command}`);
   }
 }
@@ -353,6 +403,7 @@ const PATHS = {
   resolution: (id) => `/api/v1/cases/${id}/resolution`,
   "follow-up": (id) => `/api/v1/cases/${id}/follow-ups`,
   "judicial-confirmation": (id) => `/api/v1/cases/${id}/judicial-confirmation`,
+  document: (id) => `/api/v1/cases/${id}/documents`,
 };
 
 /** The business time each command takes: left empty, it is the moment the step was entered. */
@@ -366,6 +417,7 @@ export const BUSINESS_TIME = {
   resolution: ["resolved_at"],
   "follow-up": ["visited_at"],
   "judicial-confirmation": ["applied_at", "ruled_at"],
+  document: ["attached_at"],
 };
 
 export function pathOf(command, caseId) {

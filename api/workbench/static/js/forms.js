@@ -4,7 +4,7 @@ import { h, replace, uid } from "./dom.js";
 import { t, term } from "./i18n.js";
 import { fromInput, isoWithOffset } from "./time.js";
 
-/** A labelled control. `kind`: text, textarea, select, number, money, time, checkbox. */
+/** A labelled control. `kind`: text, textarea, select, number, money, time, checkbox, file. */
 export function field(name, label, { kind = "text", required = false, options = [], value = "", hint = "", attrs = {} } = {}) {
   const id = uid(name.replace(/\W/g, "-"));
   const common = { id, name, required, "aria-required": required ? "true" : null, ...attrs };
@@ -26,9 +26,10 @@ export function field(name, label, { kind = "text", required = false, options = 
       money: { type: "text", inputmode: "decimal", autocomplete: "off" },
       time: { type: "datetime-local", "data-type": "time" },
       tel: { type: "tel", autocomplete: "off" },
+      file: { type: "file" },
     }[kind];
     control = h("input", { ...common, ...types });
-    control.value = value ?? "";
+    if (kind !== "file") control.value = value ?? "";
   }
   const hintId = hint ? `${id}-hint` : null;
   if (hintId) control.setAttribute("aria-describedby", hintId);
@@ -79,6 +80,7 @@ export function readBody(form, { now = [] } = {}) {
   for (const control of form.elements) {
     const name = control.name;
     if (!name || control.disabled || control.tagName === "FIELDSET" || control.tagName === "BUTTON") continue;
+    if (control.type === "file") continue; // sent beside the body (an upload's form data)
     if (control.closest("[hidden]")) continue;
     let value;
     if (control.dataset.list) {

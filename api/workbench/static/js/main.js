@@ -2,7 +2,7 @@
 // every write through the outbox, the connection's state, the service worker.
 import { ApiError, createApi } from "./api.js";
 import { renderCase } from "./case-page.js";
-import { BUSINESS_TIME, correctionBody, pathOf, receiveForm } from "./commands.js";
+import { BUSINESS_TIME, MAX_DOCUMENT_BYTES, correctionBody, pathOf, receiveForm } from "./commands.js";
 import { h, replace } from "./dom.js";
 import { clearProblems, fillForm, readBody, showProblem } from "./forms.js";
 import { language, preferredLanguage, setLanguage, t } from "./i18n.js";
@@ -199,10 +199,30 @@ async function drawCase(main, id) {
     openCommand: fixing?.command,
     dashboardLink: state.me.role !== "mediator",
     onCommand: (form, command) => submit(form, command, c),
+    onOpenDocument: (theCase, document) => openInTab(`cases/${theCase.id}/documents/${document.id}`, "*/*"),
+    onOpenAgreement: (theCase) => openInTab(`cases/${theCase.id}/agreement`, "text/html"),
   });
   if (fixing && forms[fixing.command]) fix(forms[fixing.command]);
   main.dataset.loaded = "true";
   main.dataset.version = String(c.version);
+}
+
+/**
+ * Shows what the API gives as it is, in a new tab: a document's bytes, the agreement's page to
+ * print. The tab is opened at the tap (a pop-up a browser lets through), then given the bytes,
+ * fetched with the token (a plain link could not carry it).
+ */
+async function openInTab(path, accept) {
+  const tab = window.open("", "_blank");
+  try {
+    const url = URL.createObjectURL(await state.api.blob(path, accept));
+    if (tab) tab.location.href = url;
+    else window.location.href = url;
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (error) {
+    tab?.close();
+    toast(t("openFailed", { message: error.message || String(error) }));
+  }
 }
 
 /** Opens a refused outbox item in its form, with the server's problem next to its fields. */
@@ -237,6 +257,16 @@ async function submit(form, command, c) {
     }
     ifMatch = `"${c.version}"`;
   }
+  let upload = {};
+  if (command === "document") {
+    const file = form.elements.namedItem("file").files[0];
+    const problem = !file ? t("fileRequired") : file.size > MAX_DOCUMENT_BYTES ? t("fileTooLarge") : null;
+    if (problem) {
+      showProblem(form, { errors: [{ field: "file", message: problem }] }, 422);
+      return;
+    }
+    upload = { file, fileName: file.name }; // kept on the device with the step, sent with it
+  }
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   form.setAttribute("aria-busy", "true");
@@ -252,6 +282,7 @@ async function submit(form, command, c) {
       caseId: c?.id ?? null,
       caseNumber: c?.number ?? null,
       ifMatch,
+      ...upload,
     });
   } finally {
     button.disabled = false;
