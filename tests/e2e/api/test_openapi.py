@@ -41,7 +41,7 @@ def test_every_write_declares_idempotency_key_and_every_case_write_if_match(
     document = client.get("/openapi.json").json()
     writes = _writes(document)
     case_writes = [w for w in writes if CASE_WRITE.match(w[1]) and w[0] == "post"]
-    assert len(case_writes) == 9  # receive and the eight commands on a case
+    assert len(case_writes) >= 9  # receive, the eight commands on a case, documents
     for method, path, operation in writes:
         headers = _headers(operation)
         assert "Idempotency-Key" in headers, (method, path)
