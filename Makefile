@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | head -n 1)
 
-.PHONY: run test test-faults check postgres
+.PHONY: run test test-faults check postgres bench
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,6 +25,10 @@ check: $(VENV)/.installed  ## lint, format, types and the layer contracts
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+bench: $(VENV)/.installed postgres  ## every benchmark, then issue 22's table (docs/benchmarks.md); BENCH_ARGS="--quick"
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 postgres:  ## start the local PostgreSQL cluster when it is down (needs root; tests skip it otherwise)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { [ -n "$(PG_VERSION)" ] && \

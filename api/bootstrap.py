@@ -7,12 +7,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from application.audit import Verifier
-from application.ports import RecorderPorts
+from application.ports import EventSource, RecorderPorts
+from application.store import TongjieStore
 from application.tongjie import Tongjie
 from infrastructure.access import AccessLog, access_log_for
 from infrastructure.audit.verifier import ChainVerifier
 from infrastructure.blobs import blob_table_for
 from infrastructure.eventstore.creating import one_at_a_time
+from infrastructure.eventstore.reading import EventReader
 from infrastructure.eventstore.recorder import GroupCommitRecorder
 from infrastructure.reachability import watch
 from infrastructure.readlog import read_log_for
@@ -40,6 +42,7 @@ def build_application(settings: Settings) -> Tongjie:
             uses_for=access_log_for,
             blobs_for=partial(blob_table_for, cipher_key=settings.cipher_key),
             reads_for=read_log_for,
+            events_for=event_reader,
         )
 
 
@@ -64,6 +67,14 @@ def recorder_ports(recorder: object) -> RecorderPorts:
     if isinstance(recorder, GroupCommitRecorder):
         return RecorderPorts(answers=recorder, witness=recorder, chain=recorder)
     return RecorderPorts()
+
+
+def event_reader(store: TongjieStore) -> EventSource | None:
+    """Replays read a case's events through our recorder's plain rows (reading.py)."""
+    recorder = store.recorder
+    if isinstance(recorder, GroupCommitRecorder):
+        return EventReader(recorder, store.mapper)
+    return None
 
 
 def chain_verifier(recorder: object) -> Verifier | None:

@@ -7,7 +7,7 @@ into JSON-ready primitives, so every route writes values the same way.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from enum import Enum
@@ -19,7 +19,7 @@ import orjson
 from application.audit_dto import CaseFile
 from application.dto import MONEY_QUANTUM, CaseDetails, CaseSummary, EventRecord
 from domain.times import in_zone
-from domain.values import Actor
+from domain.values import Actor, Session
 from projections.engine.poison import PoisonedEvent
 
 
@@ -30,27 +30,68 @@ def money(amount: Decimal | None) -> str | None:
 
 def jsonable(value: Any, zone: tzinfo) -> Any:
     """Any value the application returns, as JSON primitives."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return money(value)
-    if isinstance(value, datetime):
-        return in_zone(value, zone).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, Actor):
-        return actor_json(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name), zone) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v, zone) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v, zone) for v in value]
-    return str(value)
+    encode = _ENCODERS.get(type(value))
+    if encode is None:
+        encode = _ENCODERS[type(value)] = _encoder_for(type(value))
+    return encode(value, zone)
+
+
+Encoder = Callable[[Any, tzinfo], Any]
+
+
+def _encoder_for(kind: type) -> Encoder:
+    """How `jsonable` writes every value of this exact type: chosen once per type (the order
+    of the checks is the order of the answers), so an answer of a thousand sessions does not
+    test each of their values against every kind."""
+    if kind is type(None) or issubclass(kind, bool | int | float | str):
+        return _itself
+    if issubclass(kind, Enum):
+        return _enum_value
+    if issubclass(kind, Decimal):
+        return lambda value, _: money(value)
+    if issubclass(kind, datetime):
+        return lambda value, zone: in_zone(value, zone).isoformat()
+    if issubclass(kind, date):
+        return lambda value, _: value.isoformat()
+    if issubclass(kind, UUID):
+        return lambda value, _: str(value)
+    if issubclass(kind, Actor):
+        return lambda value, _: actor_json(value)
+    if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
+        names = tuple(f.name for f in dataclasses.fields(kind))
+        return lambda value, zone: {name: jsonable(getattr(value, name), zone) for name in names}
+    if issubclass(kind, Mapping):
+        return lambda value, zone: {str(k): jsonable(v, zone) for k, v in value.items()}
+    if issubclass(kind, list | tuple | set | frozenset):
+        return lambda value, zone: [jsonable(v, zone) for v in value]
+    return lambda value, _: str(value)
+
+
+def _itself(value: Any, _: tzinfo) -> Any:
+    return value
+
+
+def _enum_value(value: Enum, _: tzinfo) -> Any:
+    return value.value
+
+
+def _session_json(session: Session, zone: tzinfo) -> dict[str, Any]:
+    """A session as `jsonable` writes any dataclass, written out: a long case has a thousand.
+    Strings and None are written as they are, anything else through `jsonable`."""
+    attendees = session.attendees
+    names = [n if type(n) is str else jsonable(n, zone) for n in attendees]
+    notes, minutes, mediator = session.notes, session.duration_minutes, session.mediator
+    return {
+        "held_at": in_zone(session.held_at, zone).isoformat(),
+        "method": session.method.value,
+        "attendees": names,
+        "notes": notes if type(notes) is str else jsonable(notes, zone),
+        "duration_minutes": minutes if minutes is None else jsonable(minutes, zone),
+        "mediator": mediator if type(mediator) is str else jsonable(mediator, zone),
+    }
+
+
+_ENCODERS: dict[type, Encoder] = {Session: _session_json}
 
 
 def actor_json(actor: Actor) -> dict[str, Any]:

@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from application.documents import NamedBytes
 from application.dto import EventRecord
+from application.ports import EventSource
 from application.store import TongjieStore
-from domain.case import Case
+from domain.case import Case, CaseReplay
 from domain.numbering import CaseNumberSequence
 from domain.values import Actor
 
@@ -55,11 +55,18 @@ def aggregate_of(topic: str | None) -> str | None:
     return topic.split(":", 1)[1].split(".", 1)[0]
 
 
-def decode(store: TongjieStore, row: ChainedEvent) -> Any | None:
-    """The domain event, or None when its stored bytes cannot be decoded (or decrypted)."""
-    return decode_stored(
-        store, StoredEvent(row.originator_id, row.originator_version, row.topic, row.state)
-    )
+def decode(store: TongjieStore, row: ChainedEvent, events: EventSource | None = None) -> Any | None:
+    """The domain event, or None when its stored bytes cannot be decoded (or decrypted);
+    through `events` when given (the same event, decoded faster)."""
+    if events is None:
+        return decode_stored(
+            store, StoredEvent(row.originator_id, row.originator_version, row.topic, row.state)
+        )
+    try:
+        event = events.event_from(row.originator_id, row.originator_version, row.topic, row.state)
+    except Exception:  # as decode_stored: damaged bytes fail in the cipher or the JSON
+        return None
+    return event if isinstance(getattr(event, "timestamp", None), datetime) else None
 
 
 def decode_stored(store: TongjieStore, stored: StoredEvent) -> Any | None:
@@ -89,15 +96,15 @@ def record(event: Any, row: ChainedEvent) -> EventRecord:
 def fold(events: Iterable[Any | None]) -> Case | None:
     """The case the events make, applied from the first (no snapshot), up to the first one
     that is unreadable or damaged beyond applying (the state after it cannot be known)."""
-    case: Aggregate | None = None
+    replay = CaseReplay()
     for event in events:
         if event is None:
             break
         try:
-            case = event.mutate(case)
+            replay.apply(event)
         except Exception:  # a damaged payload that still decodes, with fields gone
             break
-    return case if isinstance(case, Case) else None
+    return replay.case()
 
 
 def number_from(store: TongjieStore, rows: Sequence[ChainedEvent]) -> str | None:

@@ -12,7 +12,7 @@ from application.case_reads import CaseReads
 from application.cases import CaseCommands
 from application.documents import Documents
 from application.people import PersonalData
-from application.ports import AnswerStore, BlobStore, RecorderPorts
+from application.ports import AnswerStore, BlobStore, EventSource, RecorderPorts
 from application.read_log import ReadLog, ReadLogPort
 from application.reference import ReferenceData
 from application.store import TongjieStore
@@ -31,11 +31,13 @@ class Tongjie:
         uses_for: Callable[[object], TokenUses | None] | None = None,
         blobs_for: Callable[[object], BlobStore | None] | None = None,
         reads_for: Callable[[object], ReadLogPort | None] | None = None,
+        events_for: Callable[[TongjieStore], EventSource | None] | None = None,
     ) -> None:
         """`ports_for(recorder)`: what the store's recorder offers beyond the library's,
         `verifier_for(recorder)` the audit's chain checks, `uses_for(recorder)` where tokens'
         last uses are kept, `blobs_for(recorder)` where documents' bytes are kept beside the
-        events, `reads_for(recorder)` the access log of reads (api/bootstrap.py)."""
+        events, `reads_for(recorder)` the access log of reads, `events_for(store)` a faster
+        read of one aggregate's events for replays (api/bootstrap.py)."""
         self.store = TongjieStore(env, transcodings)
         self.timezone = timezone
         ports = ports_for(self.store.recorder) if ports_for else RecorderPorts()
@@ -43,7 +45,8 @@ class Tongjie:
         """Where Idempotency-Key answers are found; None: this store keeps no WriteConditions."""
         self.reference = ReferenceData(self.store)
         self.cases = CaseCommands(self.store, self.reference, timezone, ports.witness)
-        self.reads = CaseReads(self.store, ports.chain)
+        events = events_for(self.store) if events_for else None
+        self.reads = CaseReads(self.store, ports.chain, events)
         uses = uses_for(self.store.recorder) if uses_for else None
         self.users = Users(self.store, self.reference, uses)
         self.read_log = ReadLog(reads_for(self.store.recorder) if reads_for else None)
@@ -51,7 +54,9 @@ class Tongjie:
         blobs = blobs_for(self.store.recorder) if blobs_for else None
         self.documents = Documents(self.store, self.cases, blobs)
         verifier = verifier_for(self.store.recorder) if verifier_for else None
-        self.audit = Audit(self.store, verifier, self.read_log, self.documents if blobs else None)
+        self.audit = Audit(
+            self.store, verifier, self.read_log, self.documents if blobs else None, events
+        )
 
     def close(self) -> None:
         self.store.close()

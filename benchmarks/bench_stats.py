@@ -73,6 +73,7 @@ from domain.values import (
     Ruling,
 )
 from infrastructure.settings import Settings
+from projections.stats.facts import DIMENSIONS
 from projections.stats.read import Filters
 from projections.views import Views
 from tests.world import make_world
@@ -265,7 +266,7 @@ def queries(views: Views) -> dict[str, Callable[[], Any]]:
 
     for label in ("last year", "this year"):
         found[f"{label}: summary"] = lambda p=label: stats.summary(*period(p), none)
-        for by in ("category", "street", "organisation", "mediator", "channel", "month"):
+        for by in (*DIMENSIONS, "month", "week"):
             found[f"{label}: by {by}"] = lambda b=by, p=label: stats.by(b, *period(p), none)
     street = Filters(street=STREETS[3])
     found["this year: a street by month"] = lambda: stats.by("month", *period("this"), street)

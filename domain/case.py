@@ -6,11 +6,11 @@ Each event's `apply` only assigns state, because it runs again at every replay.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -71,6 +71,17 @@ PERFORMANCE_HORIZON = timedelta(days=3653)
 """The latest an agreement may be performed by: ten years after it (payments by instalments)."""
 ASSIGNED = (CaseStatus.ROUTED, CaseStatus.IN_MEDIATION)
 
+T = TypeVar("T")
+
+
+def _appended(history: tuple[T, ...], item: T) -> tuple[T, ...]:
+    """`history` with `item` at its end. A case holds its histories as tuples; a replay
+    (`CaseReplay`) holds them as lists while it folds, and they grow in place."""
+    if isinstance(history, list):
+        history.append(item)
+        return cast("tuple[T, ...]", history)
+    return (*history, item)
+
 
 class Case(Aggregate):
     """A dispute from intake (受理) to resolution (结案) and follow-up (回访)."""
@@ -125,8 +136,8 @@ class Case(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             case: Case = aggregate
-            case.sessions = (
-                *case.sessions,
+            case.sessions = _appended(
+                case.sessions,
                 Session(
                     held_at=self.held_at,
                     method=self.method,
@@ -207,8 +218,8 @@ class Case(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             case: Case = aggregate
-            case.follow_ups = (
-                *case.follow_ups,
+            case.follow_ups = _appended(
+                case.follow_ups,
                 FollowUp(self.visited_at, self.fulfilment, self.satisfaction, self.note),
             )
 
@@ -732,6 +743,52 @@ class Case(Aggregate):
         bound = max((t for t in earlier if t is not None), default=None)
         if bound is not None and at < bound:
             raise TimeOrderError(self.id, field, bound.isoformat())
+
+
+class CaseReplay:
+    """Folds a case's events from the first, as the library's `event.mutate(case)` does, in
+    time linear in the events.
+
+    A case's histories are tuples, and each event that adds to one makes a new tuple: a replay
+    of a case with a thousand sessions would copy half a million items. While folding, the
+    histories are lists that the events' `apply` extend in place (`_appended`); `case()` hands
+    the case back holding tuples again, as a case does.
+    """
+
+    HISTORIES = ("sessions", "follow_ups")
+
+    def __init__(self) -> None:
+        self._case: Case | None = None
+
+    def apply(self, event: Aggregate.Event) -> None:
+        """Apply the next event; raises as `event.mutate` does (a gap, another case...)."""
+        created = self._case is None
+        case = event.mutate(self._case)
+        if not isinstance(case, Case):
+            raise TypeError(f"{type(event).__name__} does not make a case")
+        self._case = case
+        if created:
+            state = vars(case)
+            for name in self.HISTORIES:
+                state[name] = list(state[name])
+
+    def case(self) -> Case | None:
+        """The case folded so far (None before its first event), holding tuples."""
+        case = self._case
+        if case is not None:
+            state = vars(case)
+            for name in self.HISTORIES:
+                if isinstance(state[name], list):
+                    state[name] = tuple(state[name])
+        return case
+
+
+def replayed(events: Iterable[Aggregate.Event]) -> Case | None:
+    """The case its events make, applied from the first (no snapshot); see `CaseReplay`."""
+    replay = CaseReplay()
+    for event in events:
+        replay.apply(event)
+    return replay.case()
 
 
 def _check_outcome_fields(

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     )
     aggregate_cache_size: int = Field(default=10_000, ge=0)
     pool_size: int = Field(default=10, ge=1)
+    rate_display: Literal["truncate", "half_up"] = Field(
+        default="truncate",
+        description="how rates are shown: truncated to two decimals as the bureau publishes "
+        "them (99.78%), or rounded half up (99.79%); the API gives exact numbers either way",
+    )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
 

@@ -16,46 +16,80 @@ from api.bootstrap import build_views
 from api.cli.context import fail, opened, settings
 from api.schemas.stats import Dimension
 from domain.values import Category, Channel
-from projections.stats.figures import FORMULAS, display_days, display_rate
+from projections.stats.figures import FORMULAS, RateDisplay, display_days, display_rate
 
 if TYPE_CHECKING:  # the rest is imported where used: other commands do without FastAPI
     from projections.stats.query import StatsAnswer
     from projections.views import Views
 
-Show = Callable[[Any], str]
+Show = Callable[[Any, RateDisplay], str]
 PERIOD = "a date (midnight in the bureau's time zone) or a time with offset"
+
+
+def _count(value: Any, mode: RateDisplay) -> str:
+    return str(value)
+
+
+def _days(value: Any, mode: RateDisplay) -> str:
+    return display_days(value)
+
+
 TABLES: tuple[tuple[str, tuple[tuple[str, str, Show], ...]], ...] = (
     (
         "in the period",
         (
-            ("received", "received", str),
-            ("resolved", "resolved", str),
-            ("agreements", "agreements", str),
-            ("no_agreement", "no agreement", str),
-            ("withdrawn", "withdrawn", str),
-            ("success_rate", "success rate", display_rate),
+            ("received", "received", _count),
+            ("resolved", "resolved", _count),
+            ("agreements", "agreements", _count),
+            ("no_agreement", "no agreement", _count),
+            ("withdrawn", "withdrawn", _count),
+            ("success_rate", "调处成功率", display_rate),
             ("settlement_rate", "settlement rate", display_rate),
-            ("days_to_resolve_median", "days (median)", display_days),
-            ("days_to_resolve_p90", "days (p90)", display_days),
-            ("agreement_amount", "agreed amount", str),
+            ("days_to_resolve_median", "days (median)", _days),
+            ("days_to_resolve_p90", "days (p90)", _days),
+            ("agreement_amount", "agreed amount", _count),
+        ),
+    ),
+    (
+        "the cases received in the period (the cohort), as they stand now",
+        (
+            ("cohort_received", "received", _count),
+            ("cohort_resolved", "resolved", _count),
+            ("cohort_agreements", "agreements", _count),
+            ("cohort_open", "open", _count),
+            ("cohort_success_rate", "cohort success rate", display_rate),
+            ("cohort_days_to_resolve_median", "days (median)", _days),
         ),
     ),
     (
         "now, and after the agreements of the period",
         (
-            ("open", "open", str),
-            ("overdue", "overdue", str),
-            ("due_soon", "due ≤ 72 h", str),
-            ("escalated_yellow", "yellow", str),
-            ("escalated_orange", "orange", str),
-            ("escalated_red", "red", str),
+            ("open", "open", _count),
+            ("overdue", "overdue", _count),
+            ("due_soon", "due ≤ 72 h", _count),
+            ("escalated_yellow", "yellow", _count),
+            ("escalated_orange", "orange", _count),
+            ("escalated_red", "red", _count),
             ("follow_up_rate", "follow-up rate", display_rate),
             ("fulfilment_rate", "fulfilment rate", display_rate),
-            ("judicial_confirmations_applied", "judicial applied", str),
-            ("judicial_confirmations_confirmed", "confirmed", str),
+            ("satisfaction_mean", "satisfaction (1-5)", _days),
+            ("satisfied_rate", "satisfied (4-5)", display_rate),
+            ("judicial_confirmations_applied", "judicial applied", _count),
+            ("judicial_confirmations_confirmed", "confirmed", _count),
         ),
     ),
 )
+COHORT_NOTE = (
+    "调处成功率 (success rate) divides the agreements reached in the period by the cases "
+    "received in it, which are not always the same cases, so it can exceed 100%; the cohort "
+    "success rate follows the cases received in the period to their outcome, whenever it came, "
+    "and never exceeds 100%."
+)
+ROUNDING = {
+    "truncate": "Percentages truncated to two decimals, as the bureau publishes them "
+    "(TONGJIE_RATE_DISPLAY=half_up rounds them half up)",
+    "half_up": "Percentages rounded half up to two decimals (TONGJIE_RATE_DISPLAY=half_up)",
+}
 
 
 @contextmanager
@@ -92,6 +126,7 @@ def stats(
     organisation: Annotated[str | None, typer.Option(help="an organisation's code")] = None,
     mediator: Annotated[str | None, typer.Option(help="a mediator's code")] = None,
     channel: Annotated[Channel | None, typer.Option()] = None,
+    subcategory: Annotated[str | None, typer.Option(help="e.g. neighbour, debt, fees")] = None,
 ) -> None:
     """The figures of [from, to) in the bureau's time zone (default: this year to date).
 
@@ -112,6 +147,7 @@ def stats(
         channel=channel.value if channel else None,
         organisation=organisation,
         mediator=mediator,
+        subcategory=subcategory,
     )
     with _views() as views:
         with suppress(PositionMovedError):  # a worker elsewhere keeps them current meanwhile
@@ -128,7 +164,7 @@ def stats(
 
 
 def _print(answer: StatsAnswer, by: str | None) -> None:
-    zone = settings().zone
+    zone, mode = settings().zone, settings().rate_display
     console = Console()
     start, end = (t.astimezone(zone).isoformat() for t in (answer.start, answer.end))
     console.print(
@@ -141,8 +177,9 @@ def _print(answer: StatsAnswer, by: str | None) -> None:
         for _, header, _ in columns:
             table.add_column(header, justify="right", overflow="fold")
         for row in answer.rows:
-            values = [show(row.figures[name]) for name, _, show in columns]
+            values = [show(row.figures[name], mode) for name, _, show in columns]
             table.add_row(*([row.key or "—"] if by is not None else []), *values)
         console.print(table)
     notes = "; ".join(f"{name.replace('_', ' ')} = {formula}" for name, formula in FORMULAS.items())
-    console.print(f"[dim]{notes}. Percentages rounded half up.[/dim]")
+    console.print(f"[dim]{notes}. {ROUNDING[mode]}.[/dim]")
+    console.print(f"[dim]{COHORT_NOTE}[/dim]")

@@ -83,6 +83,7 @@ class StatsParams:
         organisation: Annotated[str | None, Query(max_length=64)] = None,
         mediator: Annotated[str | None, Query(max_length=64)] = None,
         channel: Channel | None = None,
+        subcategory: Annotated[str | None, Query(max_length=64, examples=["neighbour"])] = None,
         min_position: MinPosition = None,
     ) -> None:
         zone = settings.zone
@@ -95,6 +96,7 @@ class StatsParams:
             channel=channel.value if channel else None,
             organisation=organisation or None,
             mediator=mediator or None,
+            subcategory=subcategory or None,
         )
 
 
@@ -127,7 +129,8 @@ def summary(
         200: {"headers": {**POSITION_HEADER, **PERIOD_HEADERS}, "content": CSV_CONTENT},
         **ANSWERS,
     },
-    summary="The figures per category, street, organisation, mediator, channel or month",
+    summary="The figures per category, street, organisation, mediator, channel, subcategory, "
+    "month or ISO week",
     dependencies=[Depends(stats_caught_up)],
 )
 def by_dimension(
@@ -138,10 +141,12 @@ def by_dimension(
     settings: SettingsDep,
     params: Params,
 ) -> Response:
-    """One row per value with a case in the period or in the backlog; a month as `YYYY-MM`.
+    """One row per value with a case in the period or in the backlog; a month as `YYYY-MM`, an
+    ISO week (in the bureau's time zone) as `YYYY-Www`.
 
-    Each figure counts in the month of its own business time (the backlog: in this month); a
-    re-routed case counts for the organisation and mediator it had when resolved (open: now).
+    Each figure counts in the month (week) of its own business time (the cohort figures: of the
+    receipt; the backlog: this month); a re-routed case counts for the organisation and
+    mediator it had when resolved (open: now).
     """
     answer = views.stats.by(dimension.value, params.start, params.end, params.filters)
     if prefers_csv(request.headers.get("accept", "")):

@@ -18,7 +18,7 @@ from api.encoding import dumps, jsonable, poisoned_json
 from api.positions import refuse_beyond_head
 from api.problems import ApiError, InvalidFieldsError, StoreNotConnectedError, responses
 from api.schemas.views import BoardOut, ProjectionsOut, moment
-from domain.values import Actor, CaseStatus, Category, Channel, Role
+from domain.values import Actor, CaseStatus, Category, Channel, Outcome, RiskLevel, Role
 from projections.board import BoardFilter, InvalidCursorError, Reach
 from projections.board.page import DEFAULT_LIMIT, MAX_LIMIT
 from projections.board.sort import SORTS, decode_cursor
@@ -121,10 +121,22 @@ def board(
     organisation: Annotated[str | None, Query(max_length=64)] = None,
     mediator: Annotated[str | None, Query(max_length=64)] = None,
     channel: Channel | None = None,
+    subcategory: Annotated[str | None, Query(max_length=64, examples=["neighbour"])] = None,
+    outcome: Outcome | None = None,
+    risk_level: Annotated[
+        RiskLevel | None, Query(description="the latest risk level (none for no risk)")
+    ] = None,
     open: Annotated[
         bool | None, Query(description="true: not resolved yet; false: resolved")
     ] = None,
+    routed: Annotated[
+        bool | None,
+        Query(description="true: routed to a mediator; false: not (yet, or withdrawn before)"),
+    ] = None,
     overdue: Annotated[bool | None, Query(description="open and past due, as of now")] = None,
+    due_soon: Annotated[
+        bool | None, Query(description="open and due within the next 72 hours, as of now")
+    ] = None,
     escalated: Annotated[
         bool | None, Query(description="open and its latest risk level yellow, orange or red")
     ] = None,
@@ -132,6 +144,12 @@ def board(
         str | None, Query(description="a date or a time with offset; inclusive")
     ] = None,
     received_to: Annotated[
+        str | None, Query(description="a date or a time with offset; exclusive")
+    ] = None,
+    resolved_from: Annotated[
+        str | None, Query(description="a date or a time with offset; inclusive")
+    ] = None,
+    resolved_to: Annotated[
         str | None, Query(description="a date or a time with offset; exclusive")
     ] = None,
     number: Annotated[str | None, Query(max_length=32, examples=["2026-000123"])] = None,
@@ -164,6 +182,13 @@ def board(
             "continues the order it was handed out with."
         ),
     ] = "-received_at",
+    count: Annotated[
+        bool,
+        Query(
+            description="true: the answer also says how many cases the filters select in all "
+            "(`total`), counted in a read of its own"
+        ),
+    ] = False,
     min_position: MinPosition = None,
 ) -> Response:
     """A mediator sees the cases routed to them and those they received that are not routed."""
@@ -176,11 +201,18 @@ def board(
         organisation=organisation,
         mediator=mediator,
         channel=channel.value if channel else None,
+        subcategory=subcategory or None,
+        outcome=outcome.value if outcome else None,
+        risk_level=risk_level.value if risk_level else None,
         open=open,
+        routed=routed,
         overdue=overdue,
+        due_soon=due_soon,
         escalated=escalated,
         received_from=moment("received_from", received_from, zone),
         received_to=moment("received_to", received_to, zone),
+        resolved_from=moment("resolved_from", resolved_from, zone),
+        resolved_to=moment("resolved_to", resolved_to, zone),
         q=q or None,
         party=party,
         repeat_party=repeat_party,
@@ -192,7 +224,12 @@ def board(
     page = views.board.page(filters, reach)
     if party is not None:
         tongjie.read_log.record(actor, [row.id for row in page.items], PARTY_SEARCH_PATH)
-    body = {"items": [jsonable(row, zone) for row in page.items], "next_cursor": page.next_cursor}
+    body: dict[str, Any] = {
+        "items": [jsonable(row, zone) for row in page.items],
+        "next_cursor": page.next_cursor,
+    }
+    if count:
+        body["total"], _ = views.board.count(filters, reach)
     return Response(dumps(body), media_type="application/json", headers=_position(page.position))
 
 

@@ -15,7 +15,9 @@ class Dimension(Enum):
     ORGANISATION = "organisation"
     MEDIATOR = "mediator"
     CHANNEL = "channel"
+    SUBCATEGORY = "subcategory"
     MONTH = "month"
+    WEEK = "week"
 
 
 class FiguresOut(BaseModel):
@@ -31,8 +33,9 @@ class FiguresOut(BaseModel):
     no_agreement: int = Field(description="resolved without agreement (调解不成)", examples=[9])
     withdrawn: int = Field(description="withdrawn (撤回)", examples=[7])
     success_rate: float | None = Field(
-        description="agreements ÷ received (调解成功率, the bureau's convention); null if none "
-        "received",
+        description="调处成功率, the bureau's published rate: agreements resolved in the period ÷ "
+        "cases received in it (not always the same cases: above 1 when more settle than arrive; "
+        "see cohort_success_rate); null if none received",
         examples=[0.9978706414692574],
     )
     settlement_rate: float | None = Field(
@@ -67,12 +70,43 @@ class FiguresOut(BaseModel):
     escalated_yellow: int = Field(description="open cases whose latest risk level is yellow")
     escalated_orange: int = Field(description="open cases whose latest risk level is orange")
     escalated_red: int = Field(description="open cases whose latest risk level is red")
+    cohort_received: int = Field(
+        description="the cohort: the cases received in the period (the same as received)",
+        examples=[7514],
+    )
+    cohort_resolved: int = Field(
+        description="of the cohort, those resolved by now (in the period or later)",
+        examples=[7514],
+    )
+    cohort_agreements: int = Field(
+        description="of the cohort, those resolved with an agreement by now", examples=[7498]
+    )
+    cohort_open: int = Field(description="of the cohort, those not resolved yet", examples=[0])
+    cohort_success_rate: float | None = Field(
+        description="cohort_agreements ÷ cohort_received: what became of the cases received in "
+        "the period, whatever happened later; never above 1; null if none received",
+        examples=[0.9978706414692574],
+    )
+    cohort_days_to_resolve_median: float | None = Field(
+        description="median of resolved_at − received_at in days, of the cohort's resolved cases",
+        examples=[5.2],
+    )
+    satisfaction_mean: float | None = Field(
+        description="of the agreements resolved in the period that were followed up, the mean "
+        "satisfaction (1-5) of their latest follow-up (回访满意度); null if none followed up",
+        examples=[4.6],
+    )
+    satisfied_rate: float | None = Field(
+        description="of the same, the share whose latest follow-up scored 4 or 5 of 5 (满意率)",
+        examples=[0.93],
+    )
 
 
 class StatsRowOut(FiguresOut):
     key: str | None = Field(
-        description="the dimension's value (a month as YYYY-MM); null for cases not routed yet "
-        "(organisation, mediator)",
+        description="the dimension's value (a month as YYYY-MM, an ISO week in the bureau's "
+        "time zone as YYYY-Www); null for cases not routed yet (organisation, mediator) or "
+        "without a subcategory",
         examples=["东湖街道"],
     )
 

@@ -73,6 +73,10 @@ class BoardRowOut(BaseModel):
 class BoardOut(BaseModel):
     items: list[BoardRowOut]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null: last")
+    total: int | None = Field(
+        default=None,
+        description="with `count=true`: how many cases the filters select in all (every page)",
+    )
 
 
 class PoisonedEventOut(BaseModel):

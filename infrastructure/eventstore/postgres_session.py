@@ -100,6 +100,14 @@ class PostgresStatements:
             "FROM {schema}.{events} WHERE originator_id = %s"
         ).format(**names)
         self._select_events: dict[tuple[bool, bool, bool, bool], bytes] = {}
+        self.select_states = (
+            SQL(
+                "SELECT originator_version, topic, state FROM {schema}.{events} "
+                "WHERE originator_id = %s ORDER BY originator_version"
+            )
+            .format(**names)
+            .as_bytes(None)
+        )
         self.insert_answers = (
             SQL(
                 "INSERT INTO {schema}.{answers} (caller, path, key, fingerprint, status, headers, "

@@ -93,6 +93,10 @@ class GroupCommitRecorder(ABC):
         """Store the group in one transaction under the write lock; commit; return outcomes."""
 
     @abstractmethod
+    def select_states(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        """One aggregate's versions, topics and stored states, in version order."""
+
+    @abstractmethod
     def find_idempotency(self, caller: str, path: str, key: str) -> StoredAnswer | None: ...
 
     @abstractmethod

@@ -101,6 +101,18 @@ class TongjieSQLiteRecorder(GroupCommitRecorder, SQLiteApplicationRecorder):
             self, gt, topics, signal=self.commit_signal, poll_interval=self.poll_interval
         )
 
+    # Reads of one aggregate for a replay (infrastructure/eventstore/reading.py).
+
+    def select_states(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
+        with self.datastore.transaction(commit=False) as c:
+            cursor = c.sqlite_cursor
+            cursor.execute(
+                f"SELECT originator_version, topic, state FROM {self.events_table_name} "
+                "WHERE originator_id = ? ORDER BY originator_version",
+                (db_id(originator_id),),
+            )
+            return [(row[0], row[1], row[2]) for row in cursor.fetchall()]
+
     # Idempotency.
 
     def find_idempotency(self, caller: str, path: str, key: str) -> StoredAnswer | None:
@@ -145,12 +157,18 @@ class TongjieSQLiteRecorder(GroupCommitRecorder, SQLiteApplicationRecorder):
 
     def select_case_chain(self, originator_id: UUID) -> list[ChainRow]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT {_CHAIN_COLUMNS} FROM {self.events_table_name} "
+            cursor = c.sqlite_cursor
+            cursor.execute(
+                "SELECT rowid, originator_version, topic, state, prev_hash, hash, chain_hash "
+                f"FROM {self.events_table_name} "
                 "WHERE originator_id = ? ORDER BY originator_version",
                 (db_id(originator_id),),
             )
-            return [self._chain_row(row) for row in c.fetchall()]
+            # Every row is the one aggregate's: its id is the one asked for.
+            return [
+                ChainRow(row[0], originator_id, row[1], row[2], bytes(row[3]), *row[4:])
+                for row in cursor.fetchall()
+            ]
 
     def last_chain_position(self) -> tuple[int, str | None]:
         with self.datastore.transaction(commit=False) as c:

@@ -23,13 +23,23 @@ class BoardFilter:
     organisation: str | None = None
     mediator: str | None = None
     channel: str | None = None
+    subcategory: str | None = None
+    outcome: str | None = None
+    risk_level: str | None = None
+    """The latest risk level (with `open`: what the escalated_* figures count)."""
     open: bool | None = None
     """Not resolved (received, routed or in mediation)."""
+    routed: bool | None = None
+    """Routed to a mediator (False: not yet, or withdrawn before it was)."""
     overdue: bool | None = None
+    due_soon: bool | None = None
+    """Open and due within the next 72 hours (as the due_soon figure counts)."""
     escalated: bool | None = None
     """Open and its latest risk level yellow, orange or red (as the escalated_* figures count)."""
     received_from: datetime | None = None
     received_to: datetime | None = None
+    resolved_from: datetime | None = None
+    resolved_to: datetime | None = None
     q: str | None = None
     party: str | None = None
     """A party's full name, phone or ID number (exact, after normalisation: domain.identity)."""

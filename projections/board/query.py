@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -70,7 +70,19 @@ _READ = (
     "version",
     "repeat_party",
 )
-_EQUALS = ("number", "category", "street", "organisation", "mediator", "channel")
+_EQUALS = (
+    "number",
+    "category",
+    "street",
+    "organisation",
+    "mediator",
+    "channel",
+    "subcategory",
+    "outcome",
+    "risk_level",
+)
+DUE_SOON = timedelta(hours=72)
+""""Within 3 days" means 72 hours, as the statistics' due_soon counts."""
 RESOLVED = CaseStatus.RESOLVED.value
 TRIGRAM = 3
 """`q` of this many characters or more can use the trigram indexes on PostgreSQL."""
@@ -131,6 +143,45 @@ class BoardQuery:
             next_cursor=encode_cursor(filters.sort, last, ordered_at) if last else None,
             position=position,
         )
+
+    def count(
+        self, filters: BoardFilter, reach: Reach | None = None, now: datetime | None = None
+    ) -> tuple[int, int]:
+        """How many cases the filters (and `reach`) select, and the position it was counted at:
+        what a list's "N cases" says (its `limit`, `cursor` and `sort` change nothing)."""
+        now = now or datetime.now(UTC)
+        with self.db.connection() as conn:
+            if not self._catalog_ready:
+                ensure_catalog(conn)
+                self._catalog_ready = True
+            where, params = _where(conn, filters, now, self.keys)
+            if filters.q and self.sealed:  # every match, found in memory as a page's are
+                where, params = self._search_sealed(conn, where, params, filters.q, reach, None)
+            for _ in range(3):
+                current = active(conn, VIEW)
+                if current is None:
+                    return 0, 0
+                tables = Tables(VIEW, current.generation)
+                table, scope = tables.name(CASES), _tables(where, tables)
+                if reach is None:
+                    statement = f"SELECT {_POSITION}, COUNT(*) FROM {table} WHERE {scope}"
+                    values = params
+                else:
+                    statement = (
+                        f"SELECT {_POSITION}, (SELECT COUNT(*) FROM {table} WHERE {scope} "
+                        f"AND mediator = %s) + (SELECT COUNT(*) FROM {table} WHERE {scope} "
+                        "AND mediator IS NULL AND received_by = %s)"
+                    )
+                    values = [*params, reach.mediator or "", *params, reach.actor_id]
+                try:
+                    rows = conn.execute(
+                        statement, [VIEW, current.generation, ACTIVE, *values], prepare=False
+                    )
+                except conn.missing_table:
+                    continue  # switched and dropped since the catalog was read
+                if rows[0][0] is not None:
+                    return int(rows[0][1]), int(rows[0][0])
+        raise RuntimeError("the board's active generation kept changing while it was counted")
 
     def _read(
         self,
@@ -395,6 +446,14 @@ def _where(
     if filters.open is not None:
         clauses.append("status <> %s" if filters.open else "status = %s")
         params.append(RESOLVED)
+    if filters.routed is not None:
+        clauses.append("mediator IS NOT NULL" if filters.routed else "mediator IS NULL")
+    if filters.due_soon is True:
+        clauses.append("status <> %s AND due_at >= %s AND due_at < %s")
+        params += [RESOLVED, time(now), time(now + DUE_SOON)]
+    elif filters.due_soon is False:
+        clauses.append("(status = %s OR due_at IS NULL OR due_at < %s OR due_at >= %s)")
+        params += [RESOLVED, time(now), time(now + DUE_SOON)]
     if filters.overdue is True:
         clauses.append("status <> %s AND due_at < %s")
         params += [RESOLVED, time(now)]
@@ -416,6 +475,12 @@ def _where(
     if filters.received_to is not None:
         clauses.append("received_at < %s")
         params.append(time(filters.received_to))
+    if filters.resolved_from is not None:
+        clauses.append("resolved_at >= %s")
+        params.append(time(filters.resolved_from))
+    if filters.resolved_to is not None:
+        clauses.append("resolved_at < %s")
+        params.append(time(filters.resolved_to))
     if filters.party is not None:
         tokens = search_tokens(keys, search_keys(filters.party)) if keys is not None else []
         if not tokens:

@@ -12,7 +12,14 @@ from typing import Any, overload
 from projections.stats.cells import unpack
 from projections.stats.facts import NOBODY
 from projections.stats.figures import COUNTERS, figures_of
-from projections.stats.periods import local_date, month_index, month_label
+from projections.stats.periods import (
+    local_date,
+    month_index,
+    month_label,
+    week_column,
+    week_index,
+    week_label,
+)
 from projections.stats.question import Key, Question
 
 Group = Callable[[Sequence[Any]], Key]
@@ -63,10 +70,19 @@ class Sums:
     durations: list[int] = field(default_factory=list)
     picks: Picks | None = None
     """The median's and p90's values of one cell's list, when the server picked them."""
+    cohort_blobs: list[bytes] = field(default_factory=list)
+    cohort_runs: int = 0
+    cohort: list[int] = field(default_factory=list)
+    cohort_picks: Picks | None = None
+    """The same four of the cohort's durations (the resolved cases received in the period)."""
     overdue: int = 0
     due_soon: int = 0
+    computed: dict[str, Any] | None = None
+    """Every figure but the clock's, as the server computed them from one row of cells."""
 
     def add(self, names: Sequence[str], values: Sequence[Any]) -> None:
+        if self.computed is not None:
+            raise RuntimeError("sums added to a group whose figures the server computed")
         counts = self.counts
         for name, value in zip(names, values, strict=True):
             if value:
@@ -74,26 +90,40 @@ class Sums:
 
     def add_all(self, values: Sequence[int]) -> None:
         """Add a value for each of COUNTERS, in order (integers, none missing)."""
+        if self.computed is not None:
+            raise RuntimeError("sums added to a group whose figures the server computed")
         self.counts = list(map(add, self.counts, values))
 
     def figures(self) -> dict[str, Any]:
-        durations: Sequence[int]
-        if self.picks is not None:
-            if self.blobs or self.durations:
-                raise RuntimeError("picked ranks cannot be merged with other durations")
-            durations = self.picks
-        elif self.runs == 1 and len(self.blobs) == 1 and not self.durations:
-            durations = unpack(self.blobs[0])  # one cell's list: sorted already
-        else:
-            merged = unpack(b"".join(self.blobs)).tolist() if self.blobs else []
-            if self.durations:
-                merged += self.durations
-            merged.sort()  # sorted runs (cells, joined by the server), merged in C
-            durations = merged
-        return figures_of(self.counts, self.amount, durations, self.overdue, self.due_soon)
+        if self.computed is not None:
+            self.computed["overdue"], self.computed["due_soon"] = self.overdue, self.due_soon
+            return self.computed
+        durations = _sorted(self.picks, self.blobs, self.runs, self.durations)
+        cohort = _sorted(self.cohort_picks, self.cohort_blobs, self.cohort_runs, self.cohort)
+        return figures_of(self.counts, self.amount, durations, self.overdue, self.due_soon, cohort)
 
     def counted(self) -> bool:
+        if self.computed is not None:
+            found = self.computed
+            return bool(found["received"] or found["resolved"] or found["open"])
         return bool(self.counts[_RECEIVED] or self.counts[_RESOLVED] or self.counts[_OPEN])
+
+
+def _sorted(
+    picks: Picks | None, blobs: list[bytes], runs: int, durations: list[int]
+) -> Sequence[int]:
+    """One group's durations in ascending order (or as far as the median and p90 read them)."""
+    if picks is not None:
+        if blobs or durations:
+            raise RuntimeError("picked ranks cannot be merged with other durations")
+        return picks
+    if runs == 1 and len(blobs) == 1 and not durations:
+        return unpack(blobs[0])  # one cell's list: sorted already
+    merged = unpack(b"".join(blobs)).tolist() if blobs else []
+    if durations:
+        merged += durations
+    merged.sort()  # sorted runs (cells, joined by the server), merged in C
+    return merged
 
 
 _INDEX = {name: i for i, name in enumerate(COUNTERS)}
@@ -107,7 +137,9 @@ class Answer:
         self.question = question
         self.zone = zone
         self.sums: dict[Key, Sums] = {}
-        self.now_month = month_label(month_index(local_date(question.now_us, zone)))
+        today = local_date(question.now_us, zone)
+        self.now_month = month_label(month_index(today))
+        self.now_week = week_label(week_index(today.toordinal()))
 
     def get(self, key: Key) -> Sums:
         found = self.sums.get(key)
@@ -115,13 +147,18 @@ class Answer:
             found = self.sums[key] = Sums()
         return found
 
-    def facts_group(self, month_column: str | None) -> tuple[str, Group]:
-        """The grouping column of a facts query; `month_column` None: the backlog, now."""
+    def facts_group(self, time: str | None) -> tuple[str, Group]:
+        """The grouping column of a facts query whose figures count at the case's `time`
+        ("received" or "resolved"); None: the backlog, now."""
         by = self.question.by
         if by is None:
             return "", lambda row: None
         if by == "month":
-            if month_column is None:
+            if time is None:
                 return "", lambda row: self.now_month
-            return month_column, lambda row: month_label(row[0])
+            return f"{time}_month", lambda row: month_label(row[0])
+        if by == "week":
+            if time is None:
+                return "", lambda row: self.now_week
+            return week_column(f"{time}_day"), lambda row: week_label(row[0])
         return by, lambda row: None if row[0] == NOBODY else row[0]

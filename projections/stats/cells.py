@@ -5,7 +5,9 @@ A contribution at a business time adds to the year, quarter and month cells of t
 (dimension "") and of each dimension, and to the day cell of the whole and of the dimensions
 with few values; the backlog adds to one cell per dimension (grain "o"). The database adds
 them up (sums.py). The year, quarter and month cells also keep the sorted durations of the
-cases resolved in them (packed), merged here, so a year's medians come from one cell per key.
+cases resolved in them (packed), merged here, so a year's medians come from one cell per key;
+and those of the cases received in them that are resolved by now (the cohort's), for the
+cohort's median.
 """
 
 from __future__ import annotations
@@ -16,22 +18,26 @@ from collections.abc import Iterable
 from datetime import date, tzinfo
 from functools import lru_cache
 
-from projections.stats.contributions import Contribution
+from projections.stats.contributions import RECEIVED, Contribution
 from projections.stats.facts import DIMENSIONS, ONE_US, instant
-from projections.stats.periods import local_date, month_index
+from projections.stats.periods import local_date, month_index, week_index
 
 WHOLE = ""
 """The dimension of the whole: one cell per year, quarter, month, day, and for the backlog."""
-YEAR, QUARTER, MONTH, DAY, OPEN = "y", "q", "m", "d", "o"
+YEAR, QUARTER, MONTH, WEEK, DAY, OPEN = "y", "q", "m", "w", "d", "o"
 """Grains: a year (bucket = year), a quarter (year * 4 + quarter - 1), a month (year * 12 +
-month - 1), a day (bucket = ordinal), the backlog (bucket 0)."""
+month - 1), an ISO week (bucket = `periods.week_index` of its days), a day (bucket = ordinal),
+the backlog (bucket 0)."""
 SPANS = (YEAR, QUARTER, MONTH)
 """The grains every dimension has, with the durations of the cases resolved in them."""
 PER_MONTH = {YEAR: 12, QUARTER: 3, MONTH: 1}
 """A span's bucket is the month's index divided by this."""
 DAY_DIMENSIONS = (WHOLE, "category", "street", "channel")
-"""The dimensions with day cells: they have few values, so few day cells. An organisation's
-or a mediator's part of a month is summed from the facts of that month's days instead."""
+"""The dimensions with day and week cells: they have few values, so few day cells. An
+organisation's or a mediator's part of a month is summed from the facts of that month's days
+instead. Week cells keep durations, as the spans do: weeks do not nest in months, and a week's
+medians would otherwise read its cases."""
+_DAY_INDEXES = tuple(DIMENSIONS.index(d) for d in DAY_DIMENSIONS if d)
 
 DurationKey = tuple[str, str, int, str]
 """(dimension, grain, bucket, value) of a cell whose durations change."""
@@ -97,6 +103,9 @@ class Deltas:
         """(month, day, category, street, channel, organisation, mediator, *counts, amount):
         one per contribution taken out (negative) or put in; month and day None: the backlog."""
         self.durations: dict[DurationKey, dict[int, int]] = {}
+        """Of the resolutions, by the cells of their resolution's time."""
+        self.cohort: dict[DurationKey, dict[int, int]] = {}
+        """Of the resolved cases' receipts, by the cells of their receipt's time."""
 
     def move(self, old: Iterable[Contribution], new: Iterable[Contribution]) -> None:
         """Take the old contributions out and put the new ones in (unchanged ones stay)."""
@@ -112,14 +121,20 @@ class Deltas:
         counts = contribution.counts if sign > 0 else tuple(-n for n in contribution.counts)
         self.rows.append((month, day, *contribution.keys, *counts, sign * contribution.amount))
         duration = contribution.duration_us
-        if duration is None or month is None:
+        if duration is None or month is None or day is None:
             return
         pairs = ((WHOLE, WHOLE), *zip(DIMENSIONS, contribution.keys, strict=True))
+        kept = self.cohort if contribution.kind == RECEIVED else self.durations
         for grain in SPANS:
             bucket = month // PER_MONTH[grain]
             for dimension, value in pairs:
-                changes = self.durations.setdefault((dimension, grain, bucket, value), {})
+                changes = kept.setdefault((dimension, grain, bucket, value), {})
                 changes[duration] = changes.get(duration, 0) + sign
+        week = week_index(day)
+        keys = contribution.keys
+        for dimension, value in ((WHOLE, WHOLE), *((DIMENSIONS[i], keys[i]) for i in _DAY_INDEXES)):
+            changes = kept.setdefault((dimension, WEEK, week, value), {})
+            changes[duration] = changes.get(duration, 0) + sign
 
 
 class CorruptCellError(Exception):

@@ -26,8 +26,17 @@ ONE_US = timedelta(microseconds=1)
 NOBODY = ""
 """The organisation and mediator of a case not routed yet."""
 
-DIMENSIONS: tuple[str, ...] = ("category", "street", "channel", "organisation", "mediator")
-"""The dimensions a case is counted under (month is a dimension of time, not of the case)."""
+DIMENSIONS: tuple[str, ...] = (
+    "category",
+    "street",
+    "channel",
+    "organisation",
+    "mediator",
+    "subcategory",
+)
+"""The dimensions a case is counted under (month and week are of time, not of the case). A
+case without a subcategory counts under "" (the key null), as one not routed yet does under
+organisation and mediator."""
 
 
 def micros(value: Any) -> int:
@@ -62,18 +71,24 @@ class CaseFacts:
     due_us: int | None = None
     events: int = 1
     """How many of the case's events were folded in: each exactly once (tests check it)."""
+    subcategory: str = NOBODY
+    satisfaction: int | None = None
+    """The latest follow-up's satisfaction, 1-5 (the last recorded, as for fulfilment)."""
 
     @property
-    def keys(self) -> tuple[str, str, str, str, str]:
+    def keys(self) -> tuple[str, str, str, str, str, str]:
         """The case's value in each dimension, in the order of DIMENSIONS."""
-        return (self.category, self.street, self.channel, self.organisation, self.mediator)
+        return (
+            self.category, self.street, self.channel, self.organisation, self.mediator,
+            self.subcategory,
+        )  # fmt: skip
 
     def clone(self) -> CaseFacts:
         return CaseFacts(
             self.case_id, self.category, self.street, self.channel, self.organisation,
             self.mediator, self.received_us, self.resolved_us, self.outcome, self.amount_cents,
             self.followed_up, self.fulfilled, self.judicial_applied, self.judicial_confirmed,
-            self.risk, self.due_us, self.events,
+            self.risk, self.due_us, self.events, self.subcategory, self.satisfaction,
         )  # fmt: skip
 
 
@@ -88,6 +103,7 @@ def received(event: ViewEvent) -> CaseFacts:
         organisation=NOBODY,
         mediator=NOBODY,
         received_us=micros(event.data["received_at"]),
+        subcategory=registration.get("subcategory") or NOBODY,
     )
 
 
@@ -111,6 +127,7 @@ def _corrected(facts: CaseFacts, data: dict[str, Any]) -> None:
     facts.category = unwrap(registration["category"])
     facts.street = registration["street"]
     facts.channel = unwrap(registration["channel"])
+    facts.subcategory = registration.get("subcategory") or NOBODY
 
 
 def _resolved(facts: CaseFacts, data: dict[str, Any]) -> None:
@@ -125,6 +142,7 @@ def _followed_up(facts: CaseFacts, data: dict[str, Any]) -> None:
     """The latest follow-up (the last recorded, as the case keeps them) decides fulfilment."""
     facts.followed_up = True
     facts.fulfilled = unwrap(data["fulfilment"]) == "fulfilled"
+    facts.satisfaction = int(data["satisfaction"])
 
 
 def _judicial(facts: CaseFacts, data: dict[str, Any]) -> None:

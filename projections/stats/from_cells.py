@@ -4,19 +4,40 @@ quarter and month cells; the rest of the period from the facts."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from datetime import date, tzinfo
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from projections.stats.answer import Answer, Group, Picks
-from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN
+from projections.stats.answer import Answer, Group, Picks, Sums
+from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN, WEEK
 from projections.stats.facts import NOBODY
-from projections.stats.from_facts import deadlines, period_counts, period_durations
-from projections.stats.periods import Range, midnight, month_index, month_label, plan, spans
+from projections.stats.figures import DEFINITIONS, FIGURES
+from projections.stats.from_facts import (
+    cohort_durations,
+    deadlines,
+    period_counts,
+    period_durations,
+)
+from projections.stats.periods import (
+    Range,
+    first_of_month,
+    midnight,
+    month_index,
+    month_label,
+    plan,
+    spans,
+    week_index,
+    week_label,
+)
+from projections.stats.question import Key
+from projections.stats.sums import BLOBS
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
     from projections.engine.view import Tables
-    from projections.stats.statements import Statements
+    from projections.stats.statements import Handler, Statements
+
+DURATIONS = BLOBS[0]
 
 
 def from_cells(
@@ -25,6 +46,9 @@ def from_cells(
     """The figures of [start, end) = `bounds` (the question's period, or one with the same
     figures: widen.py) from the cells, the ends' days from the facts."""
     question = answer.question
+    if question.by == "week":
+        _weeks(out, tables, answer, dimension, bounds)
+        return
     pieces = plan(*bounds, zone=answer.zone)
     value = dict(question.filters.items()).get(dimension)
     if question.by == "month":  # a row per month: month cells
@@ -47,25 +71,87 @@ def from_cells(
         out, tables, answer, dimension, value, ranges, grouping, joined=joined, picked=picked
     )
     if months and not joined:
-        cells, params = _cell_ranges(tables, dimension, value, months, resolved=True)
-
-        def blobs(rows: list[Any]) -> None:
-            for row in rows:
-                target = answer.get(group(row))
-                target.blobs.append(bytes(row[-1]))
-                target.runs += 1
-
-        out.add(f"SELECT {select}durations FROM ({cells}) c", params, blobs)
-    days = [
-        (midnight(date.fromordinal(a), answer.zone), midnight(date.fromordinal(b), answer.zone))
-        for a, b in pieces.days
-    ]
+        for blob in BLOBS:
+            cells, params = _cell_ranges(tables, dimension, value, months, blob=blob)
+            out.add(f"SELECT {select}{blob} FROM ({cells}) c", params, _blobs(answer, group, blob))
+    days = [_instants(r, answer.zone) for r in pieces.days]
     counted_from_facts = [*pieces.partial] if day_cells else [*days, *pieces.partial]
     if counted_from_facts:
         period_counts(out, tables, answer, counted_from_facts)
     if days or pieces.partial:
         period_durations(out, tables, answer, [*days, *pieces.partial])
+        cohort_durations(out, tables, answer, [*days, *pieces.partial])
     deadlines(out, tables, answer)
+
+
+def _blobs(answer: Answer, group: Group, blob: str) -> Handler:
+    def handle(rows: list[Any]) -> None:
+        for row in rows:
+            target = answer.get(group(row))
+            if blob == DURATIONS:
+                target.blobs.append(bytes(row[-1]))
+                target.runs += 1
+            else:
+                target.cohort_blobs.append(bytes(row[-1]))
+                target.cohort_runs += 1
+
+    return handle
+
+
+def _weeks(out: Statements, tables: Tables, answer: Answer, dimension: str, bounds: Range) -> None:
+    """A row per ISO week: the whole weeks from the week cells (with their durations, picked
+    as a year's are), the days of the weeks cut by the period's ends from the day cells, their
+    durations and the partial days from the facts (at most six days and two partial days at
+    either end, however long the period)."""
+    pieces = plan(*bounds, zone=answer.zone)
+    value = dict(answer.question.filters.items()).get(dimension)
+    whole = [*pieces.days, *(_month_days(r) for r in pieces.months)]
+    weeks: list[tuple[str, Range]] = []
+    days: list[Range] = []
+    if whole:
+        first, last = min(r[0] for r in whole), max(r[1] for r in whole)
+        inner = (-(-(first - 1) // 7), (last - 1) // 7)  # the weeks wholly inside [first, last)
+        if inner[0] < inner[1]:
+            weeks.append((WEEK, inner))
+            ends = ((first, inner[0] * 7 + 1), (inner[1] * 7 + 1, last))
+            days = [r for r in ends if r[0] < r[1]]
+        else:
+            days = [(first, last)]
+    ranges = [*weeks, *((DAY, r) for r in days), (OPEN, (0, 1))]
+
+    def group(row: Sequence[Any]) -> Key:
+        grain, bucket = row[0], int(row[1])
+        if grain == OPEN:
+            return answer.now_week  # the backlog counts in the week of now
+        return week_label(bucket if grain == WEEK else week_index(bucket))
+
+    joined = out.dialect == "postgres"
+    grouping = ("grain, bucket", group)
+    _sum_cells(
+        out, tables, answer, dimension, value, ranges, grouping, joined=joined, picked=joined
+    )
+    if weeks and not joined:
+        for blob in BLOBS:
+            cells, params = _cell_ranges(tables, dimension, value, weeks, blob=blob)
+            statement = f"SELECT grain, bucket, {blob} FROM ({cells}) c"
+            out.add(statement, params, _blobs(answer, group, blob))
+    if pieces.partial:
+        period_counts(out, tables, answer, pieces.partial)
+    edges = [_instants(r, answer.zone) for r in days]
+    if edges or pieces.partial:
+        period_durations(out, tables, answer, [*edges, *pieces.partial])
+        cohort_durations(out, tables, answer, [*edges, *pieces.partial])
+    deadlines(out, tables, answer)
+
+
+def _month_days(months: Range) -> Range:
+    """Whole months as the ordinals of their days."""
+    return first_of_month(months[0]).toordinal(), first_of_month(months[1]).toordinal()
+
+
+def _instants(days: Range, zone: tzinfo) -> Range:
+    """Whole days (ordinals) as microseconds, from the first one's midnight to the next's."""
+    return midnight(date.fromordinal(days[0]), zone), midnight(date.fromordinal(days[1]), zone)
 
 
 def _sum_cells(
@@ -82,25 +168,36 @@ def _sum_cells(
 ) -> None:
     """The cells' counts and amounts in the ranges, summed per group by the database; `joined`:
     with the packed durations of each group's span cells, joined (PostgreSQL's string_agg; the
-    day and backlog cells have none). `picked`: a group whose durations are one cell's sorted
-    list gets the three values its median and p90 need instead (`_PICKS`), not the list."""
+    day and backlog cells have none), both kinds (BLOBS). `picked`: a group whose durations are
+    one cell's sorted list gets the three values its median and p90 need instead (`_picks`),
+    not the list."""
     columns, group = grouping
     cells, params = _cell_ranges(tables, dimension, value, ranges, durations=joined)
     named = [f"SUM({name}) AS s_{name}" for name in (*COUNTS, "amount")]
     if joined:
-        named += ["string_agg(durations, ''::bytea) AS blob"]
-        named += ["COUNT(NULLIF(length(durations), 0)) AS runs"]
+        for i, blob in enumerate(BLOBS):
+            named += [f"string_agg({blob}, ''::bytea) AS blob{i}"]
+            named += [f"COUNT(NULLIF(length({blob}), 0)) AS runs{i}"]
     grouped = f" GROUP BY {columns}" if columns else ""
     select = f"{columns}, " if columns else ""
     statement = f"SELECT {select}{', '.join(named)} FROM ({cells}) c{grouped}"
     if picked:
         sums = ", ".join(f"s_{name}" for name in (*COUNTS, "amount"))
-        statement = (
-            f"SELECT {select}{sums}, CASE WHEN runs = 1 THEN NULL ELSE blob END, runs, "
-            f"{_PICKS} FROM ({statement}) g"
+        kinds = ", ".join(
+            f"CASE WHEN runs{i} = 1 THEN NULL ELSE blob{i} END, runs{i}, {_picks(i)}"
+            for i in range(len(BLOBS))
         )
-    width = len(COUNTS) + 1 + 2 * joined + picked
+        # Where each kind's durations are one sorted list (or none), every figure is computed
+        # here, by the server, from the one definition of each (figures.DEFINITIONS); used
+        # when a group is one row (by a dimension's key, or the summary), not by month.
+        computed = " AND ".join(f"runs{i} <= 1" for i in range(len(BLOBS)))
+        figures = ", ".join(expr.sql(CELL_TERMS) for expr in DEFINITIONS.values())
+        statement = f"SELECT {select}{computed}, {figures}, {sums}, {kinds} FROM ({statement}) g"
+    per_kind = (2 + picked) if joined else 0
+    width = len(COUNTS) + 1 + per_kind * len(BLOBS)
     n = len(COUNTS)
+    names = FIGURES
+    one_row = picked and columns in ("", "key")  # a group is one row here, and only here
 
     def counted(rows: list[Any]) -> None:
         for row in rows:
@@ -110,29 +207,75 @@ def _sum_cells(
                 continue  # no cell (sums of nothing: NULL), or cells whose cases have all
                 # moved on (a backlog emptied)
             target = answer.get(group(row))
+            if one_row and row[-width - len(names) - 1]:
+                target.computed = dict(zip(names, row[-width - len(names) : -width], strict=True))
+                continue
             target.add_all(counts)
             target.amount += int(amount)
             if not joined:
                 continue
-            if picked and values[-1] is not None:
-                target.picks = Picks.unpacked(bytes(values[-1]))
-            elif values[n + 1]:
-                target.blobs.append(bytes(values[n + 1]))
-                target.runs += int(values[n + 2])
+            resolutions = values[n + 1 : n + 1 + per_kind]
+            cohort = values[n + 1 + per_kind :]
+            _take(target, resolutions, picked, cohort=False)
+            _take(target, cohort, picked, cohort=True)
 
     out.add(statement, params, counted)
 
 
-_N = "(length(blob) / 8)"
-_PICKS = (
-    f"CASE WHEN runs = 1 THEN int8send({_N}::int8) "
-    f"|| substring(blob FROM 8 * (({_N} - 1) / 2) + 1 FOR 8) "
-    f"|| substring(blob FROM 8 * ({_N} / 2) + 1 FOR 8) "
-    f"|| substring(blob FROM 8 * ((9 * {_N} + 9) / 10 - 1) + 1 FOR 8) END AS picks"
-)
-"""Of one sorted list of n durations: n, the values of ranks (n - 1) // 2 and n // 2 (the
-median's), and of rank ceil(0.9 n) - 1 (the p90's), as four big-endian integers; the list
-itself is sent only when a group joins several (merged then in Python)."""
+class _CellTerms:
+    """A tally's parts as `_sum_cells`'s grouped row names them."""
+
+    KINDS: ClassVar[dict[str, int]] = {"durations": 0, "cohort": 1}
+    """The formulas' duration kinds, as indexes into BLOBS."""
+
+    def count(self, counter: str) -> str:
+        return f"s_n_{counter}"
+
+    def amount(self) -> str:
+        return "s_amount"
+
+    def length(self, kind: str) -> str:
+        return f"(coalesce(length(blob{self.KINDS[kind]}), 0) / 8)"
+
+    def at(self, kind: str, rank: str) -> str:
+        """Big-endian 64-bit integers, as cells.pack makes them."""
+        at = f"substring(blob{self.KINDS[kind]} FROM (8 * {rank} + 1)::int FOR 8)"
+        return f"('x' || encode({at}, 'hex'))::bit(64)::bigint"
+
+
+CELL_TERMS = _CellTerms()
+
+
+def _take(target: Sums, values: Sequence[Any], picked: bool, *, cohort: bool) -> None:
+    """One kind's durations of a group's row: its picks, or its joined lists and their runs."""
+    blob, runs = values[0], values[1]
+    if picked and values[2] is not None:
+        picks = Picks.unpacked(bytes(values[2]))
+        if cohort:
+            target.cohort_picks = picks
+        else:
+            target.picks = picks
+    elif blob:
+        if cohort:
+            target.cohort_blobs.append(bytes(blob))
+            target.cohort_runs += int(runs)
+        else:
+            target.blobs.append(bytes(blob))
+            target.runs += int(runs)
+
+
+def _picks(i: int) -> str:
+    """Of one sorted list of n durations (`blob{i}`, when `runs{i}` = 1): n, the values of ranks
+    (n - 1) // 2 and n // 2 (the median's), and of rank ceil(0.9 n) - 1 (the p90's), as four
+    big-endian integers; the list itself is sent only when a group joins several (merged then
+    in Python)."""
+    blob, n = f"blob{i}", f"(length(blob{i}) / 8)"
+    return (
+        f"CASE WHEN runs{i} = 1 THEN int8send({n}::int8) "
+        f"|| substring({blob} FROM 8 * (({n} - 1) / 2) + 1 FOR 8) "
+        f"|| substring({blob} FROM 8 * ({n} / 2) + 1 FOR 8) "
+        f"|| substring({blob} FROM 8 * ((9 * {n} + 9) / 10 - 1) + 1 FOR 8) END AS picks{i}"
+    )
 
 
 def _cell_group(answer: Answer, dimension: str) -> tuple[str, Group]:
@@ -157,12 +300,16 @@ def _cell_ranges(
     value: str | None,
     ranges: list[tuple[str, Range]],
     *,
-    resolved: bool = False,
+    blob: str | None = None,
     durations: bool = False,
 ) -> tuple[str, list[Any]]:
     """The cells of one dimension in the given ranges of buckets, as one UNION ALL: their counts
-    and amounts (and `durations`), or (`resolved`) the durations of those with a resolution."""
-    values = ("durations",) if resolved else (*COUNTS, "amount", *(("durations",) * durations))
+    and amounts (and `durations`: both kinds), or (`blob`) that kind of durations alone, of the
+    cells that have some."""
+    if blob is not None:
+        values: tuple[str, ...] = (blob,)
+    else:
+        values = (*COUNTS, "amount", *(BLOBS if durations else ()))
     columns = ", ".join(("grain", "bucket", "key", *values))
     selects: list[str] = []
     params: list[Any] = []
@@ -172,7 +319,7 @@ def _cell_ranges(
         if value is not None:
             where += " AND key = %s"
             params.append(value)
-        if resolved:
-            where += " AND n_resolved > 0"
+        if blob is not None:
+            where += f" AND length({blob}) > 0"
         selects.append(f"SELECT {columns} FROM {tables.name('cells')} WHERE {where}")
     return " UNION ALL ".join(selects), params

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from projections.stats.answer import Answer
+from projections.stats.figures import SATISFIED
 from projections.stats.periods import Range
 from projections.stats.question import DUE_SOON_US
 
@@ -19,20 +20,40 @@ def _when(condition: str) -> str:
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
+def _one_when(condition: str) -> str:
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
 AGREED = "outcome = 'agreement'"
-RESOLUTION_WHEN: dict[str, str] = {
-    "agreements": AGREED,
-    "no_agreement": "outcome = 'no_agreement'",
-    "withdrawn": "outcome = 'withdrawn'",
-    "follow_up": f"{AGREED} AND followed_up = 1",
-    "fulfilled": f"{AGREED} AND followed_up = 1 AND fulfilled = 1",
-    "judicial_applied": f"{AGREED} AND judicial_applied = 1",
-    "judicial_confirmed": f"{AGREED} AND judicial_applied = 1 AND judicial_confirmed = 1",
+FOLLOWED = f"{AGREED} AND followed_up = 1"
+RESOLUTION_VALUES: dict[str, str] = {
+    "agreements": _one_when(AGREED),
+    "no_agreement": _one_when("outcome = 'no_agreement'"),
+    "withdrawn": _one_when("outcome = 'withdrawn'"),
+    "follow_up": _one_when(FOLLOWED),
+    "fulfilled": _one_when(f"{FOLLOWED} AND fulfilled = 1"),
+    "judicial_applied": _one_when(f"{AGREED} AND judicial_applied = 1"),
+    "judicial_confirmed": _one_when(
+        f"{AGREED} AND judicial_applied = 1 AND judicial_confirmed = 1"
+    ),
+    "satisfaction_sum": f"CASE WHEN {FOLLOWED} THEN COALESCE(satisfaction, 0) ELSE 0 END",
+    "satisfied": _one_when(f"{FOLLOWED} AND satisfaction >= {SATISFIED}"),
 }
-"""When a resolved case counts in each counter (the same as contributions.py, in SQL)."""
+"""What a resolved case adds to each counter of its resolution (the same as contributions.py,
+in SQL)."""
 RESOLUTION_SUMS: dict[str, str] = {
     "resolved": "COUNT(*)",
-    **{name: _when(condition) for name, condition in RESOLUTION_WHEN.items()},
+    **{name: f"SUM({value})" for name, value in RESOLUTION_VALUES.items()},
+}
+RECEIPT_VALUES: dict[str, str] = {
+    "received": "1",
+    "cohort_resolved": _one_when("resolved_us IS NOT NULL"),
+    "cohort_agreements": _one_when(AGREED),
+}
+"""What a case adds to each counter of its receipt: the receipt, and the cohort's fate."""
+RECEIPT_SUMS: dict[str, str] = {
+    "received": "COUNT(*)",
+    **{name: f"SUM({value})" for name, value in RECEIPT_VALUES.items() if name != "received"},
 }
 AMOUNT = f"CASE WHEN {AGREED} THEN COALESCE(amount_cents, 0) ELSE 0 END"
 """What a resolved case adds to the agreed amount, in cents."""
@@ -51,15 +72,18 @@ DEADLINE_SUMS = (_when("due_us < %s"), _when("due_us >= %s AND due_us < %s"))
 
 
 def period_counts(out: Statements, tables: Tables, answer: Answer, ranges: Sequence[Range]) -> None:
-    """The receipts and resolutions in the ranges (microseconds), summed from the facts."""
-    received_column, received_group = answer.facts_group("received_month")
+    """The receipts (with the cohort's fate) and resolutions in the ranges (microseconds),
+    summed from the facts."""
+    received_column, received_group = answer.facts_group("received")
+    receipt_sums = list(RECEIPT_SUMS.values())
 
     def receipts(rows: list[Any]) -> None:
         for row in rows:
-            answer.get(received_group(row)).add(("received",), row[-1:])
+            values = row[len(row) - len(receipt_sums) :]
+            answer.get(received_group(row)).add(tuple(RECEIPT_SUMS), values)
 
-    _sum_facts(out, tables, answer, received_column, ["COUNT(*)"], "received_us", ranges, receipts)
-    column, group = answer.facts_group("resolved_month")
+    _sum_facts(out, tables, answer, received_column, receipt_sums, "received_us", ranges, receipts)
+    column, group = answer.facts_group("resolved")
     sums = [*RESOLUTION_SUMS.values(), AMOUNT_SUM]
 
     def resolutions(rows: list[Any]) -> None:
@@ -75,7 +99,7 @@ def period_durations(
     out: Statements, tables: Tables, answer: Answer, ranges: Sequence[Range]
 ) -> None:
     """resolved_at - received_at of the cases resolved in the ranges, from the facts."""
-    column, group = answer.facts_group("resolved_month")
+    column, group = answer.facts_group("resolved")
     where, params = _within("resolved_us", ranges)
     where, params = _filtered(answer, where, params)
     select = f"{column}, " if column else ""
@@ -85,6 +109,25 @@ def period_durations(
     def durations(rows: list[Any]) -> None:
         for row in rows:
             answer.get(group(row)).durations.append(int(row[-1]))
+
+    out.add(statement, params, durations)
+
+
+def cohort_durations(
+    out: Statements, tables: Tables, answer: Answer, ranges: Sequence[Range]
+) -> None:
+    """resolved_at - received_at of the cases received in the ranges and resolved by now (the
+    cohort's), from the facts, grouped by the time of their receipt."""
+    column, group = answer.facts_group("received")
+    where, params = _within("received_us", ranges)
+    where, params = _filtered(answer, f"{where} AND resolved_us IS NOT NULL", params)
+    select = f"{column}, " if column else ""
+    cases = tables.name("cases")
+    statement = f"SELECT {select}resolved_us - received_us FROM {cases} WHERE {where}"
+
+    def durations(rows: list[Any]) -> None:
+        for row in rows:
+            answer.get(group(row)).cohort.append(int(row[-1]))
 
     out.add(statement, params, durations)
 

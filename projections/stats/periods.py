@@ -26,6 +26,24 @@ def month_label(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def week_index(ordinal: int) -> int:
+    """The ISO week (Monday to Sunday) a day's ordinal falls in, counted from the first week of
+    the proleptic calendar (1 January of the year 1 was a Monday, ordinal 1)."""
+    return (ordinal - 1) // 7
+
+
+def week_column(day_column: str) -> str:
+    """`week_index` of a column of day ordinals, in SQL (positive integers: both databases
+    divide them as integers)."""
+    return f"(({day_column} - 1) / 7)"
+
+
+def week_label(index: int) -> str:
+    """An ISO week as `YYYY-Www` (its ISO year: the year of its Thursday)."""
+    year, week, _ = date.fromordinal(index * 7 + 1).isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
 def first_of_month(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from projections.stats.facts import DIMENSIONS
 
-BY = (*DIMENSIONS, "month")
+BY = (*DIMENSIONS, "month", "week")
 """What rows can be grouped by."""
 DUE_SOON_US = 72 * 3600 * 1_000_000
 """"Within 3 days" means 72 hours (api.md)."""
 
 Key = str | None
-"""A row's key: a dimension's value, a month as YYYY-MM, or None (the summary; no one yet)."""
+"""A row's key: a dimension's value, a month as YYYY-MM, an ISO week as YYYY-Www, or None (the
+summary; no one yet; no subcategory)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Filters:
     channel: str | None = None
     organisation: str | None = None
     mediator: str | None = None
+    subcategory: str | None = None
 
     def items(self) -> list[tuple[str, str]]:
         """(dimension, value) for each filter given, in the order of DIMENSIONS."""

@@ -16,10 +16,15 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from projections.stats.answer import Answer
-from projections.stats.cells import WHOLE
+from projections.stats.cells import DAY_DIMENSIONS, WHOLE
 from projections.stats.facts import DIMENSIONS
 from projections.stats.from_cells import from_cells
-from projections.stats.from_facts import backlog, period_counts, period_durations
+from projections.stats.from_facts import (
+    backlog,
+    cohort_durations,
+    period_counts,
+    period_durations,
+)
 from projections.stats.question import BY, DUE_SOON_US, Filters, Key, Question
 from projections.stats.statements import Statements
 from projections.stats.widen import probe, widened
@@ -51,14 +56,16 @@ def read(
     answer = Answer(question, zone)
     involved = _involved(question)
     out = Statements(conn.dialect)
-    if cells and _by_cells(involved):
-        start, end = question.start_us, question.end_us
-        bounds = widened(conn, tables, start, end, zone, probed)
-        from_cells(out, tables, answer, next(iter(involved), WHOLE), bounds)
+    start, end = question.start_us, question.end_us
+    if cells and _by_cells(question, involved):
+        if question.by != "week":  # a week's cells are its days: nothing to widen to
+            start, end = widened(conn, tables, start, end, zone, probed)
+        from_cells(out, tables, answer, next(iter(involved), WHOLE), (start, end))
     else:
-        period = ((question.start_us, question.end_us),)
+        period = ((start, end),)
         period_counts(out, tables, answer, period)
         period_durations(out, tables, answer, period)
+        cohort_durations(out, tables, answer, period)
         backlog(out, tables, answer, open_table=cells)
     out.run(conn, last)
     if question.by is None:
@@ -78,14 +85,17 @@ def _involved(question: Question) -> set[str]:
     return involved
 
 
-def _by_cells(involved: set[str]) -> bool:
-    """Whether the cells can answer (once built): at most one dimension involved."""
-    return len(involved) <= 1
+def _by_cells(question: Question, involved: set[str]) -> bool:
+    """Whether the cells can answer (once built): at most one dimension involved, and for the
+    weeks (made of day cells) one that has day cells."""
+    if len(involved) > 1:
+        return False
+    return question.by != "week" or involved <= set(DAY_DIMENSIONS)
 
 
 def cells_probe(question: Question, tables: Tables, zone: tzinfo) -> tuple[str, Any] | None:
     """The widening probe `read` will need if the cells answer (None: none needed), so that a
     caller can send it ahead, with its other reads."""
-    if not _by_cells(_involved(question)):
+    if not _by_cells(question, _involved(question)) or question.by == "week":
         return None
     return probe(tables, question.start_us, question.end_us, zone)

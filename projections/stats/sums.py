@@ -22,12 +22,14 @@ from projections.stats.cells import (
     OPEN,
     PER_MONTH,
     SPANS,
+    WEEK,
     WHOLE,
     Deltas,
     DurationKey,
     merge,
 )
 from projections.stats.facts import DIMENSIONS
+from projections.stats.periods import week_column
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
@@ -35,7 +37,10 @@ if TYPE_CHECKING:
     from projections.engine.view import Tables
 
 CELL_KEY = ("dim", "grain", "bucket", "key")
-CELL_VALUES = (*COUNTS, "amount", "durations")
+CELL_VALUES = (*COUNTS, "amount", "durations", "cohort_durations")
+BLOBS = ("durations", "cohort_durations")
+"""The packed sorted durations of a cell: of the resolutions in it, and of the resolved cases
+received in it (the cohort's)."""
 KEY_COLUMNS: tuple[Column, ...] = (
     ("dim", "text"),
     ("grain", "text"),
@@ -56,6 +61,7 @@ DELTA_COLUMNS: tuple[Column, ...] = (
 EVERY = (WHOLE, *DIMENSIONS)
 GROUPS: tuple[tuple[str, str], ...] = (
     *((grain, dimension) for grain in SPANS for dimension in EVERY),
+    *((WEEK, dimension) for dimension in DAY_DIMENSIONS),
     *((DAY, dimension) for dimension in DAY_DIMENSIONS),
     *((OPEN, dimension) for dimension in EVERY),
 )
@@ -84,9 +90,9 @@ def write_deltas(conn: Connection, tables: Tables, deltas: Deltas) -> None:
     if conn.dialect != "postgres":
         conn.execute(f"DELETE FROM {DELTA}")  # a rolled-back batch's rows are gone already
     bulk.insert(conn, DELTA, DELTA_COLUMNS, deltas.rows)
-    conn.execute(_add_statement(tables.name("cells"), DELTA, GROUPS), (b"",))
-    if deltas.durations:
-        _merge_durations(conn, tables.name("cells"), deltas.durations)
+    conn.execute(_add_statement(tables.name("cells"), DELTA, GROUPS), (b"", b""))
+    if deltas.durations or deltas.cohort:
+        _merge_durations(conn, tables.name("cells"), (deltas.durations, deltas.cohort))
 
 
 @lru_cache(maxsize=32)
@@ -95,7 +101,7 @@ def _add_statement(cells: str, source: str, groups: tuple[tuple[str, str], ...])
     adds = ", ".join(f"{c} = {cells}.{c} + excluded.{c}" for c in (*COUNTS, "amount"))
     return (
         f"INSERT INTO {cells} ({', '.join(CELL_KEY)}, {', '.join(CELL_VALUES)}) "
-        f"SELECT a.*, %s FROM ({expanded(f'SELECT * FROM {source}', groups)}) a WHERE TRUE "
+        f"SELECT a.*, %s, %s FROM ({expanded(f'SELECT * FROM {source}', groups)}) a WHERE TRUE "
         f"ON CONFLICT ({', '.join(CELL_KEY)}) DO UPDATE SET {adds}"
     )
 
@@ -119,6 +125,9 @@ def expanded(source: str, groups: tuple[tuple[str, str], ...]) -> str:
             bucket, by, where = "0", "month", "month IS NULL"
         elif grain == DAY:
             bucket, by, where = "day", "day", "month IS NOT NULL AND day IS NOT NULL"
+        elif grain == WEEK:
+            bucket = by = week_column("day")
+            where = "month IS NOT NULL AND day IS NOT NULL"
         else:
             bucket = by = f"month / {PER_MONTH[grain]}"
             where = "month IS NOT NULL"
@@ -131,11 +140,15 @@ def expanded(source: str, groups: tuple[tuple[str, str], ...]) -> str:
 
 
 def _merge_durations(
-    conn: Connection, cells: str, changes: dict[DurationKey, dict[int, int]]
+    conn: Connection,
+    cells: str,
+    changes: tuple[dict[DurationKey, dict[int, int]], dict[DurationKey, dict[int, int]]],
 ) -> None:
-    keys = list(changes)
+    """Merge the changes of each of BLOBS (in that order) into the cells that hold them: one
+    read of the touched cells, one write of those that changed."""
+    keys = list(dict.fromkeys([*changes[0], *changes[1]]))
     join = " AND ".join(f"c.{c} = k.{c}" for c in CELL_KEY)
-    columns = "c.dim, c.grain, c.bucket, c.key, c.durations"
+    columns = f"c.dim, c.grain, c.bucket, c.key, {', '.join(f'c.{b}' for b in BLOBS)}"
     select = f"SELECT {columns} FROM {{}} JOIN {cells} c ON {join}"
     stored: list[Any] = []
     if conn.dialect == "postgres":
@@ -150,14 +163,18 @@ def _merge_durations(
                 [value for key in chunk for value in key],
             )
     updates: list[tuple[Any, ...]] = []
-    for dimension, grain, bucket, value, blob in stored:
-        before = bytes(blob)
-        merged = merge(before, changes[(dimension, grain, bucket, value)])
-        if merged is not before:
-            updates.append((merged, dimension, grain, bucket, value))
+    for dimension, grain, bucket, value, *blobs in stored:
+        key = (dimension, grain, bucket, value)
+        before = [bytes(blob) for blob in blobs]
+        merged = [
+            merge(blob, kept[key]) if key in kept else blob
+            for blob, kept in zip(before, changes, strict=True)
+        ]
+        if any(m is not b for m, b in zip(merged, before, strict=True)):
+            updates.append((*merged, dimension, grain, bucket, value))
     _write_durations(conn, cells, updates)
 
 
 def _write_durations(conn: Connection, cells: str, updates: Sequence[tuple[Any, ...]]) -> None:
     blob_type = "bytea" if conn.dialect == "postgres" else "blob"
-    bulk.update(conn, cells, KEY_COLUMNS, (("durations", blob_type),), updates)
+    bulk.update(conn, cells, KEY_COLUMNS, tuple((b, blob_type) for b in BLOBS), updates)

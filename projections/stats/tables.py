@@ -31,6 +31,7 @@ DERIVED = ("received_month", "resolved_month", "received_day", "resolved_day")
 """Derived columns: the months (year * 12 + month - 1) and days (ordinals) of receipt and
 resolution, in the bureau's time zone."""
 _TYPES = {"case_id": "text", "outcome": "text", "risk": "text", "events": "integer"}
+_TYPES |= {"satisfaction": "integer"}
 _TYPES |= dict.fromkeys(("received_us", "resolved_us", "amount_cents", "due_us"), "bigint")
 _TYPES |= dict.fromkeys(
     ("followed_up", "fulfilled", "judicial_applied", "judicial_confirmed"), "integer"
@@ -59,6 +60,7 @@ def create(conn: Connection, tables: Tables) -> None:
         f"amount_cents {big}, followed_up INTEGER NOT NULL, fulfilled INTEGER NOT NULL, "
         "judicial_applied INTEGER NOT NULL, judicial_confirmed INTEGER NOT NULL, "
         f"risk TEXT NOT NULL, due_us {big}, events INTEGER NOT NULL, "
+        "subcategory TEXT NOT NULL, satisfaction INTEGER, "
         "received_month INTEGER NOT NULL, resolved_month INTEGER, "
         f"received_day INTEGER NOT NULL, resolved_day INTEGER){room}"
     )
@@ -67,7 +69,7 @@ def create(conn: Connection, tables: Tables) -> None:
     conn.execute(
         f"CREATE TABLE {cells} (dim TEXT NOT NULL, grain TEXT NOT NULL, bucket INTEGER NOT NULL, "
         f"key TEXT NOT NULL, {counts}, amount {big} NOT NULL, durations {blob} NOT NULL, "
-        f"PRIMARY KEY (dim, grain, bucket, key)){rowid}{room}"
+        f"cohort_durations {blob} NOT NULL, PRIMARY KEY (dim, grain, bucket, key)){rowid}{room}"
     )
     keys = ", ".join(f"{name} TEXT NOT NULL" for name in DIMENSIONS)
     conn.execute(
@@ -108,11 +110,19 @@ def create_indexes(conn: Connection, tables: Tables) -> None:
 
 
 _HELD = {
-    "received_us": (*DIMENSIONS, "received_month"),
+    "received_us": (
+        *DIMENSIONS,
+        "received_month",
+        "received_day",
+        "resolved_us",
+        "outcome",
+    ),
     "resolved_us": (
         *DIMENSIONS,
         "received_us",
         "resolved_month",
+        "resolved_day",
+        "satisfaction",
         "outcome",
         "amount_cents",
         "followed_up",
@@ -121,8 +131,8 @@ _HELD = {
         "judicial_confirmed",
     ),
 }
-"""What the sums of receipts and of resolutions (and their durations) read of a case
-(from_facts.py), beside the time that leads their index."""
+"""What the sums of receipts (with the cohort's fate) and of resolutions (and their durations)
+read of a case (from_facts.py), beside the time that leads their index."""
 
 
 # -- facts ---------------------------------------------------------------------------------
@@ -145,7 +155,8 @@ def _fact_row(facts: CaseFacts, zone: tzinfo) -> tuple[Any, ...]:
         str(facts.case_id), facts.category, facts.street, facts.channel, facts.organisation,
         facts.mediator, facts.received_us, resolved_us, facts.outcome, facts.amount_cents,
         facts.followed_up, facts.fulfilled, facts.judicial_applied, facts.judicial_confirmed,
-        facts.risk, facts.due_us, facts.events, received[0], resolved[0], received[1], resolved[1],
+        facts.risk, facts.due_us, facts.events, facts.subcategory, facts.satisfaction,
+        received[0], resolved[0], received[1], resolved[1],
     )  # fmt: skip
 
 

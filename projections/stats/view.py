@@ -34,8 +34,9 @@ MEMO_CASES = 20_000
 
 class StatsView(View):
     name: ClassVar[str] = "stats"
-    version: ClassVar[int] = 5  # 4: the facts' indexes led by a filter hold what sums read;
-    # 5: the cells built in the order of their key
+    version: ClassVar[int] = 6  # 4: the facts' indexes led by a filter hold what sums read;
+    # 5: the cells built in the order of their key; 6: cohort figures (counts and durations at
+    # the receipt), satisfaction, the subcategory dimension
     topics: ClassVar[frozenset[str]] = TOPICS
     table_names: ClassVar[tuple[str, ...]] = ("cases", "cells", "open")
 

@@ -83,6 +83,10 @@ def test_a_supervisor_prints_last_quarter_per_street(store: str) -> None:
     assert "2.00" in east  # the median of 1, 2 and 3 days
     assert any(OTHER_STREET in line for line in lines)
     assert "agreements ÷ received" in done.stdout  # it says which formula it shows
+    assert "调处成功率" in done.stdout
+    assert "can exceed 100%" in done.stdout
+    assert "cohort success rate" in done.stdout
+    assert "truncated to two decimals" in done.stdout  # the bureau's rounding, by default
 
 
 def test_csv_and_bad_input(store: str) -> None:
@@ -97,6 +101,17 @@ def test_csv_and_bad_input(store: str) -> None:
     assert (row["received"], row["agreements"], row["open"]) == ("4", "3", "1")
     assert row["success_rate"] == "0.75"
     assert row["agreement_amount"] == "300.00"
+    assert (row["cohort_agreements"], row["cohort_open"], row["cohort_success_rate"]) == (
+        "3",
+        "1",
+        "0.75",
+    )
+    weekly = runner.invoke(
+        cli, ["stats", "--from", "2025-07-01", "--to", "2025-10-01", "--by", "week"], env=env
+    )
+    assert weekly.exit_code == 0, weekly.output
+    assert "2025-W27" in weekly.output
+    assert "2025-W40" in weekly.output
     bad = runner.invoke(cli, ["stats", "--from", "2025-07-01T00:00"], env=env)
     assert bad.exit_code == 2
     assert "--from" in bad.output

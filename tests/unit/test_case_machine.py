@@ -27,6 +27,7 @@ from hypothesis.stateful import (
 )
 
 from domain.case import Case
+from domain.case import replayed as linear_replay
 from domain.errors import DomainError
 from domain.values import (
     SUBCATEGORIES,
@@ -46,6 +47,7 @@ from domain.values import (
     Role,
     Ruling,
 )
+from tests.typed_equality import assert_same_aggregate
 from tests.unit.case_builders import ADMIN, AUDIT, BOSS, LI, ZHANG, registration
 
 WANG = Actor(id="u-wang", login="wang", role=Role.MEDIATOR, mediator="m3")
@@ -791,6 +793,11 @@ class CaseMachine(RuleBasedStateMachine):
             replayed = event.mutate(replayed)
         assert isinstance(replayed, Case)
         assert without_pending(replayed) == without_pending(self.case)
+
+    @invariant()
+    def the_linear_replay_folds_as_the_library_does(self) -> None:
+        """`CaseReplay` (histories grown as lists, then tuples) against `event.mutate`."""
+        assert_same_aggregate(self.case, linear_replay(self.case.pending_events))
 
 
 def snapshot(case: Case) -> tuple[dict[str, Any], list[Any]]:

@@ -95,6 +95,16 @@ def test_a_supervisor_reads_last_quarters_figures_per_street_as_json_and_csv(
     assert (west["received"], west["resolved"], west["no_agreement"], west["open"]) == (1, 1, 1, 1)
     assert west["success_rate"] == 0.0
     assert west["days_to_resolve_p90"] is not None
+    # The cohort: both of 东湖's cases of the quarter ended in an agreement, one of them after it.
+    assert (east["cohort_received"], east["cohort_agreements"], east["cohort_open"]) == (2, 2, 0)
+    assert east["cohort_success_rate"] == 1.0
+    assert (west["cohort_received"], west["cohort_open"], west["cohort_success_rate"]) == (1, 1, 0)
+
+    weeks = views_api.get("/api/v1/stats/week", "boss", **QUARTER).json()["rows"]
+    assert [row["key"] for row in weeks][:2] == ["2025-W27", "2025-W31"]  # 1 July; 1 August
+    assert sum(row["received"] for row in weeks) == 3
+    subcategories = views_api.get("/api/v1/stats/subcategory", "boss", **QUARTER).json()["rows"]
+    assert {row["key"]: row["received"] for row in subcategories} == {"neighbour": 3}
 
     csv_answer = views_api.client.get(
         "/api/v1/stats/street",
@@ -110,6 +120,7 @@ def test_a_supervisor_reads_last_quarters_figures_per_street_as_json_and_csv(
     assert table[0]["agreement_amount"] == "800.50"
     assert table[1]["settlement_rate"] == "0.0"
     assert table[1]["days_to_resolve_median"] != ""
+    assert table[0]["cohort_success_rate"] == "1.0"
 
     summary = views_api.get("/api/v1/stats/summary", "boss", **QUARTER, street="东湖街道")
     assert summary.json()["received"] == 2
@@ -157,3 +168,15 @@ def test_only_supervisors_and_auditors_read_statistics(views_api: Api) -> None:
     unknown = views_api.get("/api/v1/stats/weekday", "boss")
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "dimension"
+
+
+def test_every_role_reads_how_the_bureau_shows_its_figures(views_api: Api) -> None:
+    for login in ("zhang", "boss", "audit", "admin"):
+        answer = views_api.get("/api/v1/display", login)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {
+            "timezone": "Asia/Shanghai",
+            "utc_offset": "+08:00",
+            "rate_display": "truncate",  # as the bureau prints 调处成功率: 99.78%
+        }
+    assert views_api.client.get("/api/v1/display").status_code == 401

@@ -14,8 +14,10 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -118,6 +120,72 @@ def serve(folder: Path) -> Iterator[Server]:
     try:
         _wait_until_up(base, process, log)
         yield Server(base, world, district)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class DemoServer:
+    """`tongjie serve` on the demo district (`tongjie demo`): the bureau's nine months and since."""
+
+    url: str
+    tokens: dict[str, str]
+    year: int
+
+    def get(self, path: str, login: str = "supervisor", **params: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens[login]}"}
+        return httpx.get(f"{self.url}{path}", params=params, headers=headers, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """The demo loaded into a fresh SQLite file (a few seconds), served once its views caught
+    up, for the tests that read the dashboard as the bureau would see it."""
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    tokens_file = folder / "tokens.tsv"
+    env = {**os.environ, "TONGJIE_DATABASE_URL": url, "TONGJIE_LOG_FORMAT": "json"}
+    tongjie = shutil.which("tongjie", path=str(Path(sys.executable).parent)) or "tongjie"
+    done = subprocess.run(
+        [tongjie, "demo", "--tokens-file", str(tokens_file)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    tokens = {}
+    for line in tokens_file.read_text(encoding="utf-8").splitlines()[1:]:
+        fields = line.split("\t")
+        tokens[fields[0]] = fields[-1]
+    port = _free_port()
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [tongjie, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process, log)
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        server = DemoServer(base, tokens, today.year if today.month >= 10 else today.year - 1)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # every view caught up with the demo
+            views = server.get("/api/v1/projections").json()["views"]
+            if all(view["lag_events"] == 0 for view in views):
+                break
+            time.sleep(0.2)
+        yield server
     finally:
         process.terminate()
         try:

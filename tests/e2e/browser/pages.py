@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect
@@ -19,7 +19,15 @@ HEADLINE = [
     "resolved",
     "agreements",
     "success_rate",
+    "cohort_success_rate",
     "settlement_rate",
+    "cohort_resolved",
+    "cohort_agreements",
+    "cohort_open",
+    "cohort_days_to_resolve_median",
+    "follow_up_rate",
+    "satisfaction_mean",
+    "satisfied_rate",
     "open",
     "overdue",
     "due_soon",
@@ -57,10 +65,15 @@ class Visit:
 
 @contextmanager
 def visit(
-    browser: Browser, server: Server, locale: str = "zh-CN", viewport: ViewportSize = LAPTOP
+    browser: Browser,
+    server: Server,
+    locale: str = "zh-CN",
+    viewport: ViewportSize = LAPTOP,
+    timezone: str | None = None,
 ) -> Iterator[Visit]:
-    """A fresh browser context (its own sessionStorage) that records every request it makes."""
-    context = browser.new_context(locale=locale, viewport=viewport)
+    """A fresh browser context (its own sessionStorage) that records every request it makes;
+    `timezone`: the browser's own (the bureau's is the server's)."""
+    context = browser.new_context(locale=locale, viewport=viewport, timezone_id=timezone)
     context.set_default_timeout(5000)
     page = context.new_page()
     seen = Visit(page, server)
@@ -88,10 +101,10 @@ def figure_texts(answer_text: str) -> dict[str, str]:
 
 
 def percent(ratio: float | None) -> str:
-    """Two decimals, rounded half up, as domain.md asks of a display."""
+    """Two decimals, truncated, as the bureau prints a rate (TONGJIE_RATE_DISPLAY's default)."""
     if ratio is None:
         return "—"
-    scaled = (Decimal(str(ratio)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    scaled = (Decimal(str(ratio)) * 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     return f"{scaled}%"
 
 

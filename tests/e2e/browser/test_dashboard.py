@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -34,11 +36,16 @@ def test_signing_in_shows_the_figures_of_the_summary(
         answer = server.get("/api/v1/stats/summary")
         v.expect_figures(answer.text)
         summary = answer.json()
-        for rate in ("success_rate", "settlement_rate"):
+        for rate in ("success_rate", "cohort_success_rate", "settlement_rate"):
             expect(v.figure(rate)).to_have_text(percent(summary[rate]))
         expect(v.figure("received")).to_have_text(f"{summary['received']:,}")
         formulas = v.page.locator("#figures .formula").all_inner_texts()
-        assert formulas == ["调解成功率 = 调解成功 ÷ 受理", "结案协议率 = 调解成功 ÷ 结案"]
+        assert formulas == [  # this year to date: the bureau's rate first
+            "结案协议率 = 调解成功 ÷ 结案",
+            "调处成功率 = 期内调解成功 ÷ 期内受理",
+            "受理案件成功率 = 其中调解成功 ÷ 期内受理",
+        ]
+        expect(v.page.locator("#figures [data-note=rates]")).to_contain_text("可能超过100%")
         assert v.page.evaluate("sessionStorage.getItem('tongjie.token')") == server.token("boss")
         assert v.page.evaluate("localStorage.length") == 0
         v.page.screenshot(path=screenshots / "dashboard-zh.png", full_page=True)
@@ -156,8 +163,8 @@ def test_the_language_switches_and_follows_the_browser(
         v.page.get_by_role("button", name="Switch to English").click()
         expect(html).to_have_attribute("lang", "en")
         expect(v.page.locator("#figures-title")).to_contain_text("Headline figures")
-        expect(v.page.locator("#figures .formula").first).to_have_text(
-            "Success rate = agreements ÷ received"
+        expect(v.page.locator("#figures .formula").nth(1)).to_have_text(
+            "Success rate = agreements in the period ÷ received in it"
         )
         v.page.reload()
         expect(v.page.locator("#figures-title")).to_contain_text("Headline figures")
@@ -224,3 +231,50 @@ def test_the_page_is_labelled_and_usable_with_the_keyboard_on_a_tablet(
         for name in HEADLINE:
             expect(v.figure(name)).to_be_visible()
         v.page.screenshot(path=screenshots / "dashboard-tablet.png", full_page=True)
+
+
+def test_dates_out_of_order_are_refused_and_the_apis_problem_is_shown_in_words(
+    browser: Browser, server: Server
+) -> None:
+    with visit(browser, server) as v:
+        v.sign_in()
+        v.page.get_by_label("期间", exact=True).select_option("custom")
+        v.page.get_by_label("起", exact=True).fill("2026-05-01")
+        v.page.get_by_label("起", exact=True).dispatch_event("change")
+        expect(v.page.get_by_label("止（不含）", exact=True)).to_have_attribute("min", "2026-05-02")
+        url = v.page.url
+        v.page.get_by_label("止（不含）", exact=True).fill("2026-04-01")
+        v.page.get_by_label("止（不含）", exact=True).dispatch_event("change")
+        expect(v.page.locator("#filters-error")).to_have_text(
+            "起始日期须早于截止日期（截止日期不含当天）。"
+        )
+        expect(v.page.get_by_label("止（不含）", exact=True)).to_have_attribute("aria-invalid", "")
+        assert v.page.url == url  # nothing asked of the API
+
+    with visit(browser, server) as shared:  # a shared address the API refuses
+        shared.page.goto(f"{server.url}/dashboard?period=custom&from=2026-03-01&to=2026-02-01")
+        field = shared.page.locator('input[name="token"]')
+        field.fill(server.token("boss"))
+        field.press("Enter")
+        problem = shared.page.locator("#figures .problem")
+        expect(problem).to_contain_text("此部分暂不可用")
+        expect(problem).to_contain_text("to")
+        expect(problem).not_to_contain_text("422")
+
+
+def test_the_freshness_line_is_in_words_and_the_bureaus_time(
+    browser: Browser, server: Server
+) -> None:
+    with visit(browser, server, timezone="America/New_York") as v:
+        v.sign_in()
+        line = v.page.locator("#freshness")
+        expect(line).to_contain_text("数据已更新至")
+        text = line.inner_text()
+        shown = re.search(r"(\d{2}):(\d{2}):\d{2}", text)
+        assert shown, text
+        shanghai = datetime.now(ZoneInfo("Asia/Shanghai"))
+        minutes = int(shown[1]) * 60 + int(shown[2])
+        assert abs(minutes - (shanghai.hour * 60 + shanghai.minute)) % (24 * 60) <= 2
+        assert "视图" not in text  # positions are for the tooltip
+        assert "位置" not in text
+        expect(line).to_have_attribute("title", re.compile(r"视图已处理到事件 [\d,]+"))

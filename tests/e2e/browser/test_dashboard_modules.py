@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
+from projections.stats.figures import display_rate
 from tests.e2e.browser.conftest import Server
-from tests.e2e.browser.pages import percent, visit
+from tests.e2e.browser.pages import visit
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +20,17 @@ PARSE = """async ([chunks]) => {
   return chunks.flatMap((chunk) => parser.push(chunk));
 }"""
 
-FORMAT = """async ([ratios]) => {
+FORMAT = """async ([ratios, mode]) => {
   const src = [...document.scripts].find((s) => s.src.endsWith("/js/main.js")).src;
   const { percent } = await import(src.replace("main.js", "format.js"));
-  return ratios.map(percent);
+  return ratios.map((ratio) => (mode ? percent(ratio, mode) : percent(ratio)));
 }"""
 
 
-def run(browser: Browser, server: Server, script: str, argument: Any) -> Any:
+def run(browser: Browser, server: Server, script: str, *arguments: Any) -> Any:
     with visit(browser, server) as v:
         v.page.goto(f"{server.url}/dashboard")
-        return v.page.evaluate(script, [argument])
+        return v.page.evaluate(script, list(arguments))
 
 
 def test_the_stream_parser_reassembles_events_split_anywhere(
@@ -51,7 +52,15 @@ def test_the_stream_parser_reassembles_events_split_anywhere(
     ]
 
 
-def test_percentages_have_two_decimals_rounded_half_up(browser: Browser, server: Server) -> None:
-    ratios = [7498 / 7514, 0.12345, 0.00005, 0.99995, 1.0, 0, 2 / 3, 0.1, 0.285, None]
-    assert run(browser, server, FORMAT, ratios) == [percent(r) for r in ratios]
-    assert percent(7498 / 7514) == "99.79%"
+RATIOS = [7498 / 7514, 0.12345, 0.00005, 0.99995, 1.0, 0, 2 / 3, 0.1, 0.285, 0.29, 1.1, None]
+
+
+def test_percentages_have_two_decimals_truncated_as_the_bureau_prints_them(
+    browser: Browser, server: Server
+) -> None:
+    shown = run(browser, server, FORMAT, RATIOS, None)
+    assert shown == [display_rate(r) for r in RATIOS]
+    assert shown[0] == "99.78%"
+    assert run(browser, server, FORMAT, RATIOS, "half_up") == [
+        display_rate(r, "half_up") for r in RATIOS
+    ]

@@ -235,12 +235,14 @@ def test_the_dashboard_leads_to_the_filtered_sorted_paged_list_and_back(
         token = boss.page.locator('input[name="token"]')
         token.fill(server.token("boss"))
         token.press("Enter")
-        street = boss.page.locator('#by-street a[href*="street="]').first
+        row = boss.page.locator("#by-street tbody tr").first
+        street = row.locator("a[data-count=open]")  # a street's open cases
         expect(street).to_be_visible()
-        name = street.inner_text()
+        name = row.locator("th").inner_text()
         street.click()  # the same tab: signed in already
         boss.wait_for("list")
-        rows = server.get("/api/v1/cases", street=name, limit=500).json()["items"]
+        rows = server.get("/api/v1/cases", street=name, open="true", limit=500).json()["items"]
+        expect(boss.page.locator("#view .count")).to_have_attribute("data-total", str(len(rows)))
         listed = boss.page.locator("[data-case-id]")
         expect(listed).to_have_count(min(len(rows), 20))
         shown = [e.get_attribute("data-case-id") for e in listed.all()]

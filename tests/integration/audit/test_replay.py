@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from application.dto import CaseDetails
 from application.tongjie import Tongjie
-from domain.case import Case
+from domain.case import Case, replayed
 from domain.errors import DomainError
 from domain.times import utcnow
 from domain.values import (
@@ -28,6 +28,7 @@ from domain.values import (
     Ruling,
 )
 from tests.depth import examples
+from tests.typed_equality import assert_same_aggregate, differences
 from tests.world import World, make_world, registration
 
 BY_STATUS = {
@@ -134,6 +135,23 @@ def test_replay_at_every_version_equals_the_state_then(
         moment = recorded[version - 1]
         if recorded.count(moment) == 1:
             assert same_moment(tongjie.reads.as_of(case_id, moment)) == then
+    assert_fast_replay_is_the_librarys(tongjie, case_id)
+
+
+def assert_fast_replay_is_the_librarys(tongjie: Tongjie, case_id: UUID) -> None:
+    """The oracle of the fast replay: the events read through our recorder's rows and
+    transcoder, folded by `CaseReplay`, are the library's events folded by `mutate`, type for
+    type and value for value."""
+    library = list(tongjie.store.events.get(case_id))
+    assert tongjie.reads.events is not None
+    fast = tongjie.reads.events.events_of(case_id)
+    assert [type(e) for e in fast] == [type(e) for e in library]
+    for ours, theirs in zip(fast, library, strict=True):
+        assert not differences(vars(theirs), vars(ours))
+    folded: Case | None = None
+    for event in library:
+        folded = event.mutate(folded)
+    assert_same_aggregate(folded, replayed(fast))
 
 
 worlds: dict[int, World] = {}

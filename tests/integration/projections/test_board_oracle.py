@@ -25,7 +25,7 @@ from tests.integration.projections.support import (
     run_history,
     whole_board,
 )
-from tests.world import World
+from tests.world import World, registration
 
 step = st.builds(Step, st.sampled_from(KINDS), st.integers(0, 99), st.integers(1, 300))
 routed = st.builds(Step, st.just("route"), st.integers(0, 99), st.just(1))
@@ -71,6 +71,15 @@ def test_filters_pages_and_reach_select_what_the_oracle_says(
         )
         for _ in range(40)
     ]
+    soon = tongjie.cases.receive(actor=world.mediator, registration=registration()).id
+    tongjie.cases.route(  # due within 72 hours: the due_soon figure's case
+        soon,
+        actor=world.supervisor,
+        organisation="room-1",
+        mediator="m1",
+        due_at=datetime.now(UTC) + timedelta(hours=48),
+    )
+    ids.append(soon)
     views.engine.catch_up()
     now = datetime.now(UTC)
     want = sorted(
@@ -83,6 +92,9 @@ def test_filters_pages_and_reach_select_what_the_oracle_says(
         for limit in (3, 500):
             got = [as_dict(r) for r in whole_board(views.board, filters, reach, now, limit)]
             assert got == expected, filters
+        total, position = views.board.count(filters, reach, now)
+        assert total == len(expected), filters  # what a list's "N cases" says
+        assert position == tongjie.store.recorder.max_notification_id()
 
     some = want[len(want) // 2]
     check(BoardFilter(number=some["number"]), lambda r: r["number"] == some["number"])
@@ -91,6 +103,31 @@ def test_filters_pages_and_reach_select_what_the_oracle_says(
     for name in ("category", "street", "organisation", "mediator", "channel"):
         value = some[name] or "m1"
         check(BoardFilter(**{name: value}), lambda r, n=name, v=value: r[n] == v)
+    for name in ("subcategory", "outcome", "risk_level"):
+        for value in {r[name] for r in want if r[name] is not None}:
+            check(BoardFilter(**{name: value}), lambda r, n=name, v=value: r[n] == v)
+    check(BoardFilter(routed=True), lambda r: r["mediator"] is not None)
+    check(BoardFilter(routed=False), lambda r: r["mediator"] is None)
+    soon_end = now + timedelta(hours=72)
+
+    def due_soon(r: dict[str, object]) -> bool:
+        due = r["due_at"]
+        return r["status"] != "resolved" and due is not None and now <= due < soon_end  # type: ignore[operator]
+
+    assert any(due_soon(r) for r in want), "the histories should have a case due soon"
+    check(BoardFilter(due_soon=True), due_soon)
+    check(BoardFilter(due_soon=False), lambda r: not due_soon(r))
+    resolved = sorted(r["resolved_at"] for r in want if r["resolved_at"] is not None)
+    assert len(resolved) > 2, "the histories should resolve some cases"
+    first, last = resolved[0], resolved[len(resolved) // 2]
+    check(
+        BoardFilter(resolved_from=first, resolved_to=last, outcome="agreement"),
+        lambda r: (
+            r["resolved_at"] is not None
+            and first <= r["resolved_at"] < last
+            and r["outcome"] == "agreement"
+        ),
+    )
     check(BoardFilter(overdue=True), lambda r: r["overdue"])
     check(BoardFilter(overdue=False), lambda r: not r["overdue"])
     escalated = ("yellow", "orange", "red")

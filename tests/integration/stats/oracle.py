@@ -19,7 +19,7 @@ from application.tongjie import Tongjie
 from domain.case import Case
 from domain.values import AgreementForm, Fulfilment, Outcome, RiskLevel, Ruling
 
-DIMENSIONS = ("category", "street", "channel", "organisation", "mediator")
+DIMENSIONS = ("category", "street", "channel", "organisation", "mediator", "subcategory")
 CASE_EVENTS = (
     Case.Received,
     Case.Routed,
@@ -93,13 +93,15 @@ def story(events: list[Any]) -> Story:
         "channel": registration.channel.value,
         "organisation": organisation,
         "mediator": mediator,
+        "subcategory": registration.subcategory,
     }
     return result
 
 
 @dataclass
 class Bucket:
-    received: int = 0
+    cohort: list[Story] = field(default_factory=list)
+    """The cases received in the period (counted at their receipt)."""
     resolutions: list[Story] = field(default_factory=list)
     backlog: list[Story] = field(default_factory=list)
 
@@ -107,6 +109,11 @@ class Bucket:
 def month(moment: datetime, zone: tzinfo) -> str:
     local = moment.astimezone(zone)
     return f"{local.year:04d}-{local.month:02d}"
+
+
+def week(moment: datetime, zone: tzinfo) -> str:
+    year, number, _ = moment.astimezone(zone).date().isocalendar()
+    return f"{year:04d}-W{number:02d}"
 
 
 def stories(app: Tongjie) -> list[Story]:
@@ -131,13 +138,15 @@ def oracle(
             return None
         if by == "month":
             return month(at, zone)
+        if by == "week":
+            return week(at, zone)
         return case.keys[by]
 
     for case in cases:
         if any(case.keys[d] != v for d, v in filters.items()):
             continue
         if start <= case.received_at < end:
-            buckets[key(case, case.received_at)].received += 1
+            buckets[key(case, case.received_at)].cohort.append(case)
         if case.resolved is None:
             buckets[key(case, now)].backlog.append(case)
         elif start <= case.resolved.resolved_at < end:
@@ -145,7 +154,7 @@ def oracle(
     if by is None:
         return {None: figures(buckets[None], now)}
     return {
-        k: figures(b, now) for k, b in buckets.items() if b.received or b.resolutions or b.backlog
+        k: figures(b, now) for k, b in buckets.items() if b.cohort or b.resolutions or b.backlog
     }
 
 
@@ -153,7 +162,30 @@ def rate(a: int, b: int) -> float | None:
     return None if b == 0 else float(Fraction(a, b))
 
 
+def days_of(cases: list[Story]) -> list[Fraction]:
+    """resolved_at - received_at of the resolved ones, in days (exact), ascending."""
+    return sorted(
+        Fraction(
+            (c.resolved.resolved_at - c.received_at) // timedelta(microseconds=1), 86_400_000_000
+        )
+        for c in cases
+        if c.resolved
+    )
+
+
+def median(days: list[Fraction]) -> float | None:
+    n = len(days)
+    if not n:
+        return None
+    return float(days[n // 2] if n % 2 else (days[n // 2 - 1] + days[n // 2]) / 2)
+
+
 def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
+    received = len(bucket.cohort)
+    cohort_resolved = [c for c in bucket.cohort if c.resolved]
+    cohort_agreements = [
+        c for c in cohort_resolved if c.resolved and c.resolved.outcome is Outcome.AGREEMENT
+    ]
     resolutions = bucket.resolutions
     outcomes = [case.resolved.outcome for case in resolutions if case.resolved]
     agreements = [c for c in resolutions if c.resolved and c.resolved.outcome is Outcome.AGREEMENT]
@@ -163,17 +195,11 @@ def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
         for c in followed
         if c.follow_ups[-1].fulfilment is Fulfilment.FULFILLED  # the last recorded
     ]
-    days = sorted(
-        Fraction(
-            (c.resolved.resolved_at - c.received_at) // timedelta(microseconds=1), 86_400_000_000
-        )
-        for c in resolutions
-        if c.resolved
-    )
+    scores = [c.follow_ups[-1].satisfaction for c in followed]  # the last recorded
+    days = days_of(resolutions)
     n = len(days)
-    median = p90 = None
+    p90 = None
     if n:
-        median = float(days[n // 2] if n % 2 else (days[n // 2 - 1] + days[n // 2]) / 2)
         rank = -(-n * 9 // 10)  # nearest rank: ceil(0.9 n)
         p90 = float(days[rank - 1])
     amount = sum(
@@ -194,17 +220,17 @@ def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
         and c.resolved.agreement.form is AgreementForm.WRITTEN
     ]
     return {
-        "received": bucket.received,
+        "received": received,
         "resolved": len(resolutions),
         "agreements": len(agreements),
         "no_agreement": outcomes.count(Outcome.NO_AGREEMENT),
         "withdrawn": outcomes.count(Outcome.WITHDRAWN),
-        "success_rate": rate(len(agreements), bucket.received),
+        "success_rate": rate(len(agreements), received),
         "settlement_rate": rate(len(agreements), len(resolutions)),
         "open": len(backlog),
         "overdue": sum(1 for c in backlog if c.due_at is not None and c.due_at < now),
         "due_soon": sum(1 for c in backlog if c.due_at is not None and now <= c.due_at < soon),
-        "days_to_resolve_median": median,
+        "days_to_resolve_median": median(days),
         "days_to_resolve_p90": p90,
         "agreement_amount": f"{amount:.2f}",
         "follow_up_rate": rate(len(followed), len(agreements)),
@@ -216,4 +242,12 @@ def figures(bucket: Bucket, now: datetime) -> dict[str, Any]:
         "escalated_yellow": sum(1 for c in backlog if c.risk is RiskLevel.YELLOW),
         "escalated_orange": sum(1 for c in backlog if c.risk is RiskLevel.ORANGE),
         "escalated_red": sum(1 for c in backlog if c.risk is RiskLevel.RED),
+        "cohort_received": received,
+        "cohort_resolved": len(cohort_resolved),
+        "cohort_agreements": len(cohort_agreements),
+        "cohort_open": received - len(cohort_resolved),
+        "cohort_success_rate": rate(len(cohort_agreements), received),
+        "cohort_days_to_resolve_median": median(days_of(bucket.cohort)),
+        "satisfaction_mean": rate(sum(scores), len(scores)),
+        "satisfied_rate": rate(sum(1 for s in scores if s >= 4), len(scores)),
     }

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from application.tongjie import Tongjie
 from domain.values import (
+    SUBCATEGORIES,
     Actor,
     Agreement,
     AgreementForm,
@@ -99,6 +100,14 @@ def steps() -> st.SearchStrategy[timedelta]:
     )
 
 
+SUBCATEGORY_CHOICES = {c: sorted(SUBCATEGORIES[c])[:2] for c in Category}
+"""Two of each category's subcategories (a case may have none)."""
+
+
+def subcategories(category: Category) -> st.SearchStrategy[str | None]:
+    return st.sampled_from([None, *SUBCATEGORY_CHOICES[category]])
+
+
 class Clerk:
     """Writes one random case history through the use cases, a step at a time."""
 
@@ -122,11 +131,12 @@ class Clerk:
     def case(self) -> UUID:
         clock = min(self.draw(received_times()), LATEST)
         receiver = self.draw(st.sampled_from([self.world.mediator, self.world.supervisor]))
+        category = self.draw(st.sampled_from(list(Category)))
         summary = self.app.cases.receive(
             actor=receiver,
             registration=registration(
-                category=self.draw(st.sampled_from(list(Category))),
-                subcategory=None,
+                category=category,
+                subcategory=self.draw(subcategories(category)),
                 street=self.draw(st.sampled_from(STREETS)),
                 channel=self.draw(st.sampled_from(CHANNELS)),
             ),
@@ -189,7 +199,7 @@ class Clerk:
                 ).filter(bool)
             )
             if "category" in changes:
-                changes["subcategory"] = None
+                changes["subcategory"] = self.draw(subcategories(changes["category"]))
             cases.correct_registration(
                 case_id, actor=either, reason="更正", changes=changes, corrected_at=at
             )

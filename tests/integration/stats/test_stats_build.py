@@ -23,7 +23,7 @@ def test_each_built_cell_finds_its_durations_by_key(tmp_path: Path) -> None:
         staged = build._stage_durations(conn, cases)
         cells = expanded(build._contributions(cases), GROUPS)
         statement = build.insert_statement(tables.name("cells"), staged, cells)
-        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", (b"",))]
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", (b"", b""))]
     finally:
         conn.close()
     assert any(step.startswith("SEARCH t USING") for step in plan), plan

@@ -14,15 +14,33 @@ from projections.stats.read import Filters
 from tests.depth import examples
 from tests.integration.stats.conftest import StatsRig
 from tests.integration.stats.oracle import Story, oracle, stories
-from tests.integration.stats.scripts import CHANNELS, STREETS, Clerk, District, received_times
+from tests.integration.stats.scripts import (
+    CHANNELS,
+    STREETS,
+    SUBCATEGORY_CHOICES,
+    Clerk,
+    District,
+    received_times,
+)
 
-BYS = (None, "category", "street", "channel", "organisation", "mediator", "month")
+BYS = (
+    None,
+    "category",
+    "street",
+    "channel",
+    "organisation",
+    "mediator",
+    "subcategory",
+    "month",
+    "week",
+)
 VALUES: dict[str, list[str]] = {
     "category": [c.value for c in Category],
     "street": list(STREETS),
     "channel": [c.value for c in CHANNELS],
     "organisation": ["room-1", "centre-2"],
     "mediator": ["m1", "m2", "m3"],
+    "subcategory": sorted({s for c in Category for s in SUBCATEGORY_CHOICES[c]}),
 }
 OFFSETS = st.sampled_from([UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-7))])
 

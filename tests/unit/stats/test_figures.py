@@ -31,13 +31,17 @@ from projections.stats.periods import as_micros, midnight, period, plan
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_the_reports_rate_rounds_half_up_to_99_79() -> None:
+def test_the_reports_rate_is_truncated_to_99_78_or_rounded_half_up_to_99_79() -> None:
     assert ratio(7498, 7514) == 7498 / 7514
-    assert percent(7498, 7514) == "99.79%"
-    assert display_rate(7498 / 7514) == "99.79%"
-    assert percent(1, 8) == "12.50%"
-    assert percent(1, 160) == "0.63%"  # 0.625: half up, not to even
-    assert display_rate(1 / 160) == "0.63%"
+    assert percent(7498, 7514) == "99.78%"  # as the bureau's report prints it
+    assert display_rate(7498 / 7514) == "99.78%"
+    assert percent(7498, 7514, "half_up") == "99.79%"
+    assert display_rate(7498 / 7514, "half_up") == "99.79%"
+    assert percent(1, 8) == percent(1, 8, "half_up") == "12.50%"
+    assert percent(1, 160, "half_up") == "0.63%"  # 0.625: half up, not to even
+    assert display_rate(1 / 160, "half_up") == "0.63%"
+    assert percent(1, 160) == display_rate(1 / 160) == "0.62%"
+    assert display_rate(0.29) == "29.00%"  # its shortest decimal, not 0.28999…
     assert percent(0, 5) == "0.00%"
     assert percent(3, 0) is None
     assert display_rate(None) == "—"
@@ -45,10 +49,15 @@ def test_the_reports_rate_rounds_half_up_to_99_79() -> None:
 
 
 @given(st.integers(0, 10**6), st.integers(1, 10**6))
-def test_percent_is_the_exact_ratio_rounded_half_up(numerator: int, denominator: int) -> None:
+def test_percent_is_the_exact_ratio_truncated_or_rounded_half_up(
+    numerator: int, denominator: int
+) -> None:
     exact = Fraction(numerator * 100, denominator)
     hundredths = math.floor(exact * 100 + Fraction(1, 2))
-    assert percent(numerator, denominator) == f"{hundredths // 100}.{hundredths % 100:02d}%"
+    shown = f"{hundredths // 100}.{hundredths % 100:02d}%"
+    assert percent(numerator, denominator, "half_up") == shown
+    cut = math.floor(exact * 100)
+    assert percent(numerator, denominator) == f"{cut // 100}.{cut % 100:02d}%"
 
 
 def test_median_of_an_even_count_is_the_mean_and_p90_the_nearest_rank() -> None:

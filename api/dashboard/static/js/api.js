@@ -8,6 +8,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What went wrong, in the API's own words: its problem's `detail` and, for a 422, each field's
+ * message; never a bare status code.
+ */
+export function problemText(error, fallback) {
+  const problem = error?.problem;
+  const fields = Array.isArray(problem?.errors)
+    ? problem.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).filter(Boolean)
+    : [];
+  const detail = problem?.detail || problem?.title || (error instanceof ApiError ? null : fallback);
+  const parts = [detail, ...fields].filter(Boolean);
+  return parts.length ? [...new Set(parts)].join("；") : fallback;
+}
+
 function query(params) {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params || {})) {
@@ -41,7 +55,8 @@ export function createApi(token) {
       if (typeof value === "number" && context?.source !== undefined) sources[key] = context.source;
       return value;
     });
-    return { body, sources, position: position === null ? null : Number(position) };
+    const period = { from: response.headers.get("X-Period-From"), to: response.headers.get("X-Period-To") };
+    return { body, sources, period, position: position === null ? null : Number(position) };
   }
 
   return { get, token };

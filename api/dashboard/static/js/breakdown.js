@@ -10,16 +10,31 @@ export const SERIES = () => [
   { name: t("legendResolved"), css: "resolved" },
 ];
 
-function figureColumns() {
+/** A count of a row: a link to its cases where `linkOf(row, figure)` knows them. */
+export function countCell(linkOf, figure) {
+  return (row) => {
+    const text = count(row[figure]);
+    const href = linkOf?.(row, figure);
+    return href ? h("a", { href, class: "count-link", "data-count": figure, text }) : text;
+  };
+}
+
+function figureColumns(linkOf) {
   return [
-    { label: t("col.received"), value: (r) => count(r.received), numeric: true },
-    { label: t("col.resolved"), value: (r) => count(r.resolved), numeric: true },
-    { label: t("col.agreements"), value: (r) => count(r.agreements), numeric: true },
+    { label: t("col.received"), value: countCell(linkOf, "received"), numeric: true },
+    { label: t("col.resolved"), value: countCell(linkOf, "resolved"), numeric: true },
+    { label: t("col.agreements"), value: countCell(linkOf, "agreements"), numeric: true },
     { label: t("col.success_rate"), value: (r) => percent(r.success_rate), numeric: true },
+    { label: t("col.cohort_success_rate"), value: (r) => percent(r.cohort_success_rate), numeric: true },
     { label: t("col.settlement_rate"), value: (r) => percent(r.settlement_rate), numeric: true },
-    { label: t("col.open"), value: (r) => count(r.open), numeric: true },
-    { label: t("col.overdue"), value: (r) => count(r.overdue), numeric: true },
+    { label: t("col.open"), value: countCell(linkOf, "open"), numeric: true },
+    { label: t("col.overdue"), value: countCell(linkOf, "overdue"), numeric: true },
   ];
+}
+
+/** The line without which a table shows no rate (调处成功率 can read above 100%). */
+export function ratesNote() {
+  return h("p", { class: "note rates-note", "data-note": "rates", text: t("ratesNote") });
 }
 
 /** rows: the API's `{rows}`; labelOf(key) names a key for the reader. */
@@ -38,11 +53,16 @@ export function renderBreakdown(container, { title, rows, labelOf, periodText, k
       "div",
       { class: "breakdown" },
       chart,
-      table({
-      caption: t("breakdownCaption", { dimension: title, period: periodText }),
-      columns: [{ label: keyLabel, value: (r) => (linkOf ? h("a", { href: linkOf(r.key), text: r.label }) : r.label) }, ...figureColumns()],
-        rows: named,
-      }),
+      h(
+        "div",
+        {},
+        table({
+          caption: t("breakdownCaption", { dimension: title, period: periodText }),
+          columns: [{ label: keyLabel, value: (r) => r.label }, ...figureColumns(linkOf)],
+          rows: named,
+        }),
+        ratesNote(),
+      ),
     ),
   );
 }
@@ -63,39 +83,46 @@ function monthsBetween(first, last) {
  * The monthly trend over the period's months (`span`: {first, last}, "YYYY-MM", either may be
  * empty: then the rows' own first or last month); a month without a case shows as zero.
  */
-export function renderTrend(container, rows, span = {}) {
+export function renderTrend(container, rows, span = {}, linkOf = null) {
   const byMonth = new Map(rows.map((row) => [row.key, row]));
   const active = rows.filter((row) => row.received || row.resolved).map((row) => row.key).sort();
   const first = span.first || active[0];
   const last = span.last || active[active.length - 1];
   const months = first && last && first <= last ? monthsBetween(first, last) : [];
-  const filled = months.map((key) => byMonth.get(key) ?? { key, received: 0, resolved: 0 });
+  const empty = { received: 0, resolved: 0, agreements: 0, success_rate: null, cohort_success_rate: null };
+  const filled = months.map((key) => byMonth.get(key) ?? { ...empty, key });
   replace(
     container,
-    filled.length
-      ? lineChart({
-          label: t("trendLabel"),
-          labels: months,
-          series: SERIES().map((s, i) => ({
-            ...s,
-            values: filled.map((row) => (i === 0 ? row.received : row.resolved) ?? 0),
-          })),
-        })
-      : null,
     h(
-      "details",
-      { class: "data-table" },
-      h("summary", { text: t("trendCaption") }),
-      table({
+      "div",
+      { class: "breakdown" },
+      filled.length
+        ? lineChart({
+            label: t("trendLabel"),
+            labels: months,
+            series: SERIES().map((s, i) => ({
+              ...s,
+              values: filled.map((row) => (i === 0 ? row.received : row.resolved) ?? 0),
+            })),
+          })
+        : h("div", {}),
+      h(
+        "div",
+        { class: "data-table" },
+        table({
         caption: t("trendCaption"),
         columns: [
           { label: t("col.month"), value: (r) => r.key },
-          { label: t("col.received"), value: (r) => count(r.received), numeric: true },
-          { label: t("col.resolved"), value: (r) => count(r.resolved), numeric: true },
-          { label: t("col.agreements"), value: (r) => count(r.agreements ?? 0), numeric: true },
+          { label: t("col.received"), value: countCell(linkOf, "received"), numeric: true },
+          { label: t("col.resolved"), value: countCell(linkOf, "resolved"), numeric: true },
+          { label: t("col.agreements"), value: countCell(linkOf, "agreements"), numeric: true },
+          { label: t("col.success_rate"), value: (r) => percent(r.success_rate), numeric: true },
+          { label: t("col.cohort_success_rate"), value: (r) => percent(r.cohort_success_rate), numeric: true },
         ],
-        rows: filled,
-      }),
+          rows: filled,
+        }),
+        ratesNote(),
+      ),
     ),
   );
 }

@@ -14,7 +14,7 @@ function riskBadge(level) {
 }
 
 /** rows: board rows; names: {mediators, organisations}, Maps from code to {name, ...}. */
-export function renderCaseList(container, { caption, rows, more, names, withRisk, all }) {
+export function renderCaseList(container, { caption, rows, more, names, withRisk, all, total }) {
   const columns = [
     { label: t("col.number"), value: caseLink },
     { label: t("category"), value: (r) => term("category", r.category) },
@@ -28,7 +28,8 @@ export function renderCaseList(container, { caption, rows, more, names, withRisk
   replace(
     container,
     table({ caption, columns, rows }),
-    more ? h("p", { class: "note", text: t("more") }) : null,
-    all ? h("p", { class: "note" }, h("a", { href: all, text: t("allInWorkbench") })) : null,
+    all && (more || rows.length)
+      ? h("p", { class: "note" }, h("a", { href: all, class: "all-cases", text: more ? t("allCases", { n: count(total ?? rows.length) }) : t("allInWorkbench") }))
+      : null,
   );
 }

@@ -24,6 +24,7 @@ export function showFilters(form, filters, names) {
   options(form.elements.organisation, [...all, ...organisations], filters.organisation);
   form.elements.from.value = filters.from;
   form.elements.to.value = filters.to;
+  limitDates(form);
   for (const field of form.querySelectorAll(".custom")) field.hidden = filters.period !== "custom";
 }
 
@@ -35,4 +36,17 @@ export function formFilters(form) {
   }
   if (filters.period !== "custom") Object.assign(filters, { from: "", to: "" });
   return filters;
+}
+
+function shiftDay(iso, days) {
+  const [y, m, d] = iso.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d + days));
+  return date.toISOString().slice(0, 10);
+}
+
+/** The date pickers offer only an order the API takes: `from` before `to`. */
+export function limitDates(form) {
+  const { from, to } = form.elements;
+  to.min = from.value ? shiftDay(from.value, 1) : "";
+  from.max = to.value ? shiftDay(to.value, -1) : "";
 }

@@ -67,3 +67,24 @@ export function boardParams(filters) {
   for (const name of CHOICES) params[name] = filters[name];
   return params;
 }
+
+/**
+ * Whether the period is a whole year or this year to date: there the bureau's 调处成功率 leads
+ * (it is what the bureau publishes for a year); for any part of a year, the cohort's rate.
+ */
+export function bureauFirst(filters, today = new Date()) {
+  if (filters.period === "ytd" || filters.period === "lastYear") return true;
+  if (filters.period !== "custom") return false;
+  const { from, to } = periodRange(filters, today);
+  if (!from || !from.endsWith("-01-01")) return false;
+  if (!to) return from.slice(0, 4) === String(today.getFullYear()); // from 1 January to now
+  if (to.endsWith("-01-01") && to > from) return true; // whole years
+  const tomorrow = periodRange({ period: "ytd" }, today).to;
+  return to === tomorrow && from.slice(0, 4) === tomorrow.slice(0, 4); // to date
+}
+
+/** Why the custom dates cannot be a period (the API would refuse them), or null. */
+export function periodProblem(filters) {
+  if (filters.period !== "custom" || !filters.from || !filters.to) return null;
+  return filters.from >= filters.to ? "periodOrder" : null;
+}

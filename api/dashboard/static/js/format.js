@@ -1,16 +1,27 @@
 // Numbers and times as the bureau reads them.
+import { bureauZone, rateDisplay } from "./display.js";
 import { locale } from "./i18n.js";
 
 const DASH = "—";
 
-/** A ratio as a percentage with two decimals, rounded half up (0.9978706 -> "99.79%"). */
-export function percent(ratio) {
+/**
+ * A ratio as a percentage with two decimals, as the bureau shows it: truncated (0.9978706 ->
+ * "99.78%", its reports' way) or rounded half up ("99.79%"), by TONGJIE_RATE_DISPLAY.
+ */
+export function percent(ratio, mode = rateDisplay()) {
   if (ratio === null || ratio === undefined) return DASH;
-  // toPrecision drops the binary noise of ratio * 10000 before rounding at the half.
-  const basisPoints = Math.floor(Number((ratio * 10000).toPrecision(12)) + 0.5);
+  // toPrecision drops the binary noise of ratio * 10000 before cutting or rounding.
+  const exact = Number((ratio * 10000).toPrecision(12));
+  const basisPoints = mode === "half_up" ? Math.floor(exact + 0.5) : Math.floor(exact);
   const whole = Math.floor(basisPoints / 100);
   const cents = String(basisPoints % 100).padStart(2, "0");
   return `${whole}.${cents}%`;
+}
+
+/** A mean score (satisfaction, 1-5) with two decimals. */
+export function score(value) {
+  if (value === null || value === undefined) return DASH;
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
 }
 
 export function count(value) {
@@ -50,8 +61,9 @@ export function dateTime(iso) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
+/** The time of day in the bureau's time zone (whatever the browser's), to the second. */
 export function clock(date = new Date()) {
-  return date.toLocaleTimeString(locale(), { hour12: false });
+  return date.toLocaleTimeString(locale(), { hour12: false, timeZone: bureauZone() });
 }
 
 /** A figure for data-value when its source text is unknown: as JSON writes it, strings bare. */

@@ -1,14 +1,16 @@
 // The dashboard's glue: sign-in, routing (#/cases/{id}), filters in the URL, live refreshes.
 import { ApiError, createApi, itemsOf } from "./api.js";
 import { renderCase } from "./case-page.js";
-import { formFilters, showFilters } from "./controls.js";
-import { filtersQuery, readFilters } from "./filters.js";
+import { formFilters, limitDates, showFilters } from "./controls.js";
+import { setDisplay } from "./display.js";
+import { filtersQuery, periodProblem, readFilters } from "./filters.js";
 import { clock, count } from "./format.js";
 import { setConnection, showFreshness } from "./freshness.js";
 import { language, preferredLanguage, setLanguage, t } from "./i18n.js";
 import { loadOverview } from "./overview.js";
 import { forget, storedToken, wireSignIn } from "./session.js";
 import { follow } from "./stream.js";
+import { markScrolls } from "./tables.js";
 
 const $ = (id) => document.getElementById(id);
 const ANNOUNCE_EVERY_MS = 15000;
@@ -34,11 +36,13 @@ function caseId() {
 }
 
 async function loadNames() {
-  const [streets, organisations, mediators] = await Promise.allSettled([
+  const [streets, organisations, mediators, display] = await Promise.allSettled([
     state.api.get("streets"),
     state.api.get("organisations"),
     state.api.get("mediators"),
+    state.api.get("display"),
   ]);
+  if (display.status === "fulfilled") setDisplay(display.value.body);
   const list = (answer) => (answer.status === "fulfilled" ? itemsOf(answer.value.body) : []);
   state.names.streets = list(streets).map((s) => (typeof s === "string" ? s : s.name));
   state.names.organisations = new Map(list(organisations).map((o) => [o.code, o]));
@@ -94,6 +98,7 @@ async function refresh(minPosition = null, live = false) {
     if (error instanceof ApiError && error.status === 401) signOut();
     else console.error(error);
   } finally {
+    markScrolls();
     document.body.dataset.refreshed = String(Date.now());
     const next = state.again;
     state.again = null;
@@ -168,6 +173,7 @@ function signOut() {
 
 function applyFilters(filters, push = true) {
   state.filters = filters;
+  $("filters-error").textContent = "";
   if (push) {
     const url = `${window.location.pathname}${filtersQuery(filters)}${window.location.hash}`;
     window.history.pushState(null, "", url);
@@ -194,7 +200,15 @@ function wire() {
       refresh();
     }
   });
-  $("filters").addEventListener("change", () => applyFilters(formFilters($("filters"))));
+  $("filters").addEventListener("change", () => {
+    const form = $("filters");
+    const filters = formFilters(form);
+    const problem = periodProblem(filters);
+    limitDates(form);
+    $("filters-error").textContent = problem ? t(problem) : "";
+    for (const name of ["from", "to"]) form.elements[name].toggleAttribute("aria-invalid", Boolean(problem));
+    if (!problem) applyFilters(filters);
+  });
   $("filters").addEventListener("submit", (event) => event.preventDefault());
   $("reset-filters").addEventListener("click", () => applyFilters(readFilters("")));
   window.addEventListener("popstate", () => {
@@ -208,6 +222,7 @@ setLanguage(preferredLanguage());
 showLanguageButton();
 wire();
 setInterval(tick, CLOCK_REFRESH_MS);
+window.addEventListener("resize", () => markScrolls());
 const token = storedToken();
 if (token) start(token);
 else {

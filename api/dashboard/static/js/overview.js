@@ -1,11 +1,12 @@
 // The overview: every request of one refresh, then each part drawn from its own answer.
-import { itemsOf } from "./api.js";
+import { itemsOf, problemText } from "./api.js";
 import { renderBreakdown, renderTrend } from "./breakdown.js";
 import { renderCaseList } from "./caselists.js";
 import { h, replace } from "./dom.js";
 import { renderFigures } from "./figures.js";
 import { renderHotspots } from "./hotspots.js";
-import { boardParams, periodRange, statsParams } from "./filters.js";
+import { figureLinks, listLink } from "./links.js";
+import { boardParams, bureauFirst, periodRange, statsParams } from "./filters.js";
 import { t, term } from "./i18n.js";
 import { renderWorkload } from "./workload.js";
 
@@ -38,18 +39,19 @@ export function periodText(filters) {
 }
 
 function unavailable(container, error) {
-  replace(container, h("p", { class: "note", text: t("unavailable", { status: error?.status ?? "?" }) }));
+  const detail = problemText(error, t("unreachable"));
+  replace(container, h("p", { class: "note problem", role: "status", text: t("unavailable", { detail }) }));
 }
 
 /** Open cases whose latest risk level is yellow, orange or red; the most severe first. */
 async function escalatedCases(api, board) {
-  const answer = await api.get("cases", { ...board, escalated: "true", limit: ESCALATED_LIMIT });
+  const answer = await api.get("cases", { ...board, escalated: "true", limit: ESCALATED_LIMIT, count: "true" });
   const items = itemsOf(answer.body)
     .map((row, i) => ({ row, i }))
     .sort((a, b) => LEVELS.indexOf(a.row.risk_level) - LEVELS.indexOf(b.row.risk_level) || a.i - b.i)
     .map(({ row }) => row);
   const more = Boolean(answer.body.next_cursor) || items.length > LIST_LIMIT;
-  return { ...answer, body: { items: items.slice(0, LIST_LIMIT), next_cursor: more } };
+  return { ...answer, body: { items: items.slice(0, LIST_LIMIT), next_cursor: more, total: answer.body.total } };
 }
 
 /** Answers of one refresh; each may be {error}. A 401 anywhere is thrown to sign out. */
@@ -62,7 +64,7 @@ async function fetchAll(api, filters, minPosition) {
     street: api.get("stats/street", stats),
     month: api.get("stats/month", stats),
     mediator: api.get("stats/mediator", stats),
-    overdue: api.get("cases", { ...board, overdue: "true" }),
+    overdue: api.get("cases", { ...board, overdue: "true", sort: "-overdue_days", count: "true" }),
     escalated: escalatedCases(api, board),
     projections: api.get("projections"),
     hotspots: api.get("stats/hotspots", { min_position: minPosition }),
@@ -89,9 +91,16 @@ function byName(rows) {
 export async function loadOverview({ api, filters, names, minPosition }) {
   const a = await fetchAll(api, filters, minPosition);
   const period = periodText(filters);
+  const base = boardParams(filters);
   part("period-label").textContent = period;
   if (a.summary.error) unavailable(part("figures"), a.summary.error);
-  else renderFigures(part("figures"), a.summary.body, a.summary.sources);
+  else {
+    renderFigures(part("figures"), a.summary.body, {
+      sources: a.summary.sources,
+      bureauFirst: bureauFirst(filters),
+      linkOf: figureLinks(base, a.summary.period),
+    });
+  }
 
   const breakdowns = [
     ["category", "by-category", t("byCategory"), t("category"), (key) => term("category", key), byCategoryOrder],
@@ -100,15 +109,14 @@ export async function loadOverview({ api, filters, names, minPosition }) {
   for (const [name, id, title, keyLabel, labelOf, order] of breakdowns) {
     if (a[name].error) unavailable(part(id), a[name].error);
     else {
-      // Each row leads to its cases in the workbench's list.
-      const linkOf = (key) => `/workbench#/cases?${new URLSearchParams({ [name]: key })}`;
+      const linkOf = figureLinks(base, a[name].period, name);
       renderBreakdown(part(id), { title, keyLabel, labelOf, linkOf, periodText: period, rows: order(itemsOf(a[name].body)) });
     }
   }
   if (a.month.error) unavailable(part("trend"), a.month.error);
-  else renderTrend(part("trend"), itemsOf(a.month.body), monthSpan(filters));
+  else renderTrend(part("trend"), itemsOf(a.month.body), monthSpan(filters), figureLinks(base, a.month.period, "month"));
   if (a.mediator.error) unavailable(part("workload"), a.mediator.error);
-  else renderWorkload(part("workload"), { rows: itemsOf(a.mediator.body), names });
+  else renderWorkload(part("workload"), { rows: itemsOf(a.mediator.body), names, linkOf: figureLinks(base, a.mediator.period, "mediator") });
 
   const lists = [
     ["overdue", "overdue-list", t("overdueCaption"), false],
@@ -118,8 +126,8 @@ export async function loadOverview({ api, filters, names, minPosition }) {
     if (a[name].error) unavailable(part(id), a[name].error);
     else {
       const body = a[name].body;
-      const all = name === "overdue" ? "/workbench#/cases?overdue=true&sort=-overdue_days" : "/workbench#/cases?escalated=true";
-      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk, all });
+      const all = listLink(base, name === "overdue" ? { overdue: "true", sort: "-overdue_days" } : { escalated: "true" });
+      renderCaseList(part(id), { caption, rows: itemsOf(body), more: Boolean(body.next_cursor), names, withRisk, all, total: body.total });
     }
   }
   renderHotspots(part("hotspots-section"), part("hotspots-list"), a.hotspots);

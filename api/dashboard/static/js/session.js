@@ -1,5 +1,5 @@
 // The token: asked for once, kept in sessionStorage only (gone when the tab closes).
-import { ApiError, createApi } from "./api.js";
+import { ApiError, createApi, problemText } from "./api.js";
 import { t } from "./i18n.js";
 
 const KEY = "tongjie.token";
@@ -16,7 +16,7 @@ export function forget() {
 function message(error) {
   if (error instanceof ApiError && error.status === 401) return t("tokenInvalid");
   if (error instanceof ApiError && error.status === 403) return t("roleForbidden");
-  if (error instanceof ApiError) return t("unavailable", { status: error.status });
+  if (error instanceof ApiError) return problemText(error, t("unreachable"));
   return t("unreachable");
 }
 

@@ -22,7 +22,7 @@ export function table({ caption, columns, rows, empty = t("noData") }) {
         ),
       )
     : [h("tr", {}, h("td", { colspan: columns.length, class: "empty", text: empty }))];
-  return h(
+  const box = h(
     "div",
     { class: "table-scroll", role: "region", tabindex: "0", "aria-labelledby": captionId },
     h(
@@ -37,4 +37,12 @@ export function table({ caption, columns, rows, empty = t("noData") }) {
       h("tbody", {}, body),
     ),
   );
+  return [box, h("p", { class: "scroll-hint", "aria-hidden": "true", text: t("scrollHint") })];
+}
+
+/** Marks each table box under `root` whose table is wider than it (then its hint shows). */
+export function markScrolls(root = document) {
+  for (const box of root.querySelectorAll(".table-scroll")) {
+    box.classList.toggle("scrolls", box.scrollWidth > box.clientWidth + 1);
+  }
 }

@@ -1,13 +1,14 @@
 // The mediators' workload: open and overdue cases per mediator, the most overdue first.
+import { countCell } from "./breakdown.js";
 import { h, replace } from "./dom.js";
-import { count } from "./format.js";
 import { t } from "./i18n.js";
 import { table } from "./tables.js";
 
 const FIRST = 12;
 let showAll = false;
 
-export function renderWorkload(container, { rows, names }) {
+/** rows: `/stats/mediator`'s; `linkOf(row, figure)`: each count's cases in the workbench. */
+export function renderWorkload(container, { rows, names, linkOf = null }) {
   const busy = rows
     .filter((row) => (row.open ?? 0) > 0 || (row.resolved ?? 0) > 0)
     .sort((a, b) => b.overdue - a.overdue || b.open - a.open || String(a.key).localeCompare(String(b.key)));
@@ -21,7 +22,7 @@ export function renderWorkload(container, { rows, names }) {
           text: showAll ? t("showFewer", { n: FIRST }) : t("showAll", { n: busy.length }),
           onclick: () => {
             showAll = !showAll;
-            renderWorkload(container, { rows, names });
+            renderWorkload(container, { rows, names, linkOf });
             container.querySelector("button")?.focus();
           },
         })
@@ -29,10 +30,9 @@ export function renderWorkload(container, { rows, names }) {
   const mediator = (row) => {
     if (row.key === null || row.key === "") return t("notRouted");
     const info = names.mediators.get(row.key);
-    const text = info ? `${info.name}（${row.key}）` : row.key;
-    // Their open cases, in the workbench's list.
-    return h("a", { href: `/workbench#/cases?${new URLSearchParams({ mediator: row.key, open: "true" })}`, text });
+    return info ? `${info.name}（${row.key}）` : row.key;
   };
+  const overdue = countCell(linkOf, "overdue");
   const organisation = (row) => {
     const info = names.mediators.get(row.key);
     return info ? (names.organisations.get(info.organisation)?.name ?? info.organisation) : "—";
@@ -44,10 +44,10 @@ export function renderWorkload(container, { rows, names }) {
       columns: [
         { label: t("mediator"), value: mediator },
         { label: t("organisation"), value: organisation },
-        { label: t("col.open"), value: (r) => count(r.open), numeric: true },
-        { label: t("col.overdue"), value: (r) => h("span", { class: r.overdue ? "warn" : null, text: count(r.overdue) }), numeric: true },
-        { label: t("col.due_soon"), value: (r) => count(r.due_soon), numeric: true },
-        { label: t("col.resolved"), value: (r) => count(r.resolved), numeric: true },
+        { label: t("col.open"), value: countCell(linkOf, "open"), numeric: true },
+        { label: t("col.overdue"), value: (r) => h("span", { class: r.overdue ? "warn" : null }, overdue(r)), numeric: true },
+        { label: t("col.due_soon"), value: countCell(linkOf, "due_soon"), numeric: true },
+        { label: t("col.resolved"), value: countCell(linkOf, "resolved"), numeric: true },
       ],
       rows: shown,
     }),

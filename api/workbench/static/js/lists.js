@@ -124,10 +124,43 @@ export async function renderMine(container, { api, reference, partiesCache, stat
 export function listParams(search) {
   const params = new URLSearchParams(search);
   const pick = {};
-  for (const name of ["status", "category", "street", "organisation", "mediator", "channel", "overdue", "open", "escalated", "q", "party", "repeat_party", "sort", "received_from", "received_to"]) {
+  for (const name of [...FORM_FILTERS, ...EXTRA_FILTERS]) {
     if (params.get(name)) pick[name] = params.get(name);
   }
   return pick;
+}
+
+const FORM_FILTERS = ["status", "category", "street", "organisation", "mediator", "sort", "q", "party", "overdue", "open", "repeat_party"];
+/** Filters the form has no field for, which a link (the dashboard's counts) may set: kept
+ * while the form changes the others, shown in words above the list. */
+export const EXTRA_FILTERS = [
+  "channel", "subcategory", "outcome", "risk_level", "routed", "due_soon", "escalated",
+  "received_from", "received_to", "resolved_from", "resolved_to",
+];
+
+/** The extra filters in words, e.g. "受理 2026-01-01 至 2026-09-30" (`to` is exclusive). */
+function extraWords(params, reference) {
+  const words = [];
+  const last = (iso) => {
+    const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+    return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+  };
+  for (const kind of ["received", "resolved"]) {
+    const from = params[`${kind}_from`];
+    const to = params[`${kind}_to`];
+    if (from || to) words.push(t(`${kind}Between`, { from: from ? from.slice(0, 10) : "…", to: to ? last(to) : "…" }));
+  }
+  if (params.outcome) words.push(term("outcome", params.outcome));
+  if (params.channel) words.push(term("channel", params.channel));
+  if (params.subcategory) {
+    const sub = reference.categories.flatMap((c) => c.subcategories).find((x) => x.code === params.subcategory);
+    words.push(`${t("subcategory")}：${sub ? label(sub) : params.subcategory}`);
+  }
+  if (params.risk_level) words.push(`${t("risk")}：${term("level", params.risk_level)}`);
+  if (params.routed) words.push(t(params.routed === "true" ? "routedOnly" : "notRoutedOnly"));
+  if (params.due_soon === "true") words.push(t("dueSoonOnly"));
+  if (params.escalated === "true") words.push(t("escalatedOnly"));
+  return words;
 }
 
 function select(name, labelText, options, value) {
@@ -160,23 +193,40 @@ export async function renderList(container, { api, reference, params, cursors, o
     h("div", { class: "field check" }, h("input", { id: "list-repeat", name: "repeat_party", type: "checkbox", value: "true", checked: params.repeat_party === "true" }), h("label", { for: "list-repeat" }, t("repeatOnly"))),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, t("apply")), h("a", { href: "#/cases", class: "link-button" }, t("reset"))),
   );
+  const extra = Object.fromEntries(EXTRA_FILTERS.filter((name) => params[name]).map((name) => [name, params[name]]));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const chosen = {};
+    const chosen = { ...extra };
     for (const [name, value] of new FormData(form)) if (value) chosen[name] = value;
     if (chosen.sort === "-received_at") delete chosen.sort;
     onFilters(chosen);
   });
+  const described = extraWords(params, reference);
+  const withoutExtra = () => {
+    const kept = { ...params };
+    for (const name of EXTRA_FILTERS) delete kept[name];
+    onFilters(kept);
+  };
+  const extraNote = described.length
+    ? h("p", { class: "extra-filters", dataset: { extra: "true" } },
+        `${t("alsoFiltered")}${described.join("；")} `,
+        h("button", { type: "button", class: "link-button", onclick: withoutExtra }, t("dropExtra")))
+    : null;
+  const total = h("p", { class: "muted count", "aria-live": "polite" }, t("loading"));
   const table = h("ul", { class: "case-list", "aria-busy": "true" });
   const pager = h("nav", { class: "pager", "aria-label": t("page", { page: cursors.length + 1 }) });
   replace(container,
     h("h1", { id: "view-title", tabindex: "-1" }, t("listTitle")),
     h("details", { class: "filters-box", open: window.matchMedia("(min-width: 900px)").matches }, h("summary", {}, t("filters")), form),
+    extraNote,
+    total,
     table,
     pager,
   );
   const cursor = cursors.at(-1) || null;
-  const page = await api.get("cases", { ...params, limit: PAGE, cursor });
+  const page = await api.get("cases", { ...params, limit: PAGE, cursor, count: "true" });
+  total.textContent = t("count", { count: page.total ?? page.items.length });
+  total.dataset.total = String(page.total ?? "");
   replace(table, ...page.items.map((row) => caseRow(row, reference, null, true)));
   for (const item of table.querySelectorAll(".row-parties")) item.remove();
   for (const [row, item] of page.items.map((r, i) => [r, table.children[i]])) {
