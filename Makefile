@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | head -n 1)
 
-.PHONY: run test check postgres bench
+.PHONY: run test test-faults check postgres bench
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,8 +14,11 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed  ## serve Tongjie on SQLite with demo data at http://127.0.0.1:8000 (PORT=N: another port)
 	$(VENV)/bin/tongjie serve --demo $(if $(PORT),--port $(PORT))
 
-test: $(VENV)/.installed postgres  ## every test, on SQLite and on the local PostgreSQL
-	$(PY) -m pytest
+test: $(VENV)/.installed postgres  ## every test but the fault tests, on SQLite and on the local PostgreSQL
+	$(PY) -m pytest -m "not faults"
+
+test-faults: $(VENV)/.installed postgres  ## the fault tests (tests/faults): kills, outages, floods
+	$(PY) -m pytest -m faults tests/faults
 
 check: $(VENV)/.installed  ## lint, format, types and the layer contracts
 	$(VENV)/bin/ruff check .

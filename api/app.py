@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from api import openapi, problems
 from api.metrics import Metrics
 from api.middleware import RequestMiddleware
+from api.parent import watch_master
 from api.query import known_query
 from api.ratelimit import FailedAuthLimiter
 from api.routes import ROUTERS
@@ -52,12 +53,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         gc.set_threshold(*GC_THRESHOLDS)
+        orphaned = watch_master()  # a worker of `serve --workers N` ends with its master
         startup = Startup(app, settings)
         await run_in_threadpool(startup.start)  # a database that does not answer: 503s
         try:
             yield
         finally:
             await run_in_threadpool(startup.close)
+            if orphaned is not None:
+                orphaned.set()
 
     app = FastAPI(
         title="Tongjie (通解) API",
@@ -65,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         dependencies=[Depends(known_query)],
+        docs_url=None,  # served from installed files by api/apidocs, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.metrics = Metrics()

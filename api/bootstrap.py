@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from infrastructure.blobs import blob_table_for
 from infrastructure.eventstore.creating import one_at_a_time
 from infrastructure.eventstore.reading import EventReader
 from infrastructure.eventstore.recorder import GroupCommitRecorder
+from infrastructure.reachability import watch
 from infrastructure.readlog import read_log_for
 from infrastructure.settings import Settings
 from infrastructure.transcodings import domain_transcodings
@@ -42,6 +44,15 @@ def build_application(settings: Settings) -> Tongjie:
             reads_for=read_log_for,
             events_for=event_reader,
         )
+
+
+def database_down(settings: Settings) -> Callable[[], bool]:
+    """Whether this process's watch finds the database away now (never on SQLite): asked by
+    /readyz, which then answers at once (infrastructure/reachability.py)."""
+    if not settings.is_postgres:
+        return lambda: False
+    watched = watch(settings.postgres_conninfo)
+    return lambda: watched.down
 
 
 def access_log(tongjie: Tongjie) -> AccessLog | None:

@@ -55,7 +55,7 @@ def database(settings: Settings, conninfo: str | None = None) -> Database:
             "postgres",
             conninfo=conninfo or settings.postgres_conninfo,
             schema=settings.postgres_schema,
-            pool_size=settings.pool_size,
+            pool_size=settings.connections.views,
         )
     return Database("sqlite", sqlite_path=settings.sqlite_path)
 

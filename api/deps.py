@@ -87,10 +87,11 @@ def authenticated(request: Request, credentials: HTTPAuthorizationCredentials | 
     tongjie = tongjie_of(request)  # not a dependency: each one costs FastAPI a resolution
     limiter: FailedAuthLimiter = request.app.state.limiter
     address = client_address(request)
-    locked = limiter.retry_after(address)
+    locked = limiter.retry_after(address, credentials.credentials if credentials else None)
     if locked is not None:
         raise TooManyFailuresError(
-            "too many failed authentications from this address", {"Retry-After": str(locked)}
+            "too many failed authentications from this address (or with this token)",
+            {"Retry-After": str(locked)},
         )
     if credentials is None:
         raise NotAuthenticatedError(
@@ -99,10 +100,10 @@ def authenticated(request: Request, credentials: HTTPAuthorizationCredentials | 
     try:
         actor = tongjie.users.authenticate(credentials.credentials)
     except TokenInvalidError:
-        retry_after = limiter.fail(address)
+        retry_after = limiter.fail(address, credentials.credentials)
         if retry_after is not None:
             raise TooManyFailuresError(
-                "too many failed authentications from this address",
+                "too many failed authentications from this address (or with this token)",
                 {"Retry-After": str(retry_after)},
             ) from None
         raise NotAuthenticatedError(
@@ -126,7 +127,7 @@ def recalled(
     if (
         credentials is None
         or tongjie.answers is None
-        or limiter.retry_after(client_address(request)) is not None
+        or limiter.retry_after(client_address(request), credentials.credentials) is not None
     ):
         return None
     found = tongjie.users.recall(credentials.credentials)

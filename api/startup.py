@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import psycopg
 import structlog
 
-from api.bootstrap import access_log, build_application, build_views
+from api.bootstrap import access_log, build_application, build_views, database_down
 from api.problems import DATABASE_DOWN
 
 if TYPE_CHECKING:
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from infrastructure.settings import Settings
     from projections.views import Views
 
-RETRY_SECONDS = 2.0
-PROBE_TIMEOUT_SECONDS = 3
+RETRY_SECONDS = 1.0
+PROBE_TIMEOUT_SECONDS = 2  # psycopg's least
 LOG_EVERY = 30  # failed attempts between two warnings (about a minute)
 
 log = structlog.get_logger("tongjie.api")
@@ -38,6 +38,7 @@ class Startup:
     def __init__(self, app: FastAPI, settings: Settings, retry_seconds: float = RETRY_SECONDS):
         self.app = app
         self.settings = settings
+        app.state.database_down = database_down(settings)
         self.retry_seconds = retry_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

@@ -2,8 +2,9 @@
 
 `token_uses`: when each user's token was last used (one row per login, upserted at most about
 once a minute per user and process: never an event, never a row per request).
-`failed_authentications`: failed authentications per client address in the current window,
-shared by every server process on the store's database and touched only by a failure.
+`failed_authentications`: failed authentications per client address and failing token (a
+short hash of it) in the current window, shared by every server process on the store's
+database and touched only by a failure.
 
 Neither is part of the audited history: they are operational data, like idempotency records.
 """
@@ -21,7 +22,7 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 logger = logging.getLogger(__name__)
 
@@ -56,18 +57,24 @@ class AccessLog(ABC):
     def last_uses(self) -> dict[str, datetime]:
         """Each login's last recorded use."""
 
-    def count_failure(self, address: str, window: float) -> tuple[int, float]:
-        """Count a failed authentication from `address`: the failures in its current window
-        (which starts at the first failure after the last window ended) and the seconds left
-        until that window ends."""
+    def count_failure(
+        self, address: str, token: str, window: float
+    ) -> tuple[int, float, int, float]:
+        """Count a failed authentication of `token` from `address`. Returns this token's
+        failures from the address in its current window (which starts at its first failure
+        after its last window ended), the seconds left in that window, how many different
+        tokens failed from the address within a window, and the seconds until the oldest of
+        those windows ends."""
         self._failures_since_prune += 1
         if self._failures_since_prune >= PRUNE_EVERY:
             self._failures_since_prune = 0
             self._prune(window)
-        return self._count_failure(address, window)
+        return self._count_failure(address, token, window)
 
     @abstractmethod
-    def _count_failure(self, address: str, window: float) -> tuple[int, float]: ...
+    def _count_failure(
+        self, address: str, token: str, window: float
+    ) -> tuple[int, float, int, float]: ...
 
     @abstractmethod
     def _prune(self, window: float) -> None: ...
@@ -88,9 +95,13 @@ class SQLiteAccessLog(AccessLog):
                 f"CREATE TABLE IF NOT EXISTS {USES_TABLE} "
                 "(login TEXT PRIMARY KEY, used_at TEXT NOT NULL)"
             )
+            c.execute(f"PRAGMA table_info({FAILURES_TABLE})")
+            if {row[1] for row in c.fetchall()} == {"address", "started", "failures"}:
+                c.execute(f"DROP TABLE {FAILURES_TABLE}")  # counted per address only: a minute
             c.execute(
-                f"CREATE TABLE IF NOT EXISTS {FAILURES_TABLE} (address TEXT PRIMARY KEY, "
-                "started REAL NOT NULL, failures INTEGER NOT NULL)"
+                f"CREATE TABLE IF NOT EXISTS {FAILURES_TABLE} (address TEXT NOT NULL, "
+                "token TEXT NOT NULL, started REAL NOT NULL, failures INTEGER NOT NULL, "
+                "PRIMARY KEY (address, token))"
             )
 
     def _upsert_use(self, login: str, at: datetime) -> None:
@@ -106,19 +117,28 @@ class SQLiteAccessLog(AccessLog):
             c.execute(f"SELECT login, used_at FROM {USES_TABLE}")
             return {row[0]: datetime.fromisoformat(row[1]) for row in c.fetchall()}
 
-    def _count_failure(self, address: str, window: float) -> tuple[int, float]:
+    def _count_failure(
+        self, address: str, token: str, window: float
+    ) -> tuple[int, float, int, float]:
         now = time.time()  # one machine's clock: every process of a SQLite store shares it
         with self.datastore.transaction(commit=True) as c:
             c.execute(
-                f"INSERT INTO {FAILURES_TABLE} (address, started, failures) VALUES (?, ?, 1) "
-                "ON CONFLICT (address) DO UPDATE SET "
+                f"INSERT INTO {FAILURES_TABLE} (address, token, started, failures) "
+                "VALUES (?, ?, ?, 1) ON CONFLICT (address, token) DO UPDATE SET "
                 "failures = CASE WHEN started <= ? THEN 1 ELSE failures + 1 END, "
                 "started = CASE WHEN started <= ? THEN excluded.started ELSE started END "
                 "RETURNING failures, started",
-                (address, now, now - window, now - window),
+                (address, token, now, now - window, now - window),
             )
             row = c.fetchone()
-        return int(row[0]), float(row[1]) + window - now
+            failures, started = int(row[0]), float(row[1])
+            c.execute(
+                f"SELECT count(*), min(started) FROM {FAILURES_TABLE} "
+                "WHERE address = ? AND started > ?",
+                (address, now - window),
+            )
+            tokens, oldest = c.fetchone()
+        return failures, started + window - now, int(tokens), float(oldest) + window - now
 
     def _prune(self, window: float) -> None:
         with self.datastore.transaction(commit=True) as c:
@@ -139,9 +159,11 @@ class PostgresAccessLog(AccessLog):
             "schema": Identifier(datastore.schema),
             "uses": Identifier(USES_TABLE),
             "failures": Identifier(FAILURES_TABLE),
+            "schema_name": Literal(datastore.schema),
+            "failures_name": Literal(FAILURES_TABLE),
         }
 
-    def _execute(self, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    def _execute(self, statement: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[Any]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(SQL(statement).format(**self._names), params)
             return curs.fetchall() if curs.description else []
@@ -151,9 +173,16 @@ class PostgresAccessLog(AccessLog):
             "CREATE TABLE IF NOT EXISTS {schema}.{uses} "
             "(login text PRIMARY KEY, used_at timestamptz NOT NULL)"
         )
+        self._execute(  # counted per address only before: drop that (a minute's counts)
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.columns "
+            "WHERE table_schema = {schema_name} AND table_name = {failures_name} "
+            "AND column_name = 'token') THEN DROP TABLE IF EXISTS {schema}.{failures}; "
+            "END IF; END $$"
+        )
         self._execute(
-            "CREATE TABLE IF NOT EXISTS {schema}.{failures} (address text PRIMARY KEY, "
-            "started timestamptz NOT NULL, failures integer NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS {schema}.{failures} (address text NOT NULL, "
+            "token text NOT NULL, started timestamptz NOT NULL, failures integer NOT NULL, "
+            "PRIMARY KEY (address, token))"
         )
 
     def _upsert_use(self, login: str, at: datetime) -> None:
@@ -167,19 +196,34 @@ class PostgresAccessLog(AccessLog):
         rows = self._execute("SELECT login, used_at FROM {schema}.{uses}")
         return {row["login"]: row["used_at"].astimezone(UTC) for row in rows}
 
-    def _count_failure(self, address: str, window: float) -> tuple[int, float]:
+    def _count_failure(
+        self, address: str, token: str, window: float
+    ) -> tuple[int, float, int, float]:
+        """One statement: the upsert, and the address's other tokens as they stood before it
+        (a statement does not see its own changes), so the count is theirs plus this one."""
         rows = self._execute(
-            "INSERT INTO {schema}.{failures} AS t (address, started, failures) "
-            "VALUES (%s, now(), 1) ON CONFLICT (address) DO UPDATE SET "
-            "failures = CASE WHEN t.started <= now() - make_interval(secs => %s) "
+            "WITH hit AS (INSERT INTO {schema}.{failures} AS t (address, token, started, "
+            "failures) VALUES (%(a)s, %(t)s, now(), 1) ON CONFLICT (address, token) DO UPDATE "
+            "SET failures = CASE WHEN t.started <= now() - make_interval(secs => %(w)s) "
             "THEN 1 ELSE t.failures + 1 END, "
-            "started = CASE WHEN t.started <= now() - make_interval(secs => %s) "
-            "THEN now() ELSE t.started END "
-            "RETURNING failures, "
-            "extract(epoch FROM t.started + make_interval(secs => %s) - now()) AS left_s",
-            (address, window, window, window),
+            "started = CASE WHEN t.started <= now() - make_interval(secs => %(w)s) "
+            "THEN now() ELSE t.started END RETURNING failures, started), "
+            "others AS (SELECT count(*) AS n, min(started) AS oldest FROM {schema}.{failures} "
+            "WHERE address = %(a)s AND token <> %(t)s "
+            "AND started > now() - make_interval(secs => %(w)s)) "
+            "SELECT hit.failures, "
+            "extract(epoch FROM hit.started + make_interval(secs => %(w)s) - now()) AS left_s, "
+            "others.n + 1 AS tokens, extract(epoch FROM least(others.oldest, hit.started) "
+            "+ make_interval(secs => %(w)s) - now()) AS tokens_left_s FROM hit, others",
+            {"a": address, "t": token, "w": window},
         )
-        return int(rows[0]["failures"]), float(rows[0]["left_s"])
+        row = rows[0]
+        return (
+            int(row["failures"]),
+            float(row["left_s"]),
+            int(row["tokens"]),
+            float(row["tokens_left_s"]),
+        )
 
     def _prune(self, window: float) -> None:
         self._execute(

@@ -33,6 +33,7 @@ from psycopg.sql import SQL, Identifier
 
 from domain.integrity import Finding, Tampering
 from domain.reads import READ_LOG, CaseRead, LoggedRead, ReadLogCheck
+from infrastructure.settings import SQLITE_LOCK_TIMEOUT
 
 logger = logging.getLogger(__name__)
 
@@ -290,7 +291,8 @@ def _sqlite(path: str) -> ReadLogStore:
     def connection() -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            # a write lock held elsewhere: the read answers 503 in a second, as a write would
+            conn = sqlite3.connect(path, timeout=SQLITE_LOCK_TIMEOUT, isolation_level=None)
             local.conn = conn
         return conn
 

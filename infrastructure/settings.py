@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import binascii
+from base64 import b64decode
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import ClassVar, Literal
 from urllib.parse import parse_qs, unquote, urlparse
 from uuid import uuid4
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -73,8 +76,30 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
-        ZoneInfo(name)
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            msg = f"{name!r} is no time zone: use an IANA name such as Asia/Shanghai"
+            raise ValueError(msg) from None
         return name
+
+    @field_validator("cipher_key")
+    @classmethod
+    def _aes_key(cls, key: str | None) -> str | None:
+        if not key:
+            return None
+        try:
+            size = len(b64decode(key.encode(), validate=True))
+        except (binascii.Error, ValueError):
+            size = -1
+        if size not in (16, 24, 32):
+            msg = (
+                "not a base64 key of 16, 24 or 32 bytes: make one with "
+                '`python -c "from eventsourcing.cipher import AESCipher; '
+                'print(AESCipher.create_key(32))"`, or restore the key the store was made with'
+            )
+            raise ValueError(msg)
+        return key
 
     @property
     def is_postgres(self) -> bool:
@@ -99,7 +124,7 @@ class Settings(BaseSettings):
         if not self.is_postgres:
             env["PERSISTENCE_MODULE"] = SQLITE_MODULE
             env["SQLITE_DBNAME"] = self.sqlite_path
-            env["SQLITE_LOCK_TIMEOUT"] = "30"
+            env["SQLITE_LOCK_TIMEOUT"] = str(SQLITE_LOCK_TIMEOUT)
             return env
         url = urlparse(self.database_url)
         env.update(
@@ -109,14 +134,21 @@ class Settings(BaseSettings):
             POSTGRES_PORT=str(url.port or 5432),
             POSTGRES_USER=unquote(url.username or "postgres"),
             POSTGRES_PASSWORD=unquote(url.password or ""),
-            POSTGRES_POOL_SIZE=str(self.pool_size),
-            POSTGRES_MAX_OVERFLOW=str(self.pool_size),
-            POSTGRES_CONNECT_TIMEOUT="5",
+            POSTGRES_POOL_SIZE=str(self.connections.events),
+            POSTGRES_MAX_OVERFLOW="0",
+            POSTGRES_CONNECT_TIMEOUT="1",  # waiting for a pooled connection (seconds)
         )
         schema = parse_qs(url.query).get("schema")
         if schema:
             env["POSTGRES_SCHEMA"] = schema[0]
         return env
+
+    @property
+    def connections(self) -> ConnectionBudget:
+        """How this process's PostgreSQL connections (`pool_size` in all) are shared out."""
+        spare = max(2, self.pool_size - ConnectionBudget.fixed)
+        views = max(1, round(spare * 2 / 5))
+        return ConnectionBudget(events=spare - views, views=views)
 
     @property
     def postgres_conninfo(self) -> str:
@@ -133,6 +165,40 @@ class Settings(BaseSettings):
         return parse_qs(urlparse(self.database_url).query).get("schema", ["public"])[0]
 
 
+@dataclass(frozen=True)
+class ConnectionBudget:
+    """A process's PostgreSQL connections: at most `TONGJIE_POOL_SIZE` (from 4 up) in all.
+
+    `events`: the event store's pool (writes, case reads, tokens, the audit); `views`: the
+    views' pool (the board's and the statistics' queries, positions); `fixed`: the LISTEN
+    connection of the views' position feed and the probe that watches the database
+    (infrastructure/reachability.py). `tongjie project` adds one connection per view worker
+    and a second LISTEN (docs/operations.md, "Connections")."""
+
+    events: int
+    views: int
+    fixed: ClassVar[int] = 2
+
+    @property
+    def total(self) -> int:
+        return self.events + self.views + self.fixed
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """One line naming each bad setting as it is set (`TONGJIE_...`) and what to do."""
+    parts = []
+    for found in error.errors():
+        message = str(found["msg"]).removeprefix("Value error, ")
+        if found["loc"]:  # a check of several settings names them itself
+            name = "TONGJIE_" + "_".join(str(part) for part in found["loc"]).upper()
+            message = f"{name}: {message}"
+        parts.append(message)
+    return "; ".join(parts).replace("\n", " ")
+
+
+SQLITE_LOCK_TIMEOUT = 1
+"""Seconds a write waits for another process's SQLite write lock before the request is
+answered 503 (a group's own transaction holds it for milliseconds)."""
 TRANSCODER = "infrastructure.transcodings:TongjieTranscoder"
 SQLITE_MODULE = "infrastructure.eventstore.sqlite:Factory"
 POSTGRES_MODULE = "infrastructure.eventstore.postgres:Factory"

@@ -46,7 +46,7 @@ audit = typer.Typer(
 @audit.command("digest")
 def digest() -> None:
     """Print the store's digest {position, digest}: save it, verify against it later."""
-    with opened() as app:
+    with opened(existing=True) as app:
         print_json(app.audit.digest())
 
 
@@ -83,7 +83,7 @@ def verify(
         fail("--position and --digest check the whole store: leave out --case")
     ref = None if case is None else case_ref(case)
     poisoned: list[dict[str, Any]] = []
-    with opened() as app:
+    with opened(existing=True) as app:
         if ref is not None:
             result: CaseVerification | StoreVerification = app.audit.verify_case(
                 case_id(app, ref), version=version, head_hash=head_hash

@@ -23,7 +23,7 @@ CASE = typer.Argument(help="the case's number (2026-000123) or its id (a UUID)")
 def show(case: Annotated[str, CASE]) -> None:
     """The case's current state as JSON."""
     ref = case_ref(case)
-    with opened() as app:
+    with opened(existing=True) as app:
         print_json(app.reads.current(case_id(app, ref)))
 
 
@@ -36,7 +36,7 @@ def history(
 ) -> None:
     """Every event of the case, in order: when it happened, who, what (a table; --json: all)."""
     ref = case_ref(case)
-    with opened() as app:
+    with opened(existing=True) as app:
         events = app.reads.history(case_id(app, ref))
     if as_json:
         print_json({"events": events})
@@ -51,5 +51,5 @@ def replay(
 ) -> None:
     """The case as it stood at a version, replayed from its first event."""
     ref = case_ref(case)
-    with opened() as app:
+    with opened(existing=True) as app:
         print_json(app.reads.at_version(case_id(app, ref), version))

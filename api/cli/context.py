@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, tzinfo
+from pathlib import Path
 from typing import Any, NoReturn
 from uuid import UUID
 
 import typer
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from api.bootstrap import build_application
-from api.wording import missing_date, plain
+from api.cli.database import DATABASE_ERRORS, explain
+from api.wording import missing_date
 from application.tongjie import Tongjie
 from domain.numbering import NUMBER
-from infrastructure.settings import Settings
+from infrastructure.eventstore.existing import store_exists
+from infrastructure.settings import Settings, describe_invalid
 
 USAGE_ERROR = 2
+WILL_HEAL = ("refused", "timeout", "timed out", "does not answer", "translate host name")
+"""A database that does not answer yet (a power cut: the API may come up first) is waited
+for; one that answers "no such database" or "wrong password" will not mend by itself."""
 
 
 def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
@@ -41,23 +47,56 @@ def settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        fail("; ".join(_setting_error(found) for found in error.errors(include_url=False)))
-    except ValueError as error:
-        fail(f"bad setting: {error}".replace("\n", " "))
+        fail(describe_invalid(error))
 
 
-def _setting_error(error: ErrorDetails) -> str:
-    """`TONGJIE_POOL_SIZE='x': input should be a valid integer...`: the variable, its value and
-    why, without pydantic's preamble and link."""
-    if not error["loc"]:  # a rule between settings: its message names them
-        return f"bad settings: {plain(error['msg'])}"
-    name = "TONGJIE_" + "_".join(str(part) for part in error["loc"]).upper()
-    return f"bad setting {name}={error['input']!r}: {plain(error['msg'])}"
+def require_store(config: Settings) -> None:
+    """A command that only reads never makes a store: it says there is none (exit 2)."""
+    try:
+        found = store_exists(config)
+    except DATABASE_ERRORS as error:
+        fail(explain(config, error))
+    if not found:
+        where = (
+            f"in schema {config.postgres_schema!r} of that database"
+            if config.is_postgres
+            else f"at {config.sqlite_path}"
+        )
+        fail(
+            f"no Tongjie store {where}: set TONGJIE_DATABASE_URL to the store's database "
+            "(a new one is made by `tongjie users add`, `tongjie demo` or `tongjie serve`)"
+        )
+
+
+def check_database_to_serve(config: Settings) -> None:
+    """A setting that cannot work stops the server at once, with one line; a database that
+    does not answer yet is waited for (the server answers 503 meanwhile)."""
+    if not config.is_postgres:
+        folder = Path(config.sqlite_path).resolve().parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            fail(
+                f"TONGJIE_DATABASE_URL: the folder {folder} of the SQLite file does not exist "
+                "or is not writable: create it, or set TONGJIE_DATABASE_URL=sqlite:///PATH"
+            )
+    try:
+        store_exists(config)
+    except DATABASE_ERRORS as error:
+        message = explain(config, error)
+        if not config.is_postgres or not any(word in message for word in WILL_HEAL):
+            fail(message)
+        typer.echo(f"tongjie: warning: {message}; serving 503 until it answers", err=True)
 
 
 @contextmanager
-def opened() -> Iterator[Tongjie]:
-    app = build_application(settings())
+def opened(*, existing: bool = False) -> Iterator[Tongjie]:
+    """The application; `existing`: only an existing store (commands that only read)."""
+    config = settings()
+    if existing:
+        require_store(config)
+    try:
+        app = build_application(config)
+    except DATABASE_ERRORS as error:
+        fail(explain(config, error))
     try:
         yield app
     finally:

@@ -9,6 +9,7 @@ import typer
 from api.cli.audit import audit
 from api.cli.cases import cases
 from api.cli.context import settings
+from api.cli.database import DATABASE_ERRORS, explain
 from api.cli.demo import demo
 from api.cli.parties import parties
 from api.cli.reference import mediators, orgs
@@ -17,6 +18,7 @@ from api.cli.stats import stats
 from api.cli.users import users
 from api.cli.views import project, rebuild
 from domain.errors import DomainError
+from infrastructure.settings import Settings
 
 app = typer.Typer(
     name="tongjie",
@@ -57,6 +59,9 @@ def main() -> None:
         sys.exit(2)
     except DomainError as error:
         typer.echo(f"tongjie: error: {error.in_zone(settings().zone)}", err=True)
+        sys.exit(2)
+    except DATABASE_ERRORS as error:  # the database went away meanwhile, or was never there
+        typer.echo(f"tongjie: error: {explain(Settings(), error)}", err=True)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 

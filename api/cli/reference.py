@@ -36,7 +36,7 @@ def add_organisation(
 @orgs.command("list")
 def list_organisations() -> None:
     """List organisations."""
-    with opened() as app:
+    with opened(existing=True) as app:
         found = app.reference.organisations()
     columns = (Column("code"), Column("name", fold=True), Column("kind"), Column("street"))
     rows = [[org.code, org.name, org.kind, org.street] for org in found]
@@ -60,7 +60,7 @@ def add_mediator(
 @mediators.command("list")
 def list_mediators() -> None:
     """List mediators."""
-    with opened() as app:
+    with opened(existing=True) as app:
         found = app.reference.mediators()
     columns = (Column("code"), Column("name", fold=True), Column("organisation"), Column("active"))
     rows = [[m.code, m.name, m.organisation, "yes" if m.active else "no"] for m in found]

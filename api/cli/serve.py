@@ -1,8 +1,9 @@
 """`tongjie serve`: the HTTP server.
 
-It takes its port before anything else (a busy port is one line and exit 3, before the demo
-loads), and once the server answers it prints what it serves, with the instance that its
-`/healthz` names, so that a script knows the server it talks to is the one it started.
+It takes its port before anything else (a busy port is one line and exit 3, before the
+database is opened or the demo loads), and once the server answers it prints what it serves,
+with the instance that its `/healthz` names, so that a script knows the server it talks to is
+the one it started.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Annotated
 import structlog
 import typer
 
-from api.cli.context import fail, settings
+from api.cli.context import check_database_to_serve, fail, settings
 from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
 
@@ -41,6 +42,13 @@ def serve(
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="processes (PostgreSQL only)")] = 1,
     demo: Annotated[bool, typer.Option(help="load demo data first if the store is empty")] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="behind a reverse proxy: the proxy's addresses (comma-separated, or '*'), whose "
+            "X-Forwarded-For names the client (default: 127.0.0.1)"
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API and the dashboard; print their addresses once ready."""
     config = settings()
@@ -52,6 +60,7 @@ def serve(
     sock = _listen(host, config.port if port is None else port)
     bound = int(sock.getsockname()[1])
     os.environ["TONGJIE_INSTANCE"] = config.instance  # the workers' settings name the same
+    check_database_to_serve(config)
     configure_logging(config)  # the server's own lines too, before the app (and each worker)
     if demo:
         from api.cli.demo_loader import load_demo_if_empty
@@ -64,6 +73,7 @@ def serve(
     _announce_when_ready(host, bound, config)
     if workers > 1:  # uvicorn's supervisor binds its own socket: hand the port over to it
         sock.close()
+        os.environ["TONGJIE_SERVE_MASTER_PID"] = str(os.getpid())  # see api/parent.py
         uvicorn.run(
             "api.app:create_app",
             factory=True,
@@ -72,6 +82,7 @@ def serve(
             workers=workers,
             log_config=None,
             access_log=False,
+            forwarded_allow_ips=forwarded_allow_ips,
             http=PROTOCOL,
         )
         return
@@ -79,9 +90,11 @@ def serve(
         uvicorn.Config(
             "api.app:create_app",
             factory=True,
+            host=host,
+            port=bound,
             log_config=None,
             access_log=False,
-            port=bound,
+            forwarded_allow_ips=forwarded_allow_ips,
             http=PROTOCOL,
         )
     )

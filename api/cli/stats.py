@@ -101,7 +101,7 @@ ROUNDING = {
 
 @contextmanager
 def _views() -> Iterator[Views]:
-    with opened() as app:
+    with opened(existing=True) as app:
         views = build_views(settings(), app)
         try:
             yield views

@@ -40,7 +40,7 @@ def add(
 @users.command("list")
 def list_users() -> None:
     """List users (never their tokens)."""
-    with opened() as app:
+    with opened(existing=True) as app:
         found = app.users.list()
     zone = settings().zone
     rows = [
@@ -61,7 +61,7 @@ def list_users() -> None:
 @users.command("rotate")
 def rotate(login: str) -> None:
     """Issue a new token; the old one stops working at once."""
-    with opened() as app:
+    with opened(existing=True) as app:
         issued = app.users.rotate(login)
     typer.echo(f"new token for {issued.user.login} (shown once):")
     typer.echo(issued.token)
@@ -70,6 +70,6 @@ def rotate(login: str) -> None:
 @users.command("revoke")
 def revoke(login: str) -> None:
     """Revoke the user's access at once."""
-    with opened() as app:
+    with opened(existing=True) as app:
         app.users.revoke(login)
     typer.echo(f"user {login} revoked")

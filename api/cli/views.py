@@ -31,10 +31,10 @@ if TYPE_CHECKING:  # the projections are imported where used: other commands do 
 
 
 @contextmanager
-def _views(only: list[str] | None = None) -> Iterator[Views]:
+def _views(only: list[str] | None = None, *, existing: bool = False) -> Iterator[Views]:
     from projections.engine import UnknownViewError
 
-    with opened() as app:
+    with opened(existing=existing) as app:
         try:
             views = build_views(settings(), app, only)
         except UnknownViewError as error:
@@ -99,7 +99,7 @@ def rebuild(
     from projections.engine import UnknownViewError
 
     stopping = _stop_on_signals()
-    with _views() as views:
+    with _views(existing=True) as views:
         names = [view] if view is not None else list(views.engine.views)
         for name in names:
             try:

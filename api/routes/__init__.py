@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api.apidocs import router as docs_router
 from api.dashboard import router as dashboard_router
 from api.routes import (
     archive,
@@ -47,4 +48,5 @@ ROUTERS: list[APIRouter] = [
     dashboard_router,
     directory.router,
     workbench_router,
+    docs_router,
 ]

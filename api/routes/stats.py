@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from api.deps import Auditing, SettingsDep
 from api.encoding import dumps
+from api.positions import refuse_beyond_head
 from api.problems import responses
 from api.routes.views import (
     MIN_POSITION_WAIT,
@@ -49,6 +50,7 @@ BOUND = "a date (midnight in the bureau's time zone: 2026-01-01) or a time with 
 
 
 async def stats_caught_up(views: ViewsDep, min_position: MinPosition = None) -> None:
+    await refuse_beyond_head(views, min_position)
     if min_position is not None and not await views.feed.wait_for(
         min_position, VIEW, MIN_POSITION_WAIT
     ):

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from api.deps import Auditing, SettingsDep, TongjieDep, roles
 from api.encoding import dumps, jsonable, poisoned_json
+from api.positions import refuse_beyond_head
 from api.problems import ApiError, InvalidFieldsError, StoreNotConnectedError, responses
 from api.schemas.views import BoardOut, ProjectionsOut, moment
 from domain.values import Actor, CaseStatus, Category, Channel, Outcome, RiskLevel, Role
@@ -72,6 +73,7 @@ POSITION_HEADER = {
 
 
 async def board_caught_up(views: ViewsDep, min_position: MinPosition = None) -> None:
+    await refuse_beyond_head(views, min_position)
     if min_position is not None and not await views.feed.wait_for(
         min_position, BOARD, MIN_POSITION_WAIT
     ):

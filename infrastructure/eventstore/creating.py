@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from infrastructure.reachability import connection_kwargs
+
 if TYPE_CHECKING:
     from infrastructure.settings import Settings
 
-CONNECT_TIMEOUT = 5
 _KEY = "tongjie: creating the tables of schema {}"
 
 
@@ -32,7 +33,9 @@ def one_at_a_time(settings: Settings) -> Iterator[None]:
         yield
         return
     with psycopg.connect(
-        settings.postgres_conninfo, connect_timeout=CONNECT_TIMEOUT, autocommit=True
+        settings.postgres_conninfo,
+        autocommit=True,
+        **connection_kwargs("start", statement_timeout=False),
     ) as conn:
         key = _KEY.format(settings.postgres_schema)
         conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))

@@ -7,7 +7,6 @@ borrow pooled ones. Nothing connects before the first call.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,8 +14,9 @@ from typing import Any, Literal
 
 import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool
 
+from infrastructure import reachability
+from infrastructure.reachability import GuardedPool
 from infrastructure.views.postgres import PostgresConnection
 from infrastructure.views.sqlite import SQLiteConnection
 
@@ -38,7 +38,7 @@ class Database:
         self.conninfo = conninfo
         self.schema = schema
         self._pool_size = pool_size
-        self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
+        self._pool: GuardedPool | None = None
         self._pool_lock = threading.Lock()
         self._local = threading.local()
         self._sqlite_connections: list[SQLiteConnection] = []
@@ -47,12 +47,7 @@ class Database:
         """A new connection of its own (a worker's, a listener's), closed by the caller."""
         if self.dialect == "sqlite":
             return SQLiteConnection(self.sqlite_path)
-        raw = psycopg.connect(
-            self.conninfo,
-            autocommit=True,
-            connect_timeout=5,
-            application_name=f"tongjie-views-{os.getpid()}",
-        )
+        raw = reachability.connect(self.conninfo, "views", autocommit=True)
         self._set_search_path(raw)
         return PostgresConnection(raw)
 
@@ -70,20 +65,22 @@ class Database:
         with self._postgres_pool().connection() as raw:
             yield PostgresConnection(raw)
 
-    def _postgres_pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
+    def _postgres_pool(self) -> GuardedPool:
         """No check on checkout (it costs a round trip per query): a broken connection fails
         its query (503 to the client) and the pool replaces it."""
         with self._pool_lock:
             if self._pool is None:
-                self._pool = ConnectionPool(
+                self._pool = GuardedPool(
                     self.conninfo,
+                    purpose="views",
                     min_size=1,
                     max_size=self._pool_size,
-                    kwargs={"autocommit": True, "connect_timeout": 5},
+                    kwargs={"autocommit": True},
                     configure=self._set_search_path,
-                    open=True,
+                    open=False,
                     name="tongjie-views",
                 )
+                self._pool.open()
             return self._pool
 
     def _set_search_path(self, raw: psycopg.Connection[Any]) -> None:

@@ -8,13 +8,14 @@ wake-up costs latency, not events.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import psycopg
 import structlog
 from psycopg import sql
+
+from infrastructure import reachability
 
 if TYPE_CHECKING:
     from infrastructure.eventstore.subscription import CommitSignal
@@ -77,21 +78,19 @@ class ListenWaker(Generic[SignalT]):
             self._commits.discard(self._forward)
 
     def _run(self) -> None:
+        failing = False  # said once per outage, not at every try
         while not self._stopping.is_set():
             try:
                 self._listen()
             except psycopg.Error as error:
-                log.warning("view listener lost its connection; reconnecting", error=str(error))
+                if not failing or self.listening.is_set():
+                    log.warning("view listener lost its connection; reconnecting", error=str(error))
+                failing = True
             self.listening.clear()
             self._stopping.wait(self._retry_interval)
 
     def _listen(self) -> None:
-        with psycopg.connect(
-            self._conninfo,
-            autocommit=True,
-            connect_timeout=5,
-            application_name=f"tongjie-listen-{os.getpid()}",
-        ) as conn:
+        with reachability.connect(self._conninfo, "listen", autocommit=True) as conn:
             conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
             self.backend_pid = conn.info.backend_pid
             self.connections += 1

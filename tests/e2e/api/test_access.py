@@ -61,33 +61,39 @@ def test_a_use_noted_by_another_process_is_listed(fresh_api: Api) -> None:
 def test_server_processes_on_one_store_share_the_failed_authentication_limit(
     api_settings: Settings,
 ) -> None:
-    """Two app instances on one database (two server processes): 20 failures in all are
-    allowed, the 21st is a 429 on either, with Retry-After until the minute has passed."""
+    """Two app instances on one database (two server processes): 20 different failing tokens
+    in all are allowed, the 21st is a 429 on either, with Retry-After until the minute has
+    passed; a token that fails again and again is limited alone, on either process."""
     first, second = create_app(api_settings), create_app(api_settings)
     with TestClient(first) as one, TestClient(second) as two:
         world = make_world(first.state.tongjie)
         good = {"Authorization": f"Bearer {world.tokens['boss']}"}
-        bad = {"Authorization": "Bearer tj_guessed"}
         assert one.get("/api/v1/streets", headers=good).status_code == 200
         assert two.get("/api/v1/streets", headers=good).status_code == 200  # untouched by it
-        for client in [one, two] * 10:
-            assert client.get("/api/v1/streets", headers=bad).status_code == 401
-        for client in (one, two):
-            blocked = client.get("/api/v1/streets", headers=bad)
+        for n, client in enumerate([one, two] * 10):
+            guess = {"Authorization": f"Bearer tj_guessed{n}"}
+            assert client.get("/api/v1/streets", headers=guess).status_code == 401
+        for n, client in enumerate((one, two)):
+            blocked = client.get("/api/v1/streets", headers={"Authorization": f"Bearer tj_{n}"})
             assert blocked.status_code == 429, blocked.text
             assert 1 <= int(blocked.headers["Retry-After"]) <= 60
             assert blocked.headers["content-type"] == "application/problem+json"
-            # the process that answered 429 locks the address out for good tokens too
+            # the process that answered 429 locks the guessing address out for good tokens too
             assert client.get("/api/v1/streets", headers=good).status_code == 429
-        # Each counted its failures in the one table: neither process alone saw 21.
+        # Each counted its failures in the one table: neither process alone saw 21 tokens.
         shared = first.state.tongjie.users.uses
-        failures, left = shared.count_failure("testclient", 60.0)
-        assert failures == 23
-        assert 0 < left <= 60
+        failures, left, tokens, tokens_left = shared.count_failure("testclient", "x", 60.0)
+        assert (failures, tokens) == (1, 23)
+        assert 0 < tokens_left <= left <= 60
         first.state.limiter.reset()
         second.state.limiter.reset()
         assert one.get("/api/v1/streets", headers=good).status_code == 200
-        assert two.get("/api/v1/streets", headers=bad).status_code == 401  # counting anew
+        stale = {"Authorization": "Bearer tj_stale"}
+        for client in [one, two] * 10:
+            assert client.get("/api/v1/streets", headers=stale).status_code == 401
+        for client in (one, two):
+            assert client.get("/api/v1/streets", headers=stale).status_code == 429
+            assert client.get("/api/v1/streets", headers=good).status_code == 200
 
 
 def test_the_command_line_lists_the_last_use(

@@ -212,19 +212,40 @@ def test_a_body_over_64_kib_is_413(api: Api) -> None:
     assert streamed.status_code == 413, streamed.text
 
 
-def test_failed_authentications_are_rate_limited_per_address(
+def test_guessing_tokens_locks_the_address_out_for_a_minute(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bad = {"Authorization": "Bearer tj_guess"}
-    for _ in range(20):
+    for guess in range(20):
+        bad = {"Authorization": f"Bearer tj_guess{guess}"}
         assert api.client.get("/api/v1/streets", headers=bad).status_code == 401
-    blocked = api.client.get("/api/v1/streets", headers=bad)
+    blocked = api.client.get("/api/v1/streets", headers={"Authorization": "Bearer tj_guess20"})
     assert blocked.status_code == 429
     assert 1 <= int(blocked.headers["Retry-After"]) <= 60
-    # Locked out whatever the token, until the minute has passed.
+    # Twenty-one different tokens are guessing: locked out whatever the token, for the minute.
     assert api.client.get("/api/v1/streets", headers=api.auth("zhang")).status_code == 429
     monkeypatch.setattr(api.app.state.limiter, "clock", lambda: time.monotonic() + 61)
     assert api.client.get("/api/v1/streets", headers=api.auth("zhang")).status_code == 200
+
+
+def test_one_token_retried_locks_out_that_token_not_the_office_behind_its_address(
+    api: Api,
+) -> None:
+    """A client retrying a revoked token from an office's one NAT address: that token gets
+    429, everyone else's good token from the same address goes on working."""
+    revoked = {"Authorization": "Bearer tj_revoked_long_ago"}
+    for _ in range(20):
+        assert api.client.get("/api/v1/streets", headers=revoked).status_code == 401
+    for _ in range(5):
+        blocked = api.client.get("/api/v1/streets", headers=revoked)
+        assert blocked.status_code == 429, blocked.text
+        assert 1 <= int(blocked.headers["Retry-After"]) <= 60
+    for login in ("zhang", "boss", "admin"):
+        assert api.client.get("/api/v1/streets", headers=api.auth(login)).status_code == 200
+    case_id = receive(api)  # a write from the same address, too
+    assert api.get(f"/api/v1/cases/{case_id}", "zhang").status_code == 200
+    # Another wrong token is one failure of its own, not locked by the first one's.
+    mistyped = {"Authorization": "Bearer tj_mistyped"}
+    assert api.client.get("/api/v1/streets", headers=mistyped).status_code == 401
 
 
 def test_chinese_text_round_trips_unchanged(api: Api) -> None:
