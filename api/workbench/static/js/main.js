@@ -1,6 +1,7 @@
 // The workbench's glue: sign-in, the views (#/, #/cases, #/cases/{id}, #/receive, #/outbox),
 // every write through the outbox, the connection's state, the service worker.
 import { ApiError, createApi } from "./api.js";
+import { renderAttention } from "./attention.js";
 import { renderCase } from "./case-page.js";
 import { BUSINESS_TIME, MAX_DOCUMENT_BYTES, correctionBody, pathOf, receiveForm } from "./commands.js";
 import { h, replace } from "./dom.js";
@@ -97,6 +98,7 @@ function route() {
   const match = path.match(/^\/cases\/([0-9a-f-]{36})$/i);
   if (match) return { view: "case", id: match[1], search };
   if (path === "/cases") return { view: "list", search };
+  if (path === "/attention") return { view: "attention", search };
   const writer = state.me?.role === "mediator" || state.me?.role === "supervisor";
   if (path === "/receive" && writer) return { view: "receive", search };
   if (path === "/outbox" && writer) return { view: "outbox", search };
@@ -122,6 +124,7 @@ async function draw({ focus = true } = {}) {
   try {
     if (where.view === "mine") await renderMine(main, { api: reader, reference: state.reference, partiesCache: state.partiesCache, state: state.mine });
     else if (where.view === "list") await drawList(main, where.search);
+    else if (where.view === "attention") await renderAttention(main, { api: reader, reference: state.reference, params: Object.fromEntries(new URLSearchParams(where.search)), me: state.me });
     else if (where.view === "receive") drawReceive(main);
     else if (where.view === "outbox") await drawOutbox(main);
     else if (where.view === "case") await drawCase(main, where.id);
