@@ -93,6 +93,8 @@ class RouteCase(CaseCommand):
     routed_at: datetime | None = None
     due_at: datetime | None = None
     note: str | None = None
+    rule: str | None = None
+    """The routing rule the system routes by (automatic routing: application/triage.py)."""
 
     deadlines = frozenset({"due_at"})
 

@@ -113,6 +113,9 @@ class Case(Aggregate):
         due_at: datetime
         note: str | None
         actor: Actor
+        rule: str | None = None
+        """The routing rule that chose the organisation, when the system routed the case
+        (events recorded before automatic routing have none)."""
 
         def apply(self, aggregate: Any) -> None:
             case: Case = aggregate
@@ -357,13 +360,15 @@ class Case(Aggregate):
         routed_at: datetime | None = None,
         due_at: datetime | None = None,
         note: str | None = None,
+        rule: str | None = None,
     ) -> None:
-        """Assign the case to an organisation and a mediator (分流交办); a supervisor's act.
+        """Assign the case to an organisation and a mediator (分流交办); a supervisor's act,
+        or the system's by a routing `rule` (automatic routing).
 
         The caller has checked that both exist, are active and belong together.
         """
         self._require_state("route", OPEN)
-        if actor.role is not Role.SUPERVISOR:
+        if actor.role is not (Role.SYSTEM if rule is not None else Role.SUPERVISOR):
             raise RoleNotAllowedError(actor.login, actor.role, "route a case")
         at = business_time("routed_at", routed_at, utcnow())
         self._not_before("routed_at", at, self.received_at, self.routed_at)
@@ -376,6 +381,7 @@ class Case(Aggregate):
             due_at=due,
             note=note,
             actor=actor,
+            rule=rule,
         )
 
     def _deadline(self, routed_at: datetime, due_at: datetime | None) -> datetime:
