@@ -25,6 +25,7 @@ from application.errors import (
     BusyError,
     DocumentsUnavailableError,
     DocumentTamperedError,
+    RulesMovedOnError,
     UnreadableEventError,
     VersionMismatchError,
 )
@@ -96,6 +97,12 @@ class ForbiddenError(ApiError):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
+class PreconditionRequiredError(ApiError):
+    """A write that replaces a whole list sent without `If-Match` (it could undo another's)."""
+
+    status, slug, title = 428, "precondition-required", "If-Match required"
+
+
 class InvalidFieldsError(ApiError):
     """A 422 raised by the API itself, naming the field."""
 
@@ -153,6 +160,7 @@ _DOMAIN: list[tuple[type[Exception], int, str, str]] = [
     (NotAllowedError, 403, "forbidden", "Forbidden"),
     (LifecycleError, 409, "lifecycle", "The case's state forbids this"),
     (DuplicateCodeError, 409, "duplicate", "Exists already"),
+    (RulesMovedOnError, 412, "version-mismatch", "The routing rules have moved on"),
     (VersionMismatchError, 412, "version-mismatch", "The case has moved on"),
 ]
 
@@ -380,7 +388,8 @@ _DESCRIPTIONS = {
     403: "this role or user may not do this",
     404: "no such case, organisation, mediator or user",
     409: "the case's state or history forbids this, or an Idempotency-Key reused",
-    412: "If-Match names a version the case has moved on from",
+    412: "If-Match names a version the case (or the list) has moved on from",
+    428: "If-Match is required: the version this write replaces",
     413: "the body is over 64 KiB (a document's upload: over 20 MiB); nothing was stored",
     422: "invalid request: `errors` names each field",
     500: "a document's stored bytes fail their check (`document-tampered`): never served",
