@@ -47,9 +47,9 @@ class Tongjie:
         ports = ports_for(self.store.recorder) if ports_for else RecorderPorts()
         self.answers: AnswerStore | None = ports.answers
         """Where Idempotency-Key answers are found; None: this store keeps no WriteConditions."""
-        self.reference = ReferenceData(self.store)
+        self.reference = ReferenceData(self.store, timezone)
         self.routing_rules = RoutingRulesBook(self.store, self.reference)
-        self.triage = Triage(self.store, self.reference, self.routing_rules)
+        self.triage = Triage(self.store, self.reference, self.routing_rules, timezone)
         self.cases = CaseCommands(
             self.store,
             self.reference,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from uuid import UUID
 
 from application.commands import RouteCase
@@ -18,6 +18,7 @@ from application.reference import ReferenceData
 from application.routing_rules import RoutingRulesBook
 from application.store import TongjieStore
 from domain.case import Case
+from domain.eligibility import Reason, ineligibility
 from domain.errors import CaseNotFoundError, CaseResolvedError
 from domain.reference import Mediator
 from domain.routing import (
@@ -28,7 +29,7 @@ from domain.routing import (
     target_organisation,
 )
 from domain.times import utcnow
-from domain.values import Actor, CaseStatus, Registration, RiskLevel, Role
+from domain.values import Actor, CaseStatus, Category, Registration, RiskLevel, Role
 
 SYSTEM = Actor(id="system:triage", login="triage", role=Role.SYSTEM)
 """Who routes a case automatically (recorded in its `Routed` event)."""
@@ -58,9 +59,14 @@ def facts_of(registration: Registration, risk_level: RiskLevel = RiskLevel.NONE)
 
 class Triage:
     def __init__(
-        self, store: TongjieStore, reference: ReferenceData, rules: RoutingRulesBook
+        self,
+        store: TongjieStore,
+        reference: ReferenceData,
+        rules: RoutingRulesBook,
+        timezone: tzinfo,
     ) -> None:
         self.store = store
+        self.timezone = timezone
         self.reference = reference
         self.rules = rules
         self.loads: LoadsView | None = None
@@ -90,7 +96,7 @@ class Triage:
             kind = rule.target.organisation_kind.value if rule.target.organisation_kind else ""
             reason = f"no organisation of kind {kind} serves {facts.street}"
             return Suggestion(None, None, rule.name, (), reason)
-        order = ranked(self._candidates(organisation))
+        order = ranked(self._candidates(organisation, facts.category, utcnow()))
         chosen = order[0] if order and order[0].eligible else None
         if chosen is None:
             reason = f"no mediator of {organisation} is eligible"
@@ -106,6 +112,7 @@ class Triage:
         suggestion = self.suggest(facts_of(case.registration))
         if suggestion.organisation is None or suggestion.mediator is None:
             return False
+        mediator = self.reference.routable(suggestion.organisation, suggestion.mediator)
         RouteCase(
             case.id,
             actor=SYSTEM,
@@ -113,6 +120,7 @@ class Triage:
             mediator=suggestion.mediator,
             routed_at=max(utcnow(), case.received_at),
             rule=suggestion.rule,
+            standing=mediator,  # the case judges them again, as every routing
         ).apply_to(case)
         return True
 
@@ -131,12 +139,14 @@ class Triage:
             loads[mediator] = MediatorLoad(was.open_cases + 1, latest)
         return loads
 
-    def _candidates(self, organisation: str) -> list[Candidate]:
+    def _candidates(self, organisation: str, category: Category, at: datetime) -> list[Candidate]:
+        """Every mediator of the organisation, eligible or not (domain/eligibility.py)."""
         loads = self._loads()
         candidates = []
         for mediator in self._mediators_of(organisation):
             load = loads.get(mediator.code, MediatorLoad(0, None))
-            reason = None if mediator.active else "deactivated"
+            found = ineligibility(mediator, organisation, category, at)
+            reason = None if found is None else _in_zone(found, self.timezone)
             candidates.append(
                 Candidate(
                     mediator.code, load.open_cases, load.last_routed_at, reason is None, reason
@@ -158,11 +168,21 @@ class Triage:
         return found
 
 
+def _in_zone(reason: Reason, zone: tzinfo) -> str:
+    """The reason's words with its times in the bureau's offset, as every answer gives them."""
+    times = {name: at.astimezone(zone).isoformat() for name, at in reason.times.items()}
+    return reason.template.format(**times)
+
+
+def _cases(count: int) -> str:
+    return f"{count} open case{'' if count == 1 else 's'}"
+
+
 def _passed_over(candidate: Candidate, chosen: Candidate) -> str:
     if not candidate.eligible:
         return candidate.reason or "not eligible"
     if candidate.open_cases > chosen.open_cases:
-        return f"{candidate.open_cases} open cases, {chosen.mediator} has {chosen.open_cases}"
+        return f"{_cases(candidate.open_cases)}, {chosen.mediator} has {chosen.open_cases}"
     if candidate.last_routed_at != chosen.last_routed_at:
         return f"as many open cases as {chosen.mediator}, routed to more recently"
     return f"as many open cases as {chosen.mediator}, routed to as recently; by code"

@@ -9,6 +9,7 @@ import { language, preferredLanguage, setLanguage, t } from "./i18n.js";
 import { listParams, renderList, renderMine } from "./lists.js";
 import { Outbox } from "./outbox.js";
 import { renderOutbox } from "./outbox-view.js";
+import { withdrawalFormFor } from "./withdrawal.js";
 
 const $ = (id) => document.getElementById(id);
 const TOKEN = "tongjie.workbench.token";
@@ -197,12 +198,14 @@ async function drawCase(main, id) {
     reference: state.reference,
     pending,
     openCommand: fixing?.command,
+    fixingKey: fixing?.key,
     dashboardLink: state.me.role !== "mediator",
     onCommand: (form, command) => submit(form, command, c),
     onOpenDocument: (theCase, document) => openInTab(`cases/${theCase.id}/documents/${document.id}`, "*/*"),
     onOpenAgreement: (theCase) => openInTab(`cases/${theCase.id}/agreement`, "text/html"),
   });
-  if (fixing && forms[fixing.command]) fix(forms[fixing.command]);
+  const fixed = fixing && (forms[fixing.command] || withdrawalFormFor(main, fixing));
+  if (fixed) fix(fixed);
   main.dataset.loaded = "true";
   main.dataset.version = String(c.version);
 }
