@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from datetime import tzinfo
 from typing import Any
 
 import psycopg
@@ -33,6 +34,7 @@ from application.read_log import ReadNotRecordedError
 from domain.errors import (
     DomainError,
     DuplicateCodeError,
+    IneligibleMediatorError,
     InvalidCommandError,
     LifecycleError,
     NotAllowedError,
@@ -116,6 +118,7 @@ def problem(
     *,
     errors: Sequence[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPES + slug,
@@ -125,6 +128,7 @@ def problem(
     }
     if errors is not None:
         body["errors"] = list(errors)
+    body |= extra or {}
     return Response(
         dumps(body), status_code=status, headers=headers, media_type="application/problem+json"
     )
@@ -159,8 +163,25 @@ _DOMAIN: list[tuple[type[Exception], int, str, str]] = [
 ]
 
 
+def _ineligible(error: IneligibleMediatorError, zone: tzinfo) -> Response:
+    """A 422 like any invalid field, with the reason's code, and whether an override may
+    set it aside, for a client to offer one (domain/eligibility.py)."""
+    message = error.message_in(zone)
+    code = error.reason.value
+    return problem(
+        422,
+        "mediator-ineligible",
+        "The mediator cannot take this case",
+        f"{error.field}: {message}",
+        errors=[{"field": error.field, "message": message, "reason": code}],
+        extra={"reason": code, "overridable": error.overridable},
+    )
+
+
 def _domain_error(request: Request, error: Exception) -> Response:
     zone = request.app.state.settings.zone  # times in messages, as in answers: the bureau's
+    if isinstance(error, IneligibleMediatorError):
+        return _ineligible(error, zone)
     if isinstance(error, InvalidCommandError):
         return invalid([{"field": error.field, "message": error.message_in(zone)}])
     if isinstance(error, BusyError):

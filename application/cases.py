@@ -78,7 +78,7 @@ class CaseCommands:
         case, unless the command names the version it expects (then it is a mismatch)."""
         conditions = conditions or WriteConditions()
         check_times(command, self.bounds, utcnow())
-        command.check(self.reference)
+        command = command.check(self.reference)
         if isinstance(command, ReceiveCase):
             return self._receive(command, conditions)
         case_id = command.case_id

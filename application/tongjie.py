@@ -43,7 +43,7 @@ class Tongjie:
         ports = ports_for(self.store.recorder) if ports_for else RecorderPorts()
         self.answers: AnswerStore | None = ports.answers
         """Where Idempotency-Key answers are found; None: this store keeps no WriteConditions."""
-        self.reference = ReferenceData(self.store)
+        self.reference = ReferenceData(self.store, timezone)
         self.cases = CaseCommands(self.store, self.reference, timezone, ports.witness)
         events = events_for(self.store) if events_for else None
         self.reads = CaseReads(self.store, ports.chain, events)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from uuid import UUID
 
-from domain.values import Role
+from domain.values import Ineligibility, Role
 
 
 class DomainError(Exception):
@@ -117,12 +117,34 @@ class UnknownOrganisationError(InvalidCommandError):
 
 class UnknownMediatorError(InvalidCommandError):
     def __init__(self, code: str, field: str = "mediator") -> None:
-        super().__init__(field, f"no active mediator {code!r}")
+        super().__init__(field, f"no mediator {code!r}")
 
 
 class MediatorNotInOrganisationError(InvalidCommandError):
     def __init__(self, mediator: str, organisation: str) -> None:
         super().__init__("mediator", f"{mediator!r} does not belong to {organisation!r}")
+
+
+class IneligibleMediatorError(InvalidCommandError):
+    """Routing to a mediator who cannot take the case (domain/eligibility.py): the reason's
+    code, and whether a supervisor may override it with `override_reason`."""
+
+    def __init__(
+        self,
+        reason: Ineligibility,
+        message: str,
+        times: Mapping[str, datetime],
+        *,
+        overridable: bool,
+    ) -> None:
+        how = (
+            "; a supervisor may route anyway, giving override_reason"
+            if overridable
+            else "; this cannot be overridden"
+        )
+        super().__init__("mediator", message + how, times)
+        self.reason = reason
+        self.overridable = overridable
 
 
 class DeadlineTooLateError(InvalidCommandError):

@@ -404,6 +404,7 @@ const PATHS = {
   "follow-up": (id) => `/api/v1/cases/${id}/follow-ups`,
   "judicial-confirmation": (id) => `/api/v1/cases/${id}/judicial-confirmation`,
   document: (id) => `/api/v1/cases/${id}/documents`,
+  "document-withdrawal": (id) => `/api/v1/cases/${id}/documents/withdrawals`,
 };
 
 /** The business time each command takes: left empty, it is the moment the step was entered. */
@@ -418,6 +419,7 @@ export const BUSINESS_TIME = {
   "follow-up": ["visited_at"],
   "judicial-confirmation": ["applied_at", "ruled_at"],
   document: ["attached_at"],
+  "document-withdrawal": ["withdrawn_at"],
 };
 
 export function pathOf(command, caseId) {
