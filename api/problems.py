@@ -40,6 +40,7 @@ from domain.errors import (
     LifecycleError,
     NotAllowedError,
     NotFoundError,
+    ReportIssuedError,
     TokenInvalidError,
 )
 
@@ -164,6 +165,7 @@ _DOMAIN: list[tuple[type[Exception], int, str, str]] = [
     (NotAllowedError, 403, "forbidden", "Forbidden"),
     (LifecycleError, 409, "lifecycle", "The case's state forbids this"),
     (DuplicateCodeError, 409, "duplicate", "Exists already"),
+    (ReportIssuedError, 409, "report-issued", "The month's report is issued already"),
     (RulesMovedOnError, 412, "version-mismatch", "The routing rules have moved on"),
     (VersionMismatchError, 412, "version-mismatch", "The case has moved on"),
 ]
@@ -408,7 +410,8 @@ _DESCRIPTIONS = {
     401: "missing or unknown token",
     403: "this role or user may not do this",
     404: "no such case, organisation, mediator or user",
-    409: "the case's state or history forbids this, or an Idempotency-Key reused",
+    409: "the case's state or history forbids this (a month's report: issued already), or an "
+    "Idempotency-Key reused",
     412: "If-Match names a version the case (or the list) has moved on from",
     428: "If-Match is required: the version this write replaces",
     413: "the body is over 64 KiB (a document's upload: over 20 MiB); nothing was stored",
