@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from application.audit import Verifier
 from application.ports import EventSource, RecorderPorts
+from application.reports import Reports
 from application.store import TongjieStore
 from application.tongjie import Tongjie
 from infrastructure.access import AccessLog, access_log_for
@@ -80,6 +81,14 @@ def event_reader(store: TongjieStore) -> EventSource | None:
 def chain_verifier(recorder: object) -> Verifier | None:
     """The audit's checks, on a store that keeps hash chains (our recorders do)."""
     return ChainVerifier(recorder) if isinstance(recorder, GroupCommitRecorder) else None
+
+
+def build_reports(tongjie: Tongjie, views: Views) -> Reports:
+    """Monthly reports: recorded in the application's store, their figures read from the
+    statistics view (the same query code as /api/v1/stats)."""
+    from projections.stats.monthly import StatsMonthFigures
+
+    return Reports(tongjie.store, StatsMonthFigures(views.stats), tongjie.timezone)
 
 
 def build_views(

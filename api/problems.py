@@ -39,6 +39,7 @@ from domain.errors import (
     LifecycleError,
     NotAllowedError,
     NotFoundError,
+    ReportIssuedError,
     TokenInvalidError,
 )
 
@@ -157,6 +158,7 @@ _DOMAIN: list[tuple[type[Exception], int, str, str]] = [
     (NotAllowedError, 403, "forbidden", "Forbidden"),
     (LifecycleError, 409, "lifecycle", "The case's state forbids this"),
     (DuplicateCodeError, 409, "duplicate", "Exists already"),
+    (ReportIssuedError, 409, "report-issued", "The month's report is issued already"),
     (VersionMismatchError, 412, "version-mismatch", "The case has moved on"),
 ]
 
@@ -400,7 +402,8 @@ _DESCRIPTIONS = {
     401: "missing or unknown token",
     403: "this role or user may not do this",
     404: "no such case, organisation, mediator or user",
-    409: "the case's state or history forbids this, or an Idempotency-Key reused",
+    409: "the case's state or history forbids this (a month's report: issued already), or an "
+    "Idempotency-Key reused",
     412: "If-Match names a version the case has moved on from",
     413: "the body is over 64 KiB (a document's upload: over 20 MiB); nothing was stored",
     422: "invalid request: `errors` names each field",

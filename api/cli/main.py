@@ -13,6 +13,7 @@ from api.cli.database import DATABASE_ERRORS, explain
 from api.cli.demo import demo
 from api.cli.parties import parties
 from api.cli.reference import mediators, orgs
+from api.cli.reports import reports
 from api.cli.serve import serve
 from api.cli.stats import stats
 from api.cli.users import users
@@ -39,6 +40,7 @@ app.add_typer(mediators, name="mediators")
 app.add_typer(cases, name="cases")
 app.add_typer(audit, name="audit")
 app.add_typer(parties, name="parties")
+app.add_typer(reports, name="reports")
 
 
 def main() -> None:
