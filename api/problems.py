@@ -26,6 +26,7 @@ from application.errors import (
     BusyError,
     DocumentsUnavailableError,
     DocumentTamperedError,
+    RulesMovedOnError,
     UnreadableEventError,
     VersionMismatchError,
 )
@@ -39,6 +40,7 @@ from domain.errors import (
     LifecycleError,
     NotAllowedError,
     NotFoundError,
+    ReportIssuedError,
     TokenInvalidError,
 )
 
@@ -96,6 +98,12 @@ class NotAuthenticatedError(ApiError):
 
 class ForbiddenError(ApiError):
     status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class PreconditionRequiredError(ApiError):
+    """A write that replaces a whole list sent without `If-Match` (it could undo another's)."""
+
+    status, slug, title = 428, "precondition-required", "If-Match required"
 
 
 class InvalidFieldsError(ApiError):
@@ -157,6 +165,8 @@ _DOMAIN: list[tuple[type[Exception], int, str, str]] = [
     (NotAllowedError, 403, "forbidden", "Forbidden"),
     (LifecycleError, 409, "lifecycle", "The case's state forbids this"),
     (DuplicateCodeError, 409, "duplicate", "Exists already"),
+    (ReportIssuedError, 409, "report-issued", "The month's report is issued already"),
+    (RulesMovedOnError, 412, "version-mismatch", "The routing rules have moved on"),
     (VersionMismatchError, 412, "version-mismatch", "The case has moved on"),
 ]
 
@@ -400,8 +410,10 @@ _DESCRIPTIONS = {
     401: "missing or unknown token",
     403: "this role or user may not do this",
     404: "no such case, organisation, mediator or user",
-    409: "the case's state or history forbids this, or an Idempotency-Key reused",
-    412: "If-Match names a version the case has moved on from",
+    409: "the case's state or history forbids this (a month's report: issued already), or an "
+    "Idempotency-Key reused",
+    412: "If-Match names a version the case (or the list) has moved on from",
+    428: "If-Match is required: the version this write replaces",
     413: "the body is over 64 KiB (a document's upload: over 20 MiB); nothing was stored",
     422: "invalid request: `errors` names each field",
     500: "a document's stored bytes fail their check (`document-tampered`): never served",

@@ -165,6 +165,35 @@ class TimeOutOfRangeError(InvalidValueError):
     too far, an offset no time zone has."""
 
 
+class MonthNotEndedError(InvalidCommandError):
+    """A month's report is issued once the month has ended (its figures are the month's)."""
+
+    def __init__(self, month: str, ends_at: datetime) -> None:
+        super().__init__(
+            "month",
+            f"{month} has not ended yet: its report can be issued from {{ends_at}}",
+            {"ends_at": ends_at},
+        )
+        self.month = month
+
+
+class ReportNotFoundError(NotFoundError):
+    def __init__(self, month: str) -> None:
+        super().__init__("report issued for", month)
+        self.month = month
+
+
+class ReportIssuedError(DomainError):
+    """A month's report is issued once: its figures stay as they were sent (409)."""
+
+    def __init__(self, month: str) -> None:
+        super().__init__(
+            f"the report of {month} was issued already: a report is never issued again (what "
+            "has changed since is shown beside it)"
+        )
+        self.month = month
+
+
 class DuplicateCodeError(DomainError):
     """A code or login that must be unique is taken (409)."""
 

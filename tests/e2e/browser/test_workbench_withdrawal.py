@@ -86,9 +86,8 @@ def test_a_mediator_withdraws_a_wrong_document_with_its_reason_after_confirming(
         expect(item.locator(".withdrawn-note")).to_contain_text("上传错误：不是本案的借条")
         expect(item.locator('button[data-action="open-document"]')).to_be_visible()
         expect(item.locator('button[data-action="withdraw-document"]')).to_have_count(0)
-        expect(zhang.page.locator('.timeline li[data-event="DocumentWithdrawn"]')).to_contain_text(
-            "上传错误：不是本案的借条"
-        )
+        in_history = zhang.page.locator('.timeline li[data-event="DocumentWithdrawn"]')
+        expect(in_history).to_contain_text("撤回“借条照片（传错）”：上传错误：不是本案的借条")
         zhang.page.screenshot(path=screenshots / "workbench-withdrawn-phone-zh.png", full_page=True)
     listed = server.get(f"/api/v1/cases/{case_id}/documents").json()["items"]
     assert [(d["id"], d["withdrawal_reason"]) for d in listed] == [

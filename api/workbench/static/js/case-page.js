@@ -104,7 +104,7 @@ export function say(event, reference, names) {
     case "DocumentAttached":
       return t("say.DocumentAttached", { what: documentWords(d), size: sizeText(d.size || 0) });
     case "DocumentWithdrawn":
-      return t("say.DocumentWithdrawn", { reason: d.reason || "" });
+      return d.title ? t("say.DocumentWithdrawnTitled", { title: d.title, reason: d.reason || "" }) : t("say.DocumentWithdrawn", { reason: d.reason || "" });
     default:
       return "";
   }
@@ -129,6 +129,16 @@ function markCorrections(events) {
   });
 }
 
+/** Each withdrawal with the title of the document it withdraws (from the event attaching it). */
+function nameWithdrawals(events) {
+  const titles = new Map(events.filter((e) => e.type === "DocumentAttached").map((e) => [e.data?.document_id, e.data?.title]));
+  return events.map((event) =>
+    event.type === "DocumentWithdrawn" && titles.get(event.data?.document_id)
+      ? { ...event, data: { ...event.data, title: titles.get(event.data.document_id) } }
+      : event,
+  );
+}
+
 function facts(rows) {
   return h("dl", { class: "facts" }, rows.filter(Boolean).map(([term_, value]) => [h("dt", {}, term_), h("dd", {}, value)]));
 }
@@ -137,7 +147,7 @@ function timeline(events, reference, names) {
   return h(
     "ol",
     { class: "timeline" },
-    markCorrections(events)
+    nameWithdrawals(markCorrections(events))
       .reverse()
       .map((event) => {
         const when = event.data?.[event.type === "JudicialConfirmationRecorded" && event.data?.ruling ? "ruled_at" : BUSINESS[event.type]];
