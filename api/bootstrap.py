@@ -44,6 +44,7 @@ def build_application(settings: Settings) -> Tongjie:
             blobs_for=partial(blob_table_for, cipher_key=settings.cipher_key),
             reads_for=read_log_for,
             events_for=event_reader,
+            auto_routing=settings.auto_routing,
         )
 
 
@@ -107,7 +108,10 @@ def build_views(
     (`tongjie demo`) do without them.
     """
     from api.bootstrap_views import build_views as wire_views
+    from projections.board.loads import mediator_loads
 
-    return wire_views(
+    views = wire_views(
         settings, tongjie, extra_views=extra_views, only=only, page_size=page_size, fault=fault
     )
+    tongjie.triage.loads = partial(mediator_loads, views.board.db)  # the balance reads the board
+    return views

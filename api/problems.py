@@ -26,6 +26,7 @@ from application.errors import (
     BusyError,
     DocumentsUnavailableError,
     DocumentTamperedError,
+    RulesMovedOnError,
     UnreadableEventError,
     VersionMismatchError,
 )
@@ -99,6 +100,12 @@ class ForbiddenError(ApiError):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
+class PreconditionRequiredError(ApiError):
+    """A write that replaces a whole list sent without `If-Match` (it could undo another's)."""
+
+    status, slug, title = 428, "precondition-required", "If-Match required"
+
+
 class InvalidFieldsError(ApiError):
     """A 422 raised by the API itself, naming the field."""
 
@@ -159,6 +166,7 @@ _DOMAIN: list[tuple[type[Exception], int, str, str]] = [
     (LifecycleError, 409, "lifecycle", "The case's state forbids this"),
     (DuplicateCodeError, 409, "duplicate", "Exists already"),
     (ReportIssuedError, 409, "report-issued", "The month's report is issued already"),
+    (RulesMovedOnError, 412, "version-mismatch", "The routing rules have moved on"),
     (VersionMismatchError, 412, "version-mismatch", "The case has moved on"),
 ]
 
@@ -404,7 +412,8 @@ _DESCRIPTIONS = {
     404: "no such case, organisation, mediator or user",
     409: "the case's state or history forbids this (a month's report: issued already), or an "
     "Idempotency-Key reused",
-    412: "If-Match names a version the case has moved on from",
+    412: "If-Match names a version the case (or the list) has moved on from",
+    428: "If-Match is required: the version this write replaces",
     413: "the body is over 64 KiB (a document's upload: over 20 MiB); nothing was stored",
     422: "invalid request: `errors` names each field",
     500: "a document's stored bytes fail their check (`document-tampered`): never served",

@@ -99,6 +99,8 @@ class RouteCase(CaseCommand):
     routed_at: datetime | None = None
     due_at: datetime | None = None
     note: str | None = None
+    rule: str | None = None
+    """The routing rule the system routes by (automatic routing: application/triage.py)."""
     override_reason: str | None = None
     standing: Standing | None = None
     """The mediator as reference data knows them: `check` finds it, the case judges it."""

@@ -116,6 +116,9 @@ class Case(Aggregate):
         due_at: datetime
         note: str | None
         actor: Actor
+        rule: str | None = None
+        """The routing rule that chose the organisation, when the system routed the case
+        (events recorded before automatic routing have none)."""
         override_reason: str | None = None
         """Why the supervisor routed to a mediator who could not take the case."""
         overridden: Ineligibility | None = None
@@ -364,10 +367,12 @@ class Case(Aggregate):
         routed_at: datetime | None = None,
         due_at: datetime | None = None,
         note: str | None = None,
+        rule: str | None = None,
         override_reason: str | None = None,
         standing: Standing | None = None,
     ) -> None:
-        """Assign the case to an organisation and a mediator (分流交办); a supervisor's act.
+        """Assign the case to an organisation and a mediator (分流交办); a supervisor's act,
+        or the system's by a routing `rule` (automatic routing).
 
         The caller has checked that both exist. `standing` is the mediator as reference data
         knows them: whether they can take the case is judged here (domain/eligibility.py),
@@ -375,7 +380,7 @@ class Case(Aggregate):
         None only where the caller has judged the records itself (the demo's bulk load).
         """
         self._require_state("route", OPEN)
-        if actor.role is not Role.SUPERVISOR:
+        if actor.role is not (Role.SYSTEM if rule is not None else Role.SUPERVISOR):
             raise RoleNotAllowedError(actor.login, actor.role, "route a case")
         if override_reason is not None and blank(override_reason):
             raise InvalidValueError("override_reason", "must not be empty")
@@ -391,6 +396,7 @@ class Case(Aggregate):
             due_at=due,
             note=note,
             actor=actor,
+            rule=rule,
             override_reason=override_reason,
             overridden=overridden,
         )

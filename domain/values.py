@@ -120,6 +120,8 @@ class Role(Enum):
     SUPERVISOR = "supervisor"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    SYSTEM = "system"
+    """Tongjie itself, acting by a rule (automatic routing): never a user's role."""
 
     @property
     def a(self) -> str:
