@@ -65,6 +65,7 @@ VALUES: dict[Enum, tuple[str, str]] = {
     Role.SUPERVISOR: ("主管", "supervisor"),
     Role.AUDITOR: ("审计", "auditor"),
     Role.ADMIN: ("管理员", "admin"),
+    Role.SYSTEM: ("系统（自动分流）", "the system (automatic routing)"),
     Tampering.CONTENT_CHANGED: ("内容被改动", "content changed"),
     Tampering.EVENT_MISSING: ("事件缺失", "event missing"),
     Tampering.EVENT_INSERTED: ("事件被插入", "event inserted"),

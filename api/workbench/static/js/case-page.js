@@ -74,7 +74,8 @@ export function say(event, reference, names) {
     case "Received":
       return t("say.Received", { category: categoryText(reference, r.category, r.subcategory), channel: term("channel", r.channel), summary: r.summary || "" });
     case "Routed":
-      return t("say.Routed", { mediator: mediatorText(names, d.mediator), organisation: organisationText(names, d.organisation), due: dateTime(d.due_at) });
+      return t("say.Routed", { mediator: mediatorText(names, d.mediator), organisation: organisationText(names, d.organisation), due: dateTime(d.due_at) })
+        + (d.rule ? t("say.byRule", { rule: d.rule }) : "");
     case "Mediated":
       return t("say.Mediated", {
         method: term("method", d.method),
