@@ -44,6 +44,9 @@ def test_a_supervisor_overrides_a_category_the_mediator_does_not_take(
         assert [e["type"] for e in history(server, case_id)] == ["Received"]
         override.fill("只有他熟悉该小区的情况")
         boss.submit_and_wait(route, 2)
+        routing = boss.page.locator('.timeline li[data-event="Routed"]')
+        expect(routing).to_contain_text("不承接此类纠纷")
+        expect(routing).to_contain_text("只有他熟悉该小区的情况")
     routed = history(server, case_id)[-1]
     assert routed["type"] == "Routed"
     assert routed["data"]["mediator"] == "m-shang"

@@ -75,7 +75,8 @@ export function say(event, reference, names) {
       return t("say.Received", { category: categoryText(reference, r.category, r.subcategory), channel: term("channel", r.channel), summary: r.summary || "" });
     case "Routed":
       return t("say.Routed", { mediator: mediatorText(names, d.mediator), organisation: organisationText(names, d.organisation), due: dateTime(d.due_at) })
-        + (d.rule ? t("say.byRule", { rule: d.rule }) : "");
+        + (d.rule ? t("say.byRule", { rule: d.rule }) : "")
+        + (d.overridden && d.override_reason ? t("say.override", { what: term("ineligible", d.overridden), reason: d.override_reason }) : "");
     case "Mediated":
       return t("say.Mediated", {
         method: term("method", d.method),
