@@ -17,6 +17,7 @@ from tests.e2e.browser.workbench import NEW_CASE, Bench, bench
 pytestmark = pytest.mark.browser
 
 LAPTOP_768: ViewportSize = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def unrouted_case(server: Server) -> str:
@@ -119,7 +120,16 @@ def test_the_dashboard_counts_each_reason_and_links_to_its_list(
             link = panel.locator(f'a[data-reason="{reason["code"]}"]')
             expect(link).to_have_attribute("data-value", str(reason["count"]))
             expect(link).to_contain_text(reason["zh"])
+        boss.page.set_viewport_size(LAPTOP_768)
         panel.screenshot(path=screenshots / "dashboard-attention-laptop-zh.png")
+        boss.page.set_viewport_size(PHONE)
+        panel.screenshot(path=screenshots / "dashboard-attention-phone-zh.png")
+        boss.page.locator("#language").click()
+        overdue_en = next(r for r in counts if r["code"] == "overdue")["en"]
+        expect(panel.locator('a[data-reason="overdue"]')).to_contain_text(overdue_en)
+        panel.screenshot(path=screenshots / "dashboard-attention-phone-en.png")
+        boss.page.set_viewport_size(LAPTOP_768)
+        panel.screenshot(path=screenshots / "dashboard-attention-laptop-en.png")
         overdue = next(r for r in counts if r["code"] == "overdue")
         panel.locator('a[data-reason="overdue"]').click()
         expect(boss.page).to_have_url(f"{server.url}/workbench#/attention?reason=overdue")
