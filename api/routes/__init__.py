@@ -13,6 +13,7 @@ from api.apidocs import router as docs_router
 from api.dashboard import router as dashboard_router
 from api.routes import (
     archive,
+    attention,
     audit,
     case_access,
     case_file,
@@ -38,6 +39,7 @@ ROUTERS: list[APIRouter] = [
     case_writes.router,
     documents.router,
     views.router,
+    attention.router,
     hotspots.router,
     stats.router,
     reports.router,

@@ -166,7 +166,7 @@ function signOut() {
   state.stopStream = null;
   state.api = null;
   state.position = null;
-  for (const id of ["figures", "by-category", "by-street", "trend", "workload", "overdue-list", "escalated-list", "reports", "case-page"]) {
+  for (const id of ["figures", "attention", "by-category", "by-street", "trend", "workload", "overdue-list", "escalated-list", "reports", "case-page"]) {
     $(id).replaceChildren();
   }
   $("overview").hidden = true;

@@ -1,6 +1,7 @@
 // The overview: every request of one refresh, then each part drawn from its own answer.
 import { itemsOf, problemText } from "./api.js";
 import { renderBreakdown, renderTrend } from "./breakdown.js";
+import { renderAttention } from "./attention.js";
 import { renderCaseList } from "./caselists.js";
 import { h, replace } from "./dom.js";
 import { renderFigures } from "./figures.js";
@@ -69,6 +70,7 @@ async function fetchAll(api, filters, minPosition) {
     escalated: escalatedCases(api, board),
     projections: api.get("projections"),
     hotspots: api.get("stats/hotspots", { min_position: minPosition }),
+    attention: api.get("attention", { min_position: minPosition, limit: 1 }),
     reports: issuedReports(api),
   };
   const names = Object.keys(requests);
@@ -133,6 +135,7 @@ export async function loadOverview({ api, filters, names, minPosition, role, onI
     }
   }
   renderHotspots(part("hotspots-section"), part("hotspots-list"), a.hotspots);
+  renderAttention(part("attention"), a.attention);
   renderReports(part("reports"), { api, answer: a.reports, canIssue: role === "supervisor", onIssued, language: language(), names });
   const positions = Object.values(a)
     .map((answer) => answer.position)

@@ -1,6 +1,7 @@
 // The workbench's glue: sign-in, the views (#/, #/cases, #/cases/{id}, #/receive, #/outbox),
 // every write through the outbox, the connection's state, the service worker.
 import { ApiError, createApi, query } from "./api.js";
+import { renderAttention } from "./attention.js";
 import { renderCase } from "./case-page.js";
 import { Copies, forgetAll, forgetAllBut, partiesOnly, showAsOf } from "./copies.js";
 import { BUSINESS_TIME, MAX_DOCUMENT_BYTES, correctionBody, pathOf, receiveForm } from "./commands.js";
@@ -112,6 +113,7 @@ function route() {
   const match = path.match(/^\/cases\/([0-9a-f-]{36})$/i);
   if (match) return { view: "case", id: match[1], search };
   if (path === "/cases") return { view: "list", search };
+  if (path === "/attention") return { view: "attention", search };
   const writer = state.me?.role === "mediator" || state.me?.role === "supervisor";
   if (path === "/receive" && writer) return { view: "receive", search };
   if (path === "/outbox" && writer) return { view: "outbox", search };
@@ -138,6 +140,7 @@ async function draw({ focus = true } = {}) {
   try {
     if (where.view === "mine") await drawMine(main);
     else if (where.view === "list") await drawList(main, where.search);
+    else if (where.view === "attention") await renderAttention(main, { api: reader, reference: state.reference, params: Object.fromEntries(new URLSearchParams(where.search)), me: state.me });
     else if (where.view === "receive") drawReceive(main);
     else if (where.view === "outbox") await drawOutbox(main);
     else if (where.view === "case") await drawCase(main, where.id);
