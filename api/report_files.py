@@ -33,9 +33,13 @@ ROUNDING = {
     "truncate": "比率截断至两位小数（与通报一致）",
     "half_up": "比率四舍五入至两位小数",
 }
+RATES_NOTE = (
+    "调处成功率＝月内调解成功÷月内受理（通报口径；二者不一定是同一批案件，可超过100%）；"
+    "受理案件成功率＝月内受理的案件中已调解成功的÷月内受理（不超过100%）。"
+)
 NOTE = (
     "数字为签发时记录，此后不再改变；在办、超期、72小时内到期及预警为签发时的在办情况。"
-    "调处成功率＝期内调解成功÷期内受理；受理案件成功率＝期内受理案件中已调解成功÷期内受理。"
+    + RATES_NOTE
 )
 
 Names = Mapping[str, Mapping[str, str]]
@@ -96,10 +100,14 @@ def report_workbook(report: IssuedReport, names: Names, mode: RateDisplay, zone:
         for row in rows:
             values = [value(n, f, mode) for n, f in zip(report.names, row[1:], strict=True)]
             sheet.append([*key_cells(dimension, row[0], names), *values])
+        sheet.append([])
+        sheet.append([RATES_NOTE])  # no rate above 100% without the line that explains it
         for offset, name in enumerate(report.names, start=keys + 1):
             letter = get_column_letter(offset)
             sheet.column_dimensions[letter].width = 12
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=offset, max_col=offset):
+            for (cell,) in sheet.iter_rows(
+                min_row=2, max_row=len(rows) + 1, min_col=offset, max_col=offset
+            ):
                 cell.number_format = FORMATS[kind_of(name)]
         if keys:
             sheet.column_dimensions["A"].width = 24

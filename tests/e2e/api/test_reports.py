@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
@@ -15,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from api.bootstrap import build_application
+from domain.errors import ReportIssuedError
 from domain.report import Month, MonthlyReport
 from projections.stats.figures import FIGURES
 from tests.e2e.api.conftest import NEW_CASE, SESSION, Api
@@ -224,8 +226,11 @@ def test_the_workbook_equals_the_json_sheet_by_sheet_and_cell_by_cell(march: Mar
         keys = {"summary": 0, "category": 1, "street": 1}.get(dimension, 2)
         assert head[keys:][:3] == ["受理", "结案", "调解成功"]
         assert head[keys + FIGURES.index("success_rate")] == "调处成功率"
-        assert len(rows) - 1 == len(issued["dimensions"][dimension])
-        for cells, row in zip(rows[1:], issued["dimensions"][dimension], strict=True):
+        data = issued["dimensions"][dimension]
+        assert len(rows) == 1 + len(data) + 2  # the heads, the rows, a blank, the rates' line
+        assert all(cell.value is None for cell in rows[-2])
+        assert "可超过100%" in rows[-1][0].value
+        for cells, row in zip(rows[1 : 1 + len(data)], data, strict=True):
             key = row["key"]
             if dimension in ("organisation", "mediator"):
                 assert cells[0].value == (names[key] if key else "（未分流）")
@@ -311,8 +316,37 @@ def test_a_late_correction_leaves_the_report_as_issued_and_lists_the_difference(
     streets = {
         row[0]: row[1]
         for row in load_workbook(io.BytesIO(workbook.content))["街道"].iter_rows(
-            min_row=2, values_only=True
+            min_row=2, max_row=3, values_only=True
         )
     }
     assert streets == {"东湖街道": 3, "西山街道": 1}  # the download too: as issued
     assert datetime.fromisoformat(report["issued_at"]) <= datetime.now(UTC)
+
+
+def test_a_retry_with_its_idempotency_key_gets_the_first_answer(march: March) -> None:
+    api = march.api
+    first = api.post("/api/v1/reports", "boss", {"month": "2025-01"}, **{"Idempotency-Key": "jan"})
+    assert first.status_code == 201, first.text
+    head = _head(api)
+    again = api.post("/api/v1/reports", "boss", {"month": "2025-01"}, **{"Idempotency-Key": "jan"})
+    assert (again.status_code, again.content) == (201, first.content)
+    other = api.post("/api/v1/reports", "boss", {"month": "2024-12"}, **{"Idempotency-Key": "jan"})
+    assert other.status_code == 409
+    assert _head(api) == head
+
+
+def test_supervisors_racing_to_issue_one_month_issue_it_once(march: March) -> None:
+    reports = march.api.app.state.reports
+    boss = march.api.world.supervisor
+
+    def issue(_: int) -> str:
+        try:
+            return reports.issue("2025-02", actor=boss).month
+        except ReportIssuedError:
+            return "409"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = sorted(pool.map(issue, range(4)))
+    assert outcomes == ["2025-02", "409", "409", "409"]
+    months = [item["month"] for item in march.api.get("/api/v1/reports", "boss").json()["items"]]
+    assert months.count("2025-02") == 1
