@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from application.errors import RulesMovedOnError
 from application.ports import VersionConflictError, WriteConditions
@@ -12,6 +13,16 @@ from application.store import TongjieStore
 from domain.routing import OrganisationPlace, RoutingRule
 from domain.routing_rules import KnownPlaces, RoutingRules
 from domain.values import Actor, OrganisationKind
+
+
+@dataclass(frozen=True)
+class RulesSet:
+    """One list the bureau had: its version, when it was stored, who set it."""
+
+    version: int
+    recorded_at: datetime
+    actor: Actor
+    rules: tuple[RoutingRule, ...]
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,7 @@ class RoutingRulesBook:
     def __init__(self, store: TongjieStore, reference: ReferenceData) -> None:
         self.store = store
         self.reference = reference
+        self._kinds: dict[str, OrganisationKind] = {}  # an organisation's kind never changes
 
     def current(self) -> RulesInfo:
         found = self._load()
@@ -56,12 +68,29 @@ class RoutingRulesBook:
             ) from None
         return info
 
+    def history(self) -> list[RulesSet]:
+        """Every list ever set, the first first, read from the events (never a snapshot)."""
+        return [
+            RulesSet(
+                event.originator_version,
+                event.timestamp,
+                event.actor,
+                tuple(RoutingRule.from_plain(r) for r in event.rules),
+            )
+            for event in self.store.events.get(RoutingRules.ID)
+            if isinstance(event, RoutingRules.RulesReplaced)
+        ]
+
     def places(self) -> KnownPlaces:
-        """Every organisation's kind and street, as the rules may name them."""
+        """Every organisation's kind and street, as the rules may name them: the directory's
+        streets, and each organisation's kind read once (it never changes)."""
+        listed = self.reference.directory().organisations
+        for code in listed.keys() - self._kinds.keys():
+            self._kinds[code] = OrganisationKind(self.reference.organisation(code).kind)
         return KnownPlaces(
             tuple(
-                OrganisationPlace(o.code, OrganisationKind(o.kind), o.street)
-                for o in self.reference.organisations()
+                OrganisationPlace(code, self._kinds[code], street)
+                for code, street in listed.items()
             )
         )
 

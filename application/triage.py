@@ -19,7 +19,7 @@ from application.routing_rules import RoutingRulesBook
 from application.store import TongjieStore
 from domain.case import Case
 from domain.eligibility import Reason, ineligibility
-from domain.errors import CaseNotFoundError, CaseResolvedError
+from domain.errors import CaseNotFoundError, CaseResolvedError, DomainError
 from domain.reference import Mediator
 from domain.routing import (
     Candidate,
@@ -76,6 +76,7 @@ class Triage:
         receipts are chosen one after the other, each seeing the last."""
         self._organisation_of: dict[str, str] = {}  # a mediator's organisation never changes
         self._pending: list[tuple[int, str, datetime]] = []  # routed here, maybe not yet viewed
+        self._pending_lock = threading.Lock()
 
     def suggestion(self, case_id: UUID) -> Suggestion:
         case = self.store.load(case_id, CaseNotFoundError(case_id))
@@ -85,7 +86,9 @@ class Triage:
             raise CaseResolvedError(case_id, "suggest a routing for")
         return self.suggest(facts_of(case.registration, case.risk_level))
 
-    def suggest(self, facts: CaseFacts) -> Suggestion:
+    def suggest(self, facts: CaseFacts, at: datetime | None = None) -> Suggestion:
+        """Where a case of these facts goes if routed `at` (default now): who is away then
+        cannot take it."""
         rule = first_match(self.rules.current().rules, facts)
         if rule is None:
             return Suggestion(None, None, None, (), "no routing rule matches the case")
@@ -96,7 +99,7 @@ class Triage:
             kind = rule.target.organisation_kind.value if rule.target.organisation_kind else ""
             reason = f"no organisation of kind {kind} serves {facts.street}"
             return Suggestion(None, None, rule.name, (), reason)
-        order = ranked(self._candidates(organisation, facts.category, utcnow()))
+        order = ranked(self._candidates(organisation, facts.category, at or utcnow()))
         chosen = order[0] if order and order[0].eligible else None
         if chosen is None:
             reason = f"no mediator of {organisation} is eligible"
@@ -108,32 +111,41 @@ class Triage:
 
     def route_new(self, case: Case) -> bool:
         """Route a case just received, before it is saved, as the suggestion says (the caller
-        holds `lock`); False when no rule or no eligible mediator takes it: it waits."""
-        suggestion = self.suggest(facts_of(case.registration))
+        holds `lock`); False when no rule or no eligible mediator takes it: it waits. A
+        routing the case refuses (nothing is recorded then) leaves it waiting too: the receipt
+        is stored whatever the triage makes of it."""
+        at = max(utcnow(), case.received_at)
+        suggestion = self.suggest(facts_of(case.registration), at)
         if suggestion.organisation is None or suggestion.mediator is None:
             return False
-        mediator = self.reference.routable(suggestion.organisation, suggestion.mediator)
-        RouteCase(
-            case.id,
-            actor=SYSTEM,
-            organisation=suggestion.organisation,
-            mediator=suggestion.mediator,
-            routed_at=max(utcnow(), case.received_at),
-            rule=suggestion.rule,
-            standing=mediator,  # the case judges them again, as every routing
-        ).apply_to(case)
+        try:
+            mediator = self.reference.routable(suggestion.organisation, suggestion.mediator)
+            RouteCase(
+                case.id,
+                actor=SYSTEM,
+                organisation=suggestion.organisation,
+                mediator=suggestion.mediator,
+                routed_at=at,
+                rule=suggestion.rule,
+                standing=mediator,  # the case judges them again, as every routing
+            ).apply_to(case)
+        except DomainError:
+            return False
         return True
 
     def routed(self, case: Case, position: int | None) -> None:
         """A routing saved at `position`, counted until the view has processed it."""
         if position is not None and case.mediator is not None and case.routed_at is not None:
-            self._pending.append((position, case.mediator, case.routed_at))
+            with self._pending_lock:
+                self._pending.append((position, case.mediator, case.routed_at))
 
     def _loads(self) -> dict[str, MediatorLoad]:
         seen = self.loads() if self.loads is not None else Loads({}, 0)
         loads = dict(seen.by_mediator)
-        self._pending = [p for p in self._pending if p[0] > seen.position]
-        for _, mediator, at in self._pending:
+        with self._pending_lock:
+            self._pending = [p for p in self._pending if p[0] > seen.position]
+            pending = list(self._pending)
+        for _, mediator, at in pending:
             was = loads.get(mediator, MediatorLoad(0, None))
             latest = at if was.last_routed_at is None else max(at, was.last_routed_at)
             loads[mediator] = MediatorLoad(was.open_cases + 1, latest)

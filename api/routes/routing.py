@@ -8,14 +8,22 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Depends, Header
 from starlette.responses import Response
 
-from api.deps import IF_MATCH_DESCRIPTION, IdempotencyDep, TongjieDep, parse_if_match, roles
-from api.encoding import dumps
+from api.deps import (
+    IF_MATCH_DESCRIPTION,
+    IdempotencyDep,
+    SettingsDep,
+    TongjieDep,
+    parse_if_match,
+    roles,
+)
+from api.encoding import actor_json, dumps
 from api.idempotency import Answer, run_once
 from api.problems import PreconditionRequiredError, responses
 from api.schemas import examples
-from api.schemas.routing import RulesOut, RulesReplaceRequest, SuggestionOut
+from api.schemas.routing import RulesHistoryOut, RulesOut, RulesReplaceRequest, SuggestionOut
 from application.routing_rules import RulesInfo
 from application.triage import Suggestion
+from domain.times import in_zone
 from domain.values import Actor, Role
 
 router = APIRouter(prefix="/api/v1", tags=["triage"])
@@ -75,6 +83,27 @@ def put_rules(
         ),
         _rules,
     )
+
+
+@router.get(
+    "/routing-rules/history",
+    response_model=RulesHistoryOut,
+    responses=responses(),
+    summary="Every list of routing rules ever set, with who set it and when",
+)
+def get_rules_history(actor: RulesReader, tongjie: TongjieDep, settings: SettingsDep) -> Response:
+    """The rules' audited history, the first list first: each with its `version`, when it
+    was stored (`recorded_at`) and who set it (`actor`)."""
+    items = [
+        {
+            "version": found.version,
+            "recorded_at": in_zone(found.recorded_at, settings.zone).isoformat(),
+            "actor": actor_json(found.actor),
+            "rules": [rule.to_plain() for rule in found.rules],
+        }
+        for found in tongjie.routing_rules.history()
+    ]
+    return Response(dumps({"items": items}), media_type="application/json")
 
 
 def _suggestion(suggestion: Suggestion) -> dict[str, object]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Code, Money, MoneyOut, Request, ShortText
+from api.schemas.cases import ActorOut
+from api.schemas.common import Code, Money, MoneyOut, Request, ShortText, TimeOut
 from domain.routing import RoutingRule, RuleMatch, RuleTarget
 from domain.routing_rules import MAX_RULES
 from domain.values import Category, Channel, OrganisationKind, RiskLevel
@@ -77,6 +78,17 @@ class RuleOut(BaseModel):
 class RulesOut(BaseModel):
     version: int = Field(description="the list's version (0: none set yet); also the ETag")
     rules: list[RuleOut]
+
+
+class RulesSetOut(BaseModel):
+    version: int
+    recorded_at: TimeOut
+    actor: ActorOut
+    rules: list[RuleOut]
+
+
+class RulesHistoryOut(BaseModel):
+    items: list[RulesSetOut]
 
 
 class CandidateOut(BaseModel):

@@ -117,6 +117,22 @@ def test_every_list_is_kept_with_who_set_it(fresh_api: Api) -> None:
         ("boss", []),
     ]
     assert current(api) == {"version": 4, "rules": []}
+    for login in ("boss", "audit", "admin"):
+        read = api.get(f"{PATH}/history", login)
+        assert read.status_code == 200, read.text
+    assert api.get(f"{PATH}/history", "zhang").status_code == 403
+    kept = read.json()["items"]
+    assert [(i["version"], i["actor"]["login"], len(i["rules"])) for i in kept] == [
+        (2, "boss", 1),
+        (3, "admin", 2),
+        (4, "boss", 0),
+    ]
+    assert kept[1]["rules"][0] == {
+        "name": "大额到中心",
+        "match": {"street": "西山街道", "claim_amount_min": "100000.00"},
+        "target": {"organisation": "centre-2"},
+    }
+    assert kept[0]["recorded_at"].endswith("+08:00")
     verified = api.get("/api/v1/audit/verify", "audit")
     assert verified.status_code == 200, verified.text
     assert verified.json()["valid"]
