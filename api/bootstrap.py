@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from application.audit import Verifier
 from application.ports import EventSource, RecorderPorts
+from application.reports import Reports
 from application.store import TongjieStore
 from application.tongjie import Tongjie
 from infrastructure.access import AccessLog, access_log_for
@@ -43,6 +44,7 @@ def build_application(settings: Settings) -> Tongjie:
             blobs_for=partial(blob_table_for, cipher_key=settings.cipher_key),
             reads_for=read_log_for,
             events_for=event_reader,
+            auto_routing=settings.auto_routing,
         )
 
 
@@ -82,6 +84,14 @@ def chain_verifier(recorder: object) -> Verifier | None:
     return ChainVerifier(recorder) if isinstance(recorder, GroupCommitRecorder) else None
 
 
+def build_reports(tongjie: Tongjie, views: Views) -> Reports:
+    """Monthly reports: recorded in the application's store, their figures read from the
+    statistics view (the same query code as /api/v1/stats)."""
+    from projections.stats.monthly import StatsMonthFigures
+
+    return Reports(tongjie.store, StatsMonthFigures(views.stats), tongjie.timezone)
+
+
 def build_views(
     settings: Settings,
     tongjie: Tongjie,
@@ -98,7 +108,10 @@ def build_views(
     (`tongjie demo`) do without them.
     """
     from api.bootstrap_views import build_views as wire_views
+    from projections.board.loads import mediator_loads
 
-    return wire_views(
+    views = wire_views(
         settings, tongjie, extra_views=extra_views, only=only, page_size=page_size, fault=fault
     )
+    tongjie.triage.loads = partial(mediator_loads, views.board.db)  # the balance reads the board
+    return views

@@ -163,6 +163,8 @@ CaseReader = Annotated[Actor, Depends(roles(Role.MEDIATOR, Role.SUPERVISOR, Role
 Auditing = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.AUDITOR))]
 ReferenceReader = Annotated[Actor, Depends(roles(Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR))]
 Admin = Annotated[Actor, Depends(roles(Role.ADMIN))]
+Staffing = Annotated[Actor, Depends(roles(Role.SUPERVISOR, Role.ADMIN))]
+"""Who says which categories a mediator takes and when they are away."""
 
 
 # -- which cases a mediator reaches ------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from datetime import tzinfo
 from typing import Any
 
 import psycopg
@@ -25,6 +26,7 @@ from application.errors import (
     BusyError,
     DocumentsUnavailableError,
     DocumentTamperedError,
+    RulesMovedOnError,
     UnreadableEventError,
     VersionMismatchError,
 )
@@ -33,10 +35,12 @@ from application.read_log import ReadNotRecordedError
 from domain.errors import (
     DomainError,
     DuplicateCodeError,
+    IneligibleMediatorError,
     InvalidCommandError,
     LifecycleError,
     NotAllowedError,
     NotFoundError,
+    ReportIssuedError,
     TokenInvalidError,
 )
 
@@ -96,6 +100,12 @@ class ForbiddenError(ApiError):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
+class PreconditionRequiredError(ApiError):
+    """A write that replaces a whole list sent without `If-Match` (it could undo another's)."""
+
+    status, slug, title = 428, "precondition-required", "If-Match required"
+
+
 class InvalidFieldsError(ApiError):
     """A 422 raised by the API itself, naming the field."""
 
@@ -115,6 +125,7 @@ def problem(
     *,
     errors: Sequence[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPES + slug,
@@ -124,6 +135,7 @@ def problem(
     }
     if errors is not None:
         body["errors"] = list(errors)
+    body |= extra or {}
     return Response(
         dumps(body), status_code=status, headers=headers, media_type="application/problem+json"
     )
@@ -153,12 +165,31 @@ _DOMAIN: list[tuple[type[Exception], int, str, str]] = [
     (NotAllowedError, 403, "forbidden", "Forbidden"),
     (LifecycleError, 409, "lifecycle", "The case's state forbids this"),
     (DuplicateCodeError, 409, "duplicate", "Exists already"),
+    (ReportIssuedError, 409, "report-issued", "The month's report is issued already"),
+    (RulesMovedOnError, 412, "version-mismatch", "The routing rules have moved on"),
     (VersionMismatchError, 412, "version-mismatch", "The case has moved on"),
 ]
 
 
+def _ineligible(error: IneligibleMediatorError, zone: tzinfo) -> Response:
+    """A 422 like any invalid field, with the reason's code, and whether an override may
+    set it aside, for a client to offer one (domain/eligibility.py)."""
+    message = error.message_in(zone)
+    code = error.reason.value
+    return problem(
+        422,
+        "mediator-ineligible",
+        "The mediator cannot take this case",
+        f"{error.field}: {message}",
+        errors=[{"field": error.field, "message": message, "reason": code}],
+        extra={"reason": code, "overridable": error.overridable},
+    )
+
+
 def _domain_error(request: Request, error: Exception) -> Response:
     zone = request.app.state.settings.zone  # times in messages, as in answers: the bureau's
+    if isinstance(error, IneligibleMediatorError):
+        return _ineligible(error, zone)
     if isinstance(error, InvalidCommandError):
         return invalid([{"field": error.field, "message": error.message_in(zone)}])
     if isinstance(error, BusyError):
@@ -379,8 +410,10 @@ _DESCRIPTIONS = {
     401: "missing or unknown token",
     403: "this role or user may not do this",
     404: "no such case, organisation, mediator or user",
-    409: "the case's state or history forbids this, or an Idempotency-Key reused",
-    412: "If-Match names a version the case has moved on from",
+    409: "the case's state or history forbids this (a month's report: issued already), or an "
+    "Idempotency-Key reused",
+    412: "If-Match names a version the case (or the list) has moved on from",
+    428: "If-Match is required: the version this write replaces",
     413: "the body is over 64 KiB (a document's upload: over 20 MiB); nothing was stored",
     422: "invalid request: `errors` names each field",
     500: "a document's stored bytes fail their check (`document-tampered`): never served",

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 import psycopg
 import structlog
 
-from api.bootstrap import access_log, build_application, build_views, database_down
+from api.bootstrap import (
+    access_log,
+    build_application,
+    build_reports,
+    build_views,
+    database_down,
+)
 from api.problems import DATABASE_DOWN
 
 if TYPE_CHECKING:
@@ -101,6 +107,7 @@ class Startup:
         if tongjie.answers is None:
             log.warning("idempotency_unsupported", recorder=type(tongjie.store.recorder).__name__)
         self.app.state.views = views
+        self.app.state.reports = build_reports(tongjie, views)
         self.app.state.tongjie = tongjie  # last: requests are served from here on
         log.info("store_connected", attempts=self.failures + 1)
 

@@ -93,7 +93,7 @@ def rows_csv(
         writer.writerow(heads + [ZH_FIGURES.get(name, name) for name in FIGURES])
         for row in rows:
             values = [_shown(name, row.figures[name], mode) for name in FIGURES]
-            writer.writerow(([_key_zh(key, row.key)] if key else []) + values)
+            writer.writerow(([key_zh(key, row.key)] if key else []) + values)
         return out.getvalue().encode("utf-8")
     writer.writerow(([key] if key else []) + list(FIGURES))
     for row in rows:
@@ -113,7 +113,7 @@ def _shown(name: str, figure: Any, mode: RateDisplay) -> str:
     return str(figure)
 
 
-def _key_zh(dimension: str, key: str | None) -> str:
+def key_zh(dimension: str, key: str | None) -> str:
     if key is None:
         return "（未分流）" if dimension in ("organisation", "mediator") else ""
     if dimension == "subcategory":
@@ -134,20 +134,30 @@ def _cell(value: Any) -> str:
 
 def prefers_csv(accept: str) -> bool:
     """Whether the client ranks text/csv above JSON (`Accept: text/csv`; curl's */* does not)."""
-    best_csv = best_json = 0.0
+    return preferred(accept, ("text/csv",)) == "text/csv"
+
+
+JSON_TYPES = ("application/json", "application/*", "*/*")
+
+
+def preferred(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The one of `offered` the client ranks highest, if above JSON (which `*/*` means);
+    None: JSON."""
+    quality: dict[str, float] = {}
     for part in accept.split(","):
         kind, _, params = part.strip().partition(";")
-        quality = 1.0
+        value = 1.0
         for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
+            name, _, given = param.strip().partition("=")
             if name.strip() == "q":
                 try:
-                    quality = float(value)
+                    value = float(given)
                 except ValueError:
-                    quality = 0.0
+                    value = 0.0
         kind = kind.strip().lower()
-        if kind == "text/csv":
-            best_csv = max(best_csv, quality)
-        elif kind in ("application/json", "application/*", "*/*"):
-            best_json = max(best_json, quality)
-    return best_csv > 0 and best_csv > best_json
+        quality[kind] = max(quality.get(kind, 0.0), value)
+    best_json = max((quality.get(kind, 0.0) for kind in JSON_TYPES), default=0.0)
+    ranked = sorted(offered, key=lambda kind: -quality.get(kind, 0.0))
+    if ranked and quality.get(ranked[0], 0.0) > max(best_json, 0.0):
+        return ranked[0]
+    return None

@@ -32,6 +32,7 @@ from application.errors import BusyError, VersionMismatchError
 from application.ports import VersionConflictError, WriteConditions, WriteWitness
 from application.reference import ReferenceData
 from application.store import TongjieStore
+from application.triage import Triage
 from domain.case import Case
 from domain.errors import CaseNotFoundError, DomainError, NotAssignedMediatorError
 from domain.numbering import CaseNumberSequence
@@ -64,8 +65,11 @@ class CaseCommands:
         reference: ReferenceData,
         timezone: tzinfo,
         witness: WriteWitness | None = None,
+        auto_routing: Triage | None = None,
     ) -> None:
+        """`auto_routing`: the triage that routes each new case a rule matches (else off)."""
         self.store = store
+        self.auto_routing = auto_routing
         self.reference = reference
         self.timezone = timezone
         self.bounds = TimeBounds(timezone)
@@ -78,7 +82,7 @@ class CaseCommands:
         case, unless the command names the version it expects (then it is a mismatch)."""
         conditions = conditions or WriteConditions()
         check_times(command, self.bounds, utcnow())
-        command.check(self.reference)
+        command = command.check(self.reference)
         if isinstance(command, ReceiveCase):
             return self._receive(command, conditions)
         case_id = command.case_id
@@ -116,7 +120,19 @@ class CaseCommands:
         self, command: ReceiveCase, conditions: WriteConditions[CaseSummary]
     ) -> CaseSummary:
         """A new case, numbered by its year's sequence (saved with it: racing intakes conflict
-        on the sequence, and the loser takes the next number)."""
+        on the sequence, and the loser takes the next number). With automatic routing, routed
+        in the same transaction when a rule matches it: exactly once, or not at all."""
+        if self.auto_routing is None:
+            return self._receive_numbered(command, conditions, None)
+        with self.auto_routing.lock:
+            return self._receive_numbered(command, conditions, self.auto_routing)
+
+    def _receive_numbered(
+        self,
+        command: ReceiveCase,
+        conditions: WriteConditions[CaseSummary],
+        triage: Triage | None,
+    ) -> CaseSummary:
         at = business_time("received_at", command.received_at, utcnow())
         year = at.astimezone(self.timezone).year
         for attempt in range(MAX_ATTEMPTS):
@@ -131,10 +147,15 @@ class CaseCommands:
                 actor=command.actor,
                 received_at=at,
             )
+            routed = triage is not None and triage.route_new(case)
             try:
-                return self._save(case, conditions, sequence)
+                summary = self._save(case, conditions, sequence)
             except VersionConflictError:
                 _back_off(attempt)
+                continue
+            if triage is not None and routed:
+                triage.routed(case, summary.position)
+            return summary
         raise BusyError("intake is too busy: try again")
 
     def _save(

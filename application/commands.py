@@ -4,20 +4,21 @@ A command is built once (the API builds it from its request model) and handled b
 (`CaseCommands.handle`): load the case, check that the actor reaches it and that it is at the
 version they expect, `apply_to` it, save, retry a lost race. Each command's fields are the
 keywords of the case's method it calls, and pass straight through; the case's method keeps
-every rule. A command that needs reference data (an active mediator, a known street) says so
-in `check`, which runs before the case is loaded.
+every rule. A command that needs reference data (a mediator, a known street) says so in
+`check`, which runs before the case is loaded and hands back the command with what it found.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, Self
 from uuid import UUID, uuid4
 
 from domain.case import Case
+from domain.eligibility import Standing
 from domain.times import TimeBounds
 from domain.values import (
     Actor,
@@ -37,7 +38,9 @@ from domain.values import (
 class ReferenceChecks(Protocol):
     """The reference data a command may need to exist (application.reference has it)."""
 
-    def require_routable(self, organisation: str, mediator: str) -> None: ...
+    def routable(self, organisation: str, mediator: str) -> Standing:
+        """The mediator named, as reference data knows them (the organisation exists)."""
+        ...
 
     def require_street(self, street: str, field: str = "street") -> None: ...
 
@@ -52,8 +55,9 @@ class ReceiveCase:
 
     deadlines: ClassVar[frozenset[str]] = frozenset()
 
-    def check(self, reference: ReferenceChecks) -> None:
+    def check(self, reference: ReferenceChecks) -> Self:
         reference.require_street(self.registration.street)
+        return self
 
 
 _NOT_ARGUMENTS = frozenset({"case_id", "expected_version"})
@@ -72,8 +76,10 @@ class CaseCommand(ABC):
     """The fields that are deadlines (they may lie ahead); every other time is a business
     time (it happened: not in the future)."""
 
-    def check(self, reference: ReferenceChecks) -> None:  # noqa: B027 - most need none
-        """Reference data this command needs, checked before the case is loaded."""
+    def check(self, reference: ReferenceChecks) -> Self:
+        """Reference data this command needs, checked before the case is loaded: the
+        command with what the case needs of it (most: the command as it is)."""
+        return self
 
     @abstractmethod
     def apply_to(self, case: Case) -> None:
@@ -93,11 +99,16 @@ class RouteCase(CaseCommand):
     routed_at: datetime | None = None
     due_at: datetime | None = None
     note: str | None = None
+    rule: str | None = None
+    """The routing rule the system routes by (automatic routing: application/triage.py)."""
+    override_reason: str | None = None
+    standing: Standing | None = None
+    """The mediator as reference data knows them: `check` finds it, the case judges it."""
 
     deadlines = frozenset({"due_at"})
 
-    def check(self, reference: ReferenceChecks) -> None:
-        reference.require_routable(self.organisation, self.mediator)
+    def check(self, reference: ReferenceChecks) -> Self:
+        return replace(self, standing=reference.routable(self.organisation, self.mediator))
 
     def apply_to(self, case: Case) -> None:
         case.route(**self.arguments())
@@ -152,9 +163,10 @@ class CorrectRegistration(CaseCommand):
     changes: Mapping[str, Any]
     corrected_at: datetime | None = None
 
-    def check(self, reference: ReferenceChecks) -> None:
+    def check(self, reference: ReferenceChecks) -> Self:
         if "street" in self.changes:
             reference.require_street(self.changes["street"])
+        return self
 
     def apply_to(self, case: Case) -> None:
         case.correct_registration(**self.arguments())

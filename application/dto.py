@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.case import Case
 from domain.values import (
+    Absence,
     Actor,
     Agreement,
     CaseStatus,
@@ -136,6 +137,10 @@ class MediatorInfo:
     name: str
     organisation: str
     active: bool
+    categories: tuple[str, ...] = ()
+    """The categories of dispute they take."""
+    absences: tuple[Absence, ...] = ()
+    """The periods they are away, in the order recorded."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,14 @@ class VersionMismatchError(Exception):
         self.actual = actual
 
 
+class RulesMovedOnError(VersionMismatchError):
+    """`If-Match` named a version of the routing rules they have moved on from (412)."""
+
+    def __init__(self, rules_id: UUID, expected: int, actual: int) -> None:
+        super().__init__(rules_id, expected, actual)
+        self.args = (f"the routing rules are at version {actual}, not {expected}",)
+
+
 class BusyError(Exception):
     """A write lost its race more times than it is worth retrying (503, try again)."""
 

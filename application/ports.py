@@ -195,3 +195,27 @@ class RecorderPorts:
     answers: AnswerStore | None = None
     witness: WriteWitness | None = None
     chain: ChainSource | None = None
+
+
+# -- what the triage reads from a view -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediatorLoad:
+    """A mediator's open cases and the latest routing to them, as a view counts them."""
+
+    open_cases: int
+    last_routed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Loads:
+    by_mediator: Mapping[str, MediatorLoad]
+    position: int
+    """The store position the view had processed when it was read."""
+
+
+class LoadsView(Protocol):
+    """Each mediator's load, read from a view (the board), never from the store."""
+
+    def __call__(self) -> Loads: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
 from typing import TypeVar
 
 from eventsourcing.domain import Aggregate
@@ -12,21 +14,22 @@ from application.store import TongjieStore
 from domain.errors import (
     DuplicateCodeError,
     MediatorNotFoundError,
-    MediatorNotInOrganisationError,
     OrganisationNotFoundError,
     UnknownMediatorError,
     UnknownOrganisationError,
     UnknownStreetError,
 )
 from domain.reference import Directory, Mediator, Organisation
-from domain.values import Actor, OrganisationKind
+from domain.times import TimeBounds, utcnow
+from domain.values import Actor, Category, OrganisationKind
 
 Info = TypeVar("Info")
 
 
 class ReferenceData:
-    def __init__(self, store: TongjieStore) -> None:
+    def __init__(self, store: TongjieStore, timezone: tzinfo) -> None:
         self.store = store
+        self.bounds = TimeBounds(timezone)
 
     def directory(self) -> Directory:
         found = self.store.load_or_none(Directory.ID)
@@ -78,9 +81,13 @@ class ReferenceData:
         name: str,
         organisation: str,
         actor: Actor,
+        categories: Iterable[Category] | None = None,
         conditions: WriteConditions[MediatorInfo] | None = None,
     ) -> MediatorInfo:
-        mediator = Mediator.register(code=code, name=name, organisation=organisation, actor=actor)
+        """A new mediator, taking the `categories` given (None: every category)."""
+        mediator = Mediator.register(
+            code=code, name=name, organisation=organisation, actor=actor, categories=categories
+        )
         directory = self.directory()
         if organisation not in directory.organisations:
             raise UnknownOrganisationError(organisation)
@@ -106,20 +113,56 @@ class ReferenceData:
     ) -> MediatorInfo:
         mediator = self._mediator(code)
         mediator.deactivate(actor=actor)
+        return self._save_mediator(mediator, conditions)
+
+    def _save_mediator(
+        self, mediator: Mediator, conditions: WriteConditions[MediatorInfo] | None
+    ) -> MediatorInfo:
         info = _mediator_info(mediator)
         self.store.save_with(conditions, info, mediator)
         return info
 
-    def require_routable(self, organisation: str, mediator: str) -> None:
-        """Routing names an existing organisation and an active mediator of it."""
+    def set_categories(
+        self,
+        code: str,
+        categories: Iterable[Category],
+        *,
+        actor: Actor,
+        conditions: WriteConditions[MediatorInfo] | None = None,
+    ) -> MediatorInfo:
+        """The categories of dispute the mediator takes from now on."""
+        mediator = self._mediator(code)
+        mediator.set_categories(categories, actor=actor)
+        return self._save_mediator(mediator, conditions)
+
+    def record_absence(
+        self,
+        code: str,
+        *,
+        start: datetime,
+        end: datetime,
+        reason: str,
+        actor: Actor,
+        conditions: WriteConditions[MediatorInfo] | None = None,
+    ) -> MediatorInfo:
+        """A period the mediator is away, planned or past, within the bounds of every time."""
+        now = utcnow()
+        self.bounds.planned("from", start, now)
+        self.bounds.planned("to", end, now)
+        mediator = self._mediator(code)
+        mediator.record_absence(start=start, end=end, reason=reason, actor=actor)
+        return self._save_mediator(mediator, conditions)
+
+    def routable(self, organisation: str, mediator: str) -> Mediator:
+        """Routing names an existing organisation and an existing mediator; whether the
+        mediator can take the case is the case's to judge (domain/eligibility.py)."""
         found = self.store.load_or_none(Organisation.id_for(organisation))
         if not isinstance(found, Organisation):
             raise UnknownOrganisationError(organisation)
         person = self.store.load_or_none(Mediator.id_for(mediator))
-        if not isinstance(person, Mediator) or not person.active:
+        if not isinstance(person, Mediator):
             raise UnknownMediatorError(mediator)
-        if person.organisation != organisation:
-            raise MediatorNotInOrganisationError(mediator, organisation)
+        return person
 
     def _mediator(self, code: str) -> Mediator:
         found = self.store.load(Mediator.id_for(code), MediatorNotFoundError(code))
@@ -157,4 +200,6 @@ def _mediator_info(mediator: Mediator) -> MediatorInfo:
         name=mediator.name,
         organisation=mediator.organisation,
         active=mediator.active,
+        categories=tuple(c.value for c in mediator.categories),
+        absences=mediator.absences,
     )

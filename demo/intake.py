@@ -1,8 +1,10 @@
 """Who brings which dispute where: the registration of a demo case and where it is routed.
 
 Shares follow the report's "three matters": family, commercial and property disputes in
-roughly equal parts, most handled in the street's own room, the specialised ones by the
-district's professional committees, labour disputes in the enterprise organisations.
+roughly equal parts; a quarter of the commercial ones are brought by an enterprise. Where each
+goes is what the bureau's routing rules say (demo/rules.py): most to the street's own room,
+the specialised ones to the district's professional committees, the enterprises' to their
+own mediation organisations.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import random
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from demo.district import PROFESSIONAL, District, Org, Street
+from demo.district import District, Org, Street
 from demo.draw import Weighted
 from demo.names import NameMaker
+from demo.rules import route_by_rules
 from demo.texts import SUMMARIES
 from domain.values import Actor, Category, Channel, Party, PartyRole, Registration
 
@@ -38,14 +41,8 @@ CHANNELS = {
         (Category.PROPERTY_MANAGEMENT, (24, 30, 14, 3, 4, 5, 20)),
     )
 }
-ROOM, CENTRE, COMMITTEE, DISTRICT_CENTRE, ENTERPRISE = range(5)
-DESTINATIONS = {
-    Category.FAMILY: W({ROOM: 62, CENTRE: 15, COMMITTEE: 20, DISTRICT_CENTRE: 3}),
-    Category.COMMERCIAL: W(
-        {ROOM: 15, CENTRE: 25, COMMITTEE: 30, DISTRICT_CENTRE: 5, ENTERPRISE: 25}
-    ),
-    Category.PROPERTY_MANAGEMENT: W({ROOM: 50, CENTRE: 15, COMMITTEE: 32, DISTRICT_CENTRE: 3}),
-}
+ENTERPRISE_SHARE = {Category.COMMERCIAL: 0.25}
+"""The share of a category's disputes that an enterprise brings (to its own organisation)."""
 CLAIMS = {  # yuan: (share of cases with a claim, low, high)
     "marriage": (0.5, 5_000, 200_000), "inheritance": (0.8, 50_000, 800_000),
     "support": (0.7, 5_000, 60_000), "neighbour": (0.6, 500, 20_000),
@@ -54,7 +51,6 @@ CLAIMS = {  # yuan: (share of cases with a claim, low, high)
     "fees": (1.0, 1_000, 15_000), "repairs": (0.6, 2_000, 80_000),
     "parking": (0.3, 500, 5_000), "nuisance": (0.1, 1_000, 10_000),
 }  # fmt: skip
-PROFESSIONAL_BY_CATEGORY = {category: code for code, _, category in PROFESSIONAL}
 COMPANY_RESPONDENTS = {
     "labour": None,
     "consumer": "商贸",
@@ -69,6 +65,8 @@ class Intake:
     organisation: str
     mediator: str
     receiver: Actor
+    rule: str
+    """The routing rule that names `organisation` (demo/rules.py)."""
 
 
 class IntakeMaker:
@@ -86,30 +84,27 @@ class IntakeMaker:
     def make(self) -> Intake:
         rng = self.rng
         category = CATEGORIES.pick(rng)
-        destination = DESTINATIONS[category].pick(rng)
-        if destination == ENTERPRISE:
+        if rng.random() < ENTERPRISE_SHARE.get(category, 0):
             return self._enterprise_case()
         street = self._streets.pick(rng)
         subcategory = SUBCATEGORIES[category].pick(rng)
         channel = CHANNELS[category].pick(rng)
-        organisation = (
-            self.district.room(street),
-            self.district.centre(street),
-            PROFESSIONAL_BY_CATEGORY[category],
-            "district-centre",
-        )[destination]
         receiver = self._receiver(street, channel)
         registration = self._registration(category, subcategory, street.name, channel)
-        return Intake(registration, organisation, self.mediator_of(organisation), receiver)
+        return self._routed(registration, receiver)
 
     def make_in(self, street: Street, category: Category, subcategory: str) -> Intake:
-        """A dispute of this street and subcategory, handled in the street's own room."""
+        """A dispute of this street and subcategory, routed where the rules say."""
         channel = CHANNELS[category].pick(self.rng)
-        organisation = self.district.room(street)
         receiver = self._receiver(street, channel)
         registration = self._registration(category, subcategory, street.name, channel)
-        registration = replace(registration, subcategory=subcategory)
-        return Intake(registration, organisation, self.mediator_of(organisation), receiver)
+        return self._routed(replace(registration, subcategory=subcategory), receiver)
+
+    def _routed(self, registration: Registration, receiver: Actor) -> Intake:
+        """The intake, with the organisation the routing rules name and one of its mediators."""
+        rule, organisation = route_by_rules(self.district, registration)
+        mediator = self.mediator_of(organisation)
+        return Intake(registration, organisation, mediator, receiver, rule)
 
     def mediator_of(self, organisation: str, other_than: str | None = None) -> str:
         codes, weights = self._members[organisation]
@@ -123,10 +118,9 @@ class IntakeMaker:
         org: Org = rng.choice(self._enterprises)
         subcategory = ENTERPRISE_SUBCATEGORIES.pick(rng)
         channel = Channel.ENTERPRISE if rng.random() < 0.75 else Channel.WALK_IN
-        mediator = self.mediator_of(org.code)
         receiver = self.district.actor(self.mediator_of(org.code))
         registration = self._registration(Category.COMMERCIAL, subcategory, org.street, channel)
-        return Intake(registration, org.code, mediator, receiver)
+        return self._routed(registration, receiver)
 
     def _receiver(self, street: Street, channel: Channel) -> Actor:
         """Referrals from courts and petitions often reach the bureau first; the rest the street."""

@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from application.users import new_token, token_hash
 from demo.district import District
+from demo.rules import rules_record
 from domain.reference import Directory, Mediator, Organisation
 from domain.user import TokenIndex, User
 from domain.values import Actor
@@ -38,7 +39,8 @@ def name_actors(district: District) -> None:
 
 
 def reference_records(district: District) -> tuple[list[Aggregate], list[DemoUser]]:
-    """Organisations, mediators, users, token indexes and the Directory listing them all."""
+    """Organisations, mediators, users, token indexes and the Directory listing them all; the
+    routing rules, as the supervisor set them."""
     admin = district.actor("admin")
     directory = Directory.open()
     records: list[Aggregate] = [directory]
@@ -75,4 +77,5 @@ def reference_records(district: District) -> tuple[list[Aggregate], list[DemoUse
         records.append(TokenIndex.issue(token_hash=hashed, login=person.login))
         directory.list_user(person.login)
         users.append(DemoUser(person.login, person.name, person.role.value, person.mediator, token))
+    records.append(rules_record(district, district.actor("supervisor")))
     return records, users

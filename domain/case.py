@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.documents import SHA256_HEX, check_size
+from domain.eligibility import Standing, ineligibility
 from domain.errors import (
     CaseResolvedError,
     ClosedCaseCorrectionError,
@@ -24,6 +25,7 @@ from domain.errors import (
     DocumentNotFoundError,
     DocumentWithdrawnError,
     ExtensionTooLongError,
+    IneligibleMediatorError,
     InvalidValueError,
     JudicialConfirmationStateError,
     JudicialConfirmationTooLateError,
@@ -57,6 +59,7 @@ from domain.values import (
     DocumentKind,
     FollowUp,
     Fulfilment,
+    Ineligibility,
     MediaType,
     Method,
     Outcome,
@@ -113,6 +116,13 @@ class Case(Aggregate):
         due_at: datetime
         note: str | None
         actor: Actor
+        rule: str | None = None
+        """The routing rule that chose the organisation, when the system routed the case
+        (events recorded before automatic routing have none)."""
+        override_reason: str | None = None
+        """Why the supervisor routed to a mediator who could not take the case."""
+        overridden: Ineligibility | None = None
+        """What the override set aside (domain/eligibility.py); None: nothing."""
 
         def apply(self, aggregate: Any) -> None:
             case: Case = aggregate
@@ -357,15 +367,25 @@ class Case(Aggregate):
         routed_at: datetime | None = None,
         due_at: datetime | None = None,
         note: str | None = None,
+        rule: str | None = None,
+        override_reason: str | None = None,
+        standing: Standing | None = None,
     ) -> None:
-        """Assign the case to an organisation and a mediator (分流交办); a supervisor's act.
+        """Assign the case to an organisation and a mediator (分流交办); a supervisor's act,
+        or the system's by a routing `rule` (automatic routing).
 
-        The caller has checked that both exist, are active and belong together.
+        The caller has checked that both exist. `standing` is the mediator as reference data
+        knows them: whether they can take the case is judged here (domain/eligibility.py),
+        and a reason that may be overridden is, when the supervisor gives `override_reason`.
+        None only where the caller has judged the records itself (the demo's bulk load).
         """
         self._require_state("route", OPEN)
-        if actor.role is not Role.SUPERVISOR:
+        if actor.role is not (Role.SYSTEM if rule is not None else Role.SUPERVISOR):
             raise RoleNotAllowedError(actor.login, actor.role, "route a case")
+        if override_reason is not None and blank(override_reason):
+            raise InvalidValueError("override_reason", "must not be empty")
         at = business_time("routed_at", routed_at, utcnow())
+        overridden = self._overridden(standing, organisation, at, override_reason)
         self._not_before("routed_at", at, self.received_at, self.routed_at)
         due = self._deadline(at, due_at)
         self.trigger_event(
@@ -376,7 +396,29 @@ class Case(Aggregate):
             due_at=due,
             note=note,
             actor=actor,
+            rule=rule,
+            override_reason=override_reason,
+            overridden=overridden,
         )
+
+    def _overridden(
+        self,
+        standing: Standing | None,
+        organisation: str,
+        at: datetime,
+        override_reason: str | None,
+    ) -> Ineligibility | None:
+        """What the routing overrides (None: nothing), or the error if it may not."""
+        if standing is None:
+            return None
+        reason = ineligibility(standing, organisation, self.registration.category, at)
+        if reason is None:
+            return None
+        if override_reason is None or not reason.overridable:
+            raise IneligibleMediatorError(
+                reason.code, reason.template, reason.times, overridable=reason.overridable
+            )
+        return reason.code
 
     def _deadline(self, routed_at: datetime, due_at: datetime | None) -> datetime:
         """The deadline is set once, at the first routing: 30 days after it, or earlier if

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from uuid import UUID
 
-from domain.values import Role
+from domain.values import Ineligibility, Role
 
 
 class DomainError(Exception):
@@ -117,12 +117,34 @@ class UnknownOrganisationError(InvalidCommandError):
 
 class UnknownMediatorError(InvalidCommandError):
     def __init__(self, code: str, field: str = "mediator") -> None:
-        super().__init__(field, f"no active mediator {code!r}")
+        super().__init__(field, f"no mediator {code!r}")
 
 
 class MediatorNotInOrganisationError(InvalidCommandError):
     def __init__(self, mediator: str, organisation: str) -> None:
         super().__init__("mediator", f"{mediator!r} does not belong to {organisation!r}")
+
+
+class IneligibleMediatorError(InvalidCommandError):
+    """Routing to a mediator who cannot take the case (domain/eligibility.py): the reason's
+    code, and whether a supervisor may override it with `override_reason`."""
+
+    def __init__(
+        self,
+        reason: Ineligibility,
+        message: str,
+        times: Mapping[str, datetime],
+        *,
+        overridable: bool,
+    ) -> None:
+        how = (
+            "; a supervisor may route anyway, giving override_reason"
+            if overridable
+            else "; this cannot be overridden"
+        )
+        super().__init__("mediator", message + how, times)
+        self.reason = reason
+        self.overridable = overridable
 
 
 class DeadlineTooLateError(InvalidCommandError):
@@ -141,6 +163,35 @@ class InvalidValueError(InvalidCommandError):
 class TimeOutOfRangeError(InvalidValueError):
     """A time outside the bounds every time obeys (domain/times.py): too early, a deadline
     too far, an offset no time zone has."""
+
+
+class MonthNotEndedError(InvalidCommandError):
+    """A month's report is issued once the month has ended (its figures are the month's)."""
+
+    def __init__(self, month: str, ends_at: datetime) -> None:
+        super().__init__(
+            "month",
+            f"{month} has not ended yet: its report can be issued from {{ends_at}}",
+            {"ends_at": ends_at},
+        )
+        self.month = month
+
+
+class ReportNotFoundError(NotFoundError):
+    def __init__(self, month: str) -> None:
+        super().__init__("report issued for", month)
+        self.month = month
+
+
+class ReportIssuedError(DomainError):
+    """A month's report is issued once: its figures stay as they were sent (409)."""
+
+    def __init__(self, month: str) -> None:
+        super().__init__(
+            f"the report of {month} was issued already: a report is never issued again (what "
+            "has changed since is shown beside it)"
+        )
+        self.month = month
 
 
 class DuplicateCodeError(DomainError):

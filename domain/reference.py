@@ -6,6 +6,8 @@ Each is an aggregate whose id derives from its code, so a code is unique by cons
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -14,7 +16,8 @@ from eventsourcing.domain import Aggregate
 from domain.errors import InvalidValueError
 from domain.snapshots import TupleSnapshot
 from domain.text import blank
-from domain.values import Actor, OrganisationKind
+from domain.times import aware
+from domain.values import Absence, Actor, Category, OrganisationKind
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://tongjie.invalid/ids")
 
@@ -70,13 +73,16 @@ class Organisation(Aggregate):
 
 
 class Mediator(Aggregate):
-    """A trained mediator (解纷人) of one organisation."""
+    """A trained mediator (解纷人) of one organisation: the categories of dispute they take
+    (every one unless said otherwise) and the periods they are away."""
 
     class Registered(Aggregate.Created):
         code: str
         name: str
         organisation: str
         actor: Actor
+        categories: tuple[Category, ...] | None = None
+        """None: every category (and every mediator registered before categories existed)."""
 
     class Deactivated(Aggregate.Event):
         actor: Actor
@@ -84,18 +90,55 @@ class Mediator(Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.active = False
 
-    def __init__(self, code: str, name: str, organisation: str, actor: Actor):
+    class CategoriesSet(Aggregate.Event):
+        """The categories of dispute the mediator takes from now on."""
+
+        categories: tuple[Category, ...]
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.categories = tuple(self.categories)
+
+    class AbsenceRecorded(Aggregate.Event):
+        """A period the mediator is away: routing to them then needs an override."""
+
+        absence: Absence
+        actor: Actor
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.absences = (*aggregate.absences, self.absence)
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        organisation: str,
+        actor: Actor,
+        categories: tuple[Category, ...] | None = None,
+    ):
         self.code = code
         self.name = name
         self.organisation = organisation
         self.active = True
+        self.categories: tuple[Category, ...] = (
+            tuple(Category) if categories is None else tuple(categories)
+        )
+        self.absences: tuple[Absence, ...] = ()
 
     @staticmethod
     def id_for(code: str) -> UUID:
         return derived_id("mediator", code)
 
     @classmethod
-    def register(cls, *, code: str, name: str, organisation: str, actor: Actor) -> Mediator:
+    def register(
+        cls,
+        *,
+        code: str,
+        name: str,
+        organisation: str,
+        actor: Actor,
+        categories: Iterable[Category] | None = None,
+    ) -> Mediator:
         _check_code("code", code)
         if blank(name):
             raise InvalidValueError("name", "must not be empty")
@@ -106,12 +149,40 @@ class Mediator(Aggregate):
             name=name,
             organisation=organisation,
             actor=actor,
+            categories=None if categories is None else _categories(categories),
         )
 
     def deactivate(self, *, actor: Actor) -> None:
         """Stop new routing to this mediator; their cases stay theirs."""
         if self.active:
             self.trigger_event(self.Deactivated, actor=actor)
+
+    def set_categories(self, categories: Iterable[Category], *, actor: Actor) -> None:
+        """The categories of dispute this mediator takes (at least one)."""
+        self.trigger_event(self.CategoriesSet, categories=_categories(categories), actor=actor)
+
+    def record_absence(self, *, start: datetime, end: datetime, reason: str, actor: Actor) -> None:
+        """A period the mediator is away, `start` to `end` (exclusive). The caller has
+        bounded both times (domain/times.py: `TimeBounds.planned`)."""
+        aware("from", start)
+        aware("to", end)
+        if end <= start:
+            raise InvalidValueError("to", "must be after from")
+        if blank(reason):
+            raise InvalidValueError("reason", "must not be empty")
+        self.trigger_event(
+            self.AbsenceRecorded,
+            absence=Absence(start=start, end=end, reason=reason.strip()),
+            actor=actor,
+        )
+
+
+def _categories(categories: Iterable[Category]) -> tuple[Category, ...]:
+    """The categories in their canonical order, each once; at least one."""
+    chosen = set(categories)
+    if not chosen:
+        raise InvalidValueError("categories", "at least one category")
+    return tuple(c for c in Category if c in chosen)
 
 
 class Directory(Aggregate):

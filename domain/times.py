@@ -8,6 +8,7 @@ Every time a command or a query takes is bounded here, and only here (docs/domai
   bound can then reach the views or the statistics, whose periods start there too;
 - a business time (`received_at`, `held_at`, ...) is not in the future, `CLOCK_SKEW` allowed;
 - a deadline (`due_at`, `new_due_at`) is at most `DEADLINE_HORIZON` after the routing;
+- a planned time (a mediator's absence) is at most `PLANNING_HORIZON` after now;
 - a query's moment (a period's bound, a replay's `as_of`) is before `LATEST_QUERY_DATE`.
 
 Comparisons of aware datetimes never overflow, conversions to another offset may (a time of
@@ -30,6 +31,8 @@ EARLIEST_DATE = date(2000, 1, 1)
 """No time before this day's midnight in the bureau's time zone."""
 DEADLINE_HORIZON = timedelta(days=365)
 """A deadline lies at most 365 × 24 hours after the routing that sets it."""
+PLANNING_HORIZON = timedelta(days=365)
+"""A time planned ahead (a mediator's absence) lies at most 365 × 24 hours after now."""
 LATEST_QUERY_DATE = date(9999, 1, 1)
 """A query's moment lies before this day: far beyond any case, short of datetime's limits."""
 OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
@@ -97,6 +100,17 @@ class TimeBounds:
         its routing, `within_horizon`)."""
         self._from_earliest(field, at)
         return within_horizon(field, at, now + CLOCK_SKEW)
+
+    def planned(self, field: str, at: datetime, now: datetime) -> datetime:
+        """A time planned ahead (an absence's `from` and `to`): from the earliest to
+        `PLANNING_HORIZON` after now."""
+        self._from_earliest(field, at)
+        latest = now + CLOCK_SKEW + PLANNING_HORIZON
+        if at > latest:
+            raise TimeOutOfRangeError(
+                field, "must be at most 365 days ahead, not after {latest}", {"latest": latest}
+            )
+        return at
 
     def moment(self, field: str, at: datetime) -> datetime:
         """A query's moment (a period's bound, a replay's `as_of`): the earliest to the latest."""

@@ -77,6 +77,8 @@ class User(Aggregate):
     ) -> User:
         """`actor` is None when the command line adds a user (the machine's operator)."""
         check_login(login)
+        if role is Role.SYSTEM:
+            raise InvalidValueError("role", "system is Tongjie's own, never a user's")
         if role is Role.MEDIATOR and not mediator:
             raise InvalidValueError("mediator", "a mediator user names their mediator code")
         if role is not Role.MEDIATOR and mediator:

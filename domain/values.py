@@ -120,6 +120,8 @@ class Role(Enum):
     SUPERVISOR = "supervisor"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    SYSTEM = "system"
+    """Tongjie itself, acting by a rule (automatic routing): never a user's role."""
 
     @property
     def a(self) -> str:
@@ -150,6 +152,29 @@ class OrganisationKind(Enum):
     ENTERPRISE = "enterprise"  # 企业调解组织
     PROFESSIONAL = "professional"  # 行业性专业性调解组织
     SERVICE_CENTRE = "service_centre"  # 非诉讼服务中心
+
+
+class Ineligibility(Enum):
+    """Why a mediator cannot take a case (domain/eligibility.py): stable codes."""
+
+    DEACTIVATED = "deactivated"
+    NOT_IN_ORGANISATION = "not_in_organisation"
+    CATEGORY_NOT_TAKEN = "category_not_taken"
+    AWAY = "away"
+
+
+@shared
+@dataclass(frozen=True)
+class Absence:
+    """A period a mediator is away (leave, training, illness): from `start` to `end`
+    (exclusive), with the reason. Routing a case to them then needs an override."""
+
+    start: datetime
+    end: datetime
+    reason: str
+
+    def covers(self, at: datetime) -> bool:
+        return self.start <= at < self.end
 
 
 @shared

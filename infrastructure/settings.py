@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         description="how rates are shown: truncated to two decimals as the bureau publishes "
         "them (99.78%), or rounded half up (99.79%); the API gives exact numbers either way",
     )
+    auto_routing: bool = Field(
+        default=False,
+        description="route each new case that a routing rule matches as it is received, "
+        "by the system (`triage`), to the mediator the suggestion names",
+    )
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
     port: int = Field(default=8000, ge=0, le=65535, description="`tongjie serve`'s port (0: any)")

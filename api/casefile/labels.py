@@ -12,6 +12,7 @@ from domain.values import (
     Channel,
     DocumentKind,
     Fulfilment,
+    Ineligibility,
     Method,
     Outcome,
     PartyRole,
@@ -20,6 +21,7 @@ from domain.values import (
     Role,
     Ruling,
 )
+from projections.board.attention import Attention
 
 VALUES: dict[Enum, tuple[str, str]] = {
     Category.FAMILY: ("家事", "family"),
@@ -65,6 +67,7 @@ VALUES: dict[Enum, tuple[str, str]] = {
     Role.SUPERVISOR: ("主管", "supervisor"),
     Role.AUDITOR: ("审计", "auditor"),
     Role.ADMIN: ("管理员", "admin"),
+    Role.SYSTEM: ("系统（自动分流）", "the system (automatic routing)"),
     Tampering.CONTENT_CHANGED: ("内容被改动", "content changed"),
     Tampering.EVENT_MISSING: ("事件缺失", "event missing"),
     Tampering.EVENT_INSERTED: ("事件被插入", "event inserted"),
@@ -77,6 +80,16 @@ VALUES: dict[Enum, tuple[str, str]] = {
     DocumentKind.REFERRAL: ("委派移送函", "referral letter"),
     DocumentKind.RULING: ("司法确认裁定书", "ruling"),
     DocumentKind.OTHER: ("其他", "other"),
+    Attention.OVERDUE: ("已超期", "overdue"),
+    Attention.RISK_RED: ("红色风险", "red risk"),
+    Attention.DUE_SOON: ("72小时内到期", "due within 72 hours"),
+    Attention.RISK_ORANGE: ("橙色风险", "orange risk"),
+    Attention.NO_SESSION: ("交办7天未调解", "no session 7 days after routing"),
+    Attention.UNROUTED: ("超1个工作日未分流", "unrouted over a working day"),
+    Ineligibility.DEACTIVATED: ("已停用", "deactivated"),
+    Ineligibility.NOT_IN_ORGANISATION: ("不属于该组织", "not in the organisation"),
+    Ineligibility.CATEGORY_NOT_TAKEN: ("不承接此类纠纷", "does not take this category"),
+    Ineligibility.AWAY: ("不在岗", "away"),
 }
 
 EVENTS: dict[str, tuple[str, str]] = {

@@ -13,10 +13,13 @@ from api.cli.database import DATABASE_ERRORS, explain
 from api.cli.demo import demo
 from api.cli.parties import parties
 from api.cli.reference import mediators, orgs
+from api.cli.reports import reports
+from api.cli.rules import rules
 from api.cli.serve import serve
 from api.cli.stats import stats
 from api.cli.users import users
 from api.cli.views import project, rebuild
+from application.errors import VersionMismatchError
 from domain.errors import DomainError
 from infrastructure.settings import Settings
 
@@ -36,9 +39,11 @@ app.command()(stats)
 app.add_typer(users, name="users")
 app.add_typer(orgs, name="orgs")
 app.add_typer(mediators, name="mediators")
+app.add_typer(rules, name="rules")
 app.add_typer(cases, name="cases")
 app.add_typer(audit, name="audit")
 app.add_typer(parties, name="parties")
+app.add_typer(reports, name="reports")
 
 
 def main() -> None:
@@ -57,8 +62,9 @@ def main() -> None:
         message = message.replace("Value error, ", "")  # pydantic's, through typer's choices
         typer.echo(f"tongjie: error: {message}".replace("\n", " "), err=True)
         sys.exit(2)
-    except DomainError as error:
-        typer.echo(f"tongjie: error: {error.in_zone(settings().zone)}", err=True)
+    except (DomainError, VersionMismatchError) as error:
+        message = error.in_zone(settings().zone) if isinstance(error, DomainError) else error
+        typer.echo(f"tongjie: error: {message}", err=True)
         sys.exit(2)
     except DATABASE_ERRORS as error:  # the database went away meanwhile, or was never there
         typer.echo(f"tongjie: error: {explain(Settings(), error)}", err=True)

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from api.cli.context import opened
 from api.cli.tables import Column, print_table
-from domain.values import Actor, OrganisationKind, Role
+from domain.values import Actor, Category, OrganisationKind, Role
 
 OPERATOR = Actor(id="cli", login="cli", role=Role.ADMIN)
 """Who acts for commands typed on the server itself (recorded in each event)."""
@@ -48,11 +48,19 @@ def add_mediator(
     code: Annotated[str, typer.Argument(help="unique code, e.g. m-0001")],
     name: Annotated[str, typer.Option(help="the mediator's name")],
     organisation: Annotated[str, typer.Option(help="code of their organisation")],
+    category: Annotated[
+        list[Category] | None,
+        typer.Option(help="a category they take (repeat for several); default every one"),
+    ] = None,
 ) -> None:
     """Register a mediator of an organisation."""
     with opened() as app:
         mediator = app.reference.add_mediator(
-            code=code, name=name, organisation=organisation, actor=OPERATOR
+            code=code,
+            name=name,
+            organisation=organisation,
+            categories=category or None,
+            actor=OPERATOR,
         )
     typer.echo(f"mediator {mediator.code} added ({mediator.name}, {mediator.organisation})")
 
@@ -62,6 +70,22 @@ def list_mediators() -> None:
     """List mediators."""
     with opened(existing=True) as app:
         found = app.reference.mediators()
-    columns = (Column("code"), Column("name", fold=True), Column("organisation"), Column("active"))
-    rows = [[m.code, m.name, m.organisation, "yes" if m.active else "no"] for m in found]
+    columns = (
+        Column("code"),
+        Column("name", fold=True),
+        Column("organisation"),
+        Column("active"),
+        Column("categories", fold=True),
+    )
+    every = len(Category)
+    rows = [
+        [
+            m.code,
+            m.name,
+            m.organisation,
+            "yes" if m.active else "no",
+            "all" if len(m.categories) == every else " ".join(m.categories),
+        ]
+        for m in found
+    ]
     print_table(Console(), columns, rows, elsewhere=None)

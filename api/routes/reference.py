@@ -1,4 +1,5 @@
-"""Reference data: organisations, mediators and the streets they serve (admins manage it)."""
+"""Reference data: organisations and the streets they serve (admins manage it); mediators
+are in `mediators.py`."""
 
 from __future__ import annotations
 
@@ -10,30 +11,18 @@ from api.encoding import dumps
 from api.idempotency import Answer, run_once
 from api.problems import responses
 from api.schemas.reference import (
-    MediatorCreateRequest,
-    MediatorList,
-    MediatorOut,
     OrganisationCreateRequest,
     OrganisationList,
     OrganisationOut,
     StreetList,
 )
-from application.dto import MediatorInfo, OrganisationInfo
+from application.dto import OrganisationInfo
 
 router = APIRouter(prefix="/api/v1", tags=["reference data"])
 
 
 def _organisation(info: OrganisationInfo) -> dict[str, object]:
     return {"code": info.code, "name": info.name, "kind": info.kind, "street": info.street}
-
-
-def _mediator(info: MediatorInfo) -> dict[str, object]:
-    return {
-        "code": info.code,
-        "name": info.name,
-        "organisation": info.organisation,
-        "active": info.active,
-    }
 
 
 def _json(body: object, status: int = 200) -> Answer:
@@ -79,58 +68,6 @@ def list_organisations(actor: ReferenceReader, tongjie: TongjieDep) -> Response:
     """Every organisation registered, with its kind and street."""
     items = [_organisation(o) for o in tongjie.reference.organisations()]
     return _json({"items": items}).response(None)
-
-
-@router.post(
-    "/mediators",
-    status_code=201,
-    response_model=MediatorOut,
-    responses=responses(400, 409, 413),
-    summary="Register a mediator of an organisation",
-)
-def add_mediator(
-    actor: Admin, body: MediatorCreateRequest, tongjie: TongjieDep, idempotency: IdempotencyDep
-) -> Response:
-    """A mediator (解纷人) of one organisation; a user of role mediator names this code."""
-    return run_once(
-        idempotency,
-        lambda conditions: tongjie.reference.add_mediator(
-            code=body.code,
-            name=body.name,
-            organisation=body.organisation,
-            actor=actor,
-            conditions=conditions,
-        ),
-        lambda info: _json(_mediator(info), 201),
-    )
-
-
-@router.get(
-    "/mediators", response_model=MediatorList, responses=responses(), summary="Every mediator"
-)
-def list_mediators(actor: ReferenceReader, tongjie: TongjieDep) -> Response:
-    """Every mediator, active or not."""
-    items = [_mediator(m) for m in tongjie.reference.mediators()]
-    return _json({"items": items}).response(None)
-
-
-@router.post(
-    "/mediators/{code}/deactivate",
-    response_model=MediatorOut,
-    responses=responses(400, 404, 409, 413),
-    summary="Stop new routing to a mediator; their cases stay theirs",
-)
-def deactivate_mediator(
-    code: str, actor: Admin, tongjie: TongjieDep, idempotency: IdempotencyDep
-) -> Response:
-    """The mediator can no longer be routed new cases; the cases routed to them stay theirs."""
-    return run_once(
-        idempotency,
-        lambda conditions: tongjie.reference.deactivate_mediator(
-            code, actor=actor, conditions=conditions
-        ),
-        lambda info: _json(_mediator(info)),
-    )
 
 
 @router.get(

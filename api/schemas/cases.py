@@ -138,6 +138,13 @@ class RouteRequest(Request):
         examples=["2026-04-01T18:00:00+08:00"],
     )
     note: Note | None = Field(default=None, examples=["请尽快联系双方"])
+    override_reason: Reason | None = Field(
+        default=None,
+        description="why the case goes to a mediator who does not take its category or is "
+        "away (422 `mediator-ineligible` without it); recorded in the `Routed` event. A "
+        "deactivated mediator or one of another organisation cannot be overridden",
+        examples=["唯一懂粤语的调解员，当事人同意等待"],
+    )
 
     def command(self, case_id: UUID, actor: Actor, expected_version: int | None) -> RouteCase:
         return RouteCase(
@@ -149,6 +156,7 @@ class RouteRequest(Request):
             routed_at=self.routed_at,
             due_at=self.due_at,
             note=self.note,
+            override_reason=self.override_reason,
         )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from domain.times import CLOCK_SKEW, DEADLINE_HORIZON, EARLIEST_DATE
+from domain.times import CLOCK_SKEW, DEADLINE_HORIZON, EARLIEST_DATE, PLANNING_HORIZON
 
 
 def _no_surrogates(text: str) -> str:
@@ -53,6 +53,9 @@ DEADLINE_BOUNDS = (
     f"Like every deadline: {_BOUNDS}; never more than {DEADLINE_HORIZON.days} days after "
     "the routing"
 )
+PLANNED_BOUNDS = (
+    f"Like every time planned ahead: {_BOUNDS}; at most {PLANNING_HORIZON.days} days after now"
+)
 Deadline = Annotated[
     AwareDatetime, Field(description=f"a deadline (ISO 8601 with offset). {DEADLINE_BOUNDS}")
 ]
@@ -76,6 +79,12 @@ class Request(BaseModel):
 class FieldError(BaseModel):
     field: str = Field(examples=["parties.0.phone"])
     message: str = Field(examples=["must be digits, spaces, '+', '-' or brackets"])
+    reason: str | None = Field(
+        default=None,
+        description="`mediator-ineligible` only: why the mediator cannot take the case "
+        "(`deactivated`, `not_in_organisation`, `category_not_taken`, `away`)",
+        examples=["away"],
+    )
 
 
 class Problem(BaseModel):
@@ -86,3 +95,11 @@ class Problem(BaseModel):
     status: int = Field(examples=[422])
     detail: str = Field(examples=["parties.0.phone: must be digits, spaces, '+', '-'"])
     errors: list[FieldError] | None = None
+    reason: str | None = Field(
+        default=None, description="`mediator-ineligible` only: the reason's code"
+    )
+    overridable: bool | None = Field(
+        default=None,
+        description="`mediator-ineligible` only: whether a supervisor may route anyway "
+        "with `override_reason`",
+    )

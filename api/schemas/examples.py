@@ -180,3 +180,23 @@ DOCUMENT_WITHDRAWAL: dict[str, Example] = {
         },
     },
 }
+
+ROUTING_RULES: dict[str, Example] = {
+    "the three matters": {
+        "summary": "family to the street's room, large commercial claims to a committee",
+        "value": {
+            "rules": [
+                {
+                    "name": "大额商事到商事委员会",
+                    "match": {"category": "commercial", "claim_amount_min": "100000.00"},
+                    "target": {"organisation": "pro-commercial"},
+                },
+                {
+                    "name": "家事到街道通解室",
+                    "match": {"category": "family"},
+                    "target": {"organisation_kind": "street_room"},
+                },
+            ]
+        },
+    },
+}

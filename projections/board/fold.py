@@ -32,6 +32,7 @@ COLUMNS = (
     "received_at",
     "routed_at",
     "first_session_at",
+    "last_session_at",
     "resolved_at",
     "outcome",
     "due_at",
@@ -40,7 +41,9 @@ COLUMNS = (
     "version",
     "event_count",
 )
-TIME_COLUMNS = frozenset({"received_at", "routed_at", "first_session_at", "resolved_at", "due_at"})
+TIME_COLUMNS = frozenset(
+    {"received_at", "routed_at", "first_session_at", "last_session_at", "resolved_at", "due_at"}
+)
 
 RESOLVED = CaseStatus.RESOLVED.value
 
@@ -83,6 +86,9 @@ def _mediated(row: Row, data: dict[str, Any]) -> None:
     first = row["first_session_at"]
     if first is None or held_at < first:
         row["first_session_at"] = held_at
+    last = row["last_session_at"]
+    if last is None or held_at > last:
+        row["last_session_at"] = held_at
     row["status"] = CaseStatus.IN_MEDIATION.value
 
 

@@ -70,6 +70,7 @@ _READ = (
     "version",
     "repeat_party",
 )
+_READ_TIMES = tuple(column for column in _READ if column in TIME_COLUMNS)
 _EQUALS = (
     "number",
     "category",
@@ -357,7 +358,7 @@ class BoardQuery:
             data["summary"] = self.keys.unseal(sealed)
         data["repeat_party"] = bool(data["repeat_party"])
         data["id"] = read_uuid(data["id"])
-        for column in TIME_COLUMNS:
+        for column in _READ_TIMES:
             data[column] = read_time(data[column])
         open_until = data["resolved_at"] or now
         due = data["due_at"]

@@ -31,10 +31,11 @@ LIVE = "live"
 
 class BoardView(View):
     name = "board"
-    version = 6  # 2: number and summary in the index of the board's order; 3: due_at and
+    version = 7  # 2: number and summary in the index of the board's order; 3: due_at and
     # risk_level in the index of the open cases; 4: the unrouted cases by their receiver;
     # 5: the parties' keyed hashes, the repeat parties, the summary sealed with a cipher key;
-    # 6: a time no read can decode (the year 10000 in UTC) is poisoned, not stored
+    # 6: a time no read can decode (the year 10000 in UTC) is poisoned, not stored;
+    # 7: the latest session's time (the attention list's "no session since the routing")
     topics = TOPICS
     table_names = (CASES, PARTIES, REPEATS)
 

@@ -225,5 +225,15 @@ def display_rate(rate: float | None, mode: RateDisplay = TRUNCATE) -> str:
     return f"{value}%"
 
 
+def shown_rate(rate: float, mode: RateDisplay = TRUNCATE) -> Decimal:
+    """A rate as a display shows it, as a fraction of four decimals (a percentage of two):
+    0.997871… -> 0.9978 truncated, 0.9979 half up; what `display_rate` prints, as a number."""
+    rounding = ROUND_DOWN if mode == TRUNCATE else ROUND_HALF_UP
+    return Decimal(repr(rate)).quantize(FRACTION, rounding=rounding)
+
+
+FRACTION = Decimal("0.0001")
+
+
 def display_days(days: float | None) -> str:
     return "—" if days is None else f"{Decimal(repr(days)).quantize(MONEY, ROUND_HALF_UP)}"

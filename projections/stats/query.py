@@ -7,7 +7,7 @@ counts and its deadlines agree with each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -75,6 +75,36 @@ class StatsQuery:
         if dimension not in BY:
             raise UnknownDimensionError(dimension)
         return self._answer(start, end, filters, dimension, now)
+
+    def at_once(
+        self,
+        groupings: Sequence[str | None],
+        start: datetime,
+        end: datetime,
+        now: datetime | None = None,
+    ) -> list[StatsAnswer]:
+        """The figures grouped by each of `groupings` (None: the summary), without filters,
+        all read in one snapshot: the answers share one position (a monthly report's)."""
+        for by in groupings:
+            if by is not None and by not in BY:
+                raise UnknownDimensionError(by)
+        now = now or datetime.now(UTC)
+        questions = [
+            Question(as_micros(start), as_micros(end), as_micros(now), Filters(), by)
+            for by in groupings
+        ]
+        with self.db.connection() as conn:
+            if not self._catalog_ready:
+                ensure_catalog(conn)
+                self._catalog_ready = True
+            position, found = _read_together(conn, questions, self.zone)
+        answers = []
+        for question, groups in zip(questions, found, strict=True):
+            if question.by is None and not groups:
+                groups = {None: figures(NOTHING, Backlog())}
+            rows = [StatsRow(key, groups[key]) for key in sorted(groups, key=_order)]
+            answers.append(StatsAnswer(position, start, end, rows))
+        return answers
 
     def _answer(
         self,
@@ -148,6 +178,29 @@ def _read(
             raise
         return generation.position, found, generation.generation
     raise AssertionError("unreachable")  # the second guess raises or returns
+
+
+def _read_together(
+    conn: Connection, questions: Sequence[Question], zone: tzinfo
+) -> tuple[int, list[dict[Key, Any]]]:
+    """The view's position and each question's figures, from one snapshot (PostgreSQL: one
+    REPEATABLE READ, READ ONLY transaction; its statements are not pipelined: a report is
+    read once a month, not once a refresh)."""
+    if conn.dialect == "postgres":
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", prepare=False)
+    else:
+        conn.execute("BEGIN")
+    try:
+        generation = active(conn, VIEW)
+        found: list[dict[Key, Any]] = [{} for _ in questions]
+        if generation is not None:
+            tables = Tables(VIEW, generation.generation)
+            found = [read(conn, tables, q, zone, cells=generation.indexed) for q in questions]
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.execute("COMMIT", prepare=False)
+    return (0 if generation is None else generation.position), found
 
 
 @contextmanager

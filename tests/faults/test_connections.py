@@ -124,6 +124,10 @@ def test_the_view_workers_hold_their_pool_size_and_one_connection_each_more(
         projector = tongjie(
             processes, tmp_path, postgres_url, "project", TONGJIE_POOL_SIZE=str(POOL_SIZE)
         )
+        # a slow machine may take seconds to start it: the load begins once its workers listen
+        wait_until(
+            lambda: "listen" in peaks.purposes.get(projector.pid, set()), 120, "the workers listen"
+        )
         load = Load([server.url], world.tokens["zhang"], world.tokens["boss"], clients=8).start()
         wait_until(lambda: load.count() >= 40, 120, "40 writes projected")
         load.stop()

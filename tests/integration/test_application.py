@@ -18,8 +18,8 @@ from domain.errors import (
     CaseResolvedError,
     ExtensionTooLongError,
     FutureTimeError,
+    IneligibleMediatorError,
     InvalidValueError,
-    MediatorNotInOrganisationError,
     NotAssignedMediatorError,
     OralAgreementError,
     RoleNotAllowedError,
@@ -37,6 +37,7 @@ from domain.values import (
     CaseStatus,
     Category,
     Fulfilment,
+    Ineligibility,
     Method,
     Outcome,
     Party,
@@ -187,8 +188,8 @@ def test_intake_is_refused_to_other_roles_and_in_the_future(tongjie: Tongjie, wo
 NOT_ROUTABLE: list[tuple[str, str, type[Exception]]] = [
     ("room-9", "m1", UnknownOrganisationError),
     ("room-1", "m9", UnknownMediatorError),
-    ("room-1", "m2", MediatorNotInOrganisationError),
-    ("centre-2", "m1", MediatorNotInOrganisationError),
+    ("room-1", "m2", IneligibleMediatorError),  # not_in_organisation
+    ("centre-2", "m1", IneligibleMediatorError),
 ]
 
 
@@ -210,8 +211,9 @@ def test_no_new_routing_to_a_deactivated_mediator_but_their_cases_stay_theirs(
     case = routed(tongjie, world)
     tongjie.reference.deactivate_mediator("m1", actor=world.admin)
     other = received(tongjie, world)
-    with records_nothing(tongjie, UnknownMediatorError):
+    with records_nothing(tongjie, IneligibleMediatorError) as refused:
         tongjie.cases.route(other.id, actor=world.supervisor, organisation="room-1", mediator="m1")
+    assert refused.value.reason is Ineligibility.DEACTIVATED
     tongjie.cases.log_session(
         case.id,
         actor=world.mediator,

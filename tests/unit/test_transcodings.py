@@ -26,6 +26,7 @@ from domain import values
 from domain.case import Case
 from domain.reference import Directory
 from domain.values import (
+    Absence,
     Actor,
     Agreement,
     AgreementForm,
@@ -99,6 +100,7 @@ VALUES = [
         "上传错误",
     ),
     Actor(id="u-1", login="zhang", role=Role.MEDIATOR, mediator="m1"),
+    Absence(datetime(2026, 5, 1, tzinfo=SHANGHAI), datetime(2026, 5, 8, 12, 0, tzinfo=UTC), "年假"),
     Session(
         datetime(2026, 3, 1, 9, 30, tzinfo=SHANGHAI), Method.PHONE, ("甲", "乙"), "电话", 30, "m1"
     ),

@@ -79,7 +79,7 @@ def test_a_mediator_prints_the_agreement_and_attaches_it_signed_from_a_phone(
         expect(zhang.page.locator(".agreement-offer .hint")).to_have_count(0)  # signed: filed
         zhang.page.screenshot(path=screenshots / "workbench-documents-phone-zh.png", full_page=True)
         with zhang.page.context.expect_page() as shown:
-            listed.locator("button").click()
+            listed.locator('button[data-action="open-document"]').click()
         expect(shown.value).to_have_url(re.compile(r"^blob:"))  # the bytes, fetched with the token
     stored = server.get(f"/api/v1/cases/{case_id}/documents/{data['document_id']}", "audit")
     assert stored.content == photo

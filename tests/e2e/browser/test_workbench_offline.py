@@ -17,6 +17,7 @@ from tests.e2e.browser.workbench import (
     Bench,
     bench,
     case_in_mediation,
+    device_copies,
     fill,
     history,
     types,
@@ -213,9 +214,12 @@ def test_the_app_opens_offline_from_its_service_worker_which_keeps_no_api_answer
         zhang.page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         zhang.page.context.set_offline(True)
         zhang.page.reload()
-        # The page and its modules from the worker's cache; the cases need the connection.
+        # The page and its modules from the worker's cache; the cases need the connection, as
+        # nothing of them is kept on a device the user did not ask to be remembered on.
         expect(zhang.view).to_have_attribute("data-view", "mine")
         expect(zhang.view).to_have_attribute("data-loaded", "error")
+        expect(zhang.view.locator("[data-no-copies]")).to_contain_text("记住我")
+        assert device_copies(zhang.page) == []
         expect(zhang.page.locator("#connection")).to_be_visible()
         zhang.nav("receive")
         expect(

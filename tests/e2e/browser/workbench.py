@@ -133,6 +133,30 @@ def types(server: Server, case_id: str) -> list[str]:
     return [event["type"] for event in history(server, case_id)]
 
 
+COPIES = """async () => {
+    const known = await indexedDB.databases();
+    if (!known.some((d) => d.name === "tongjie-workbench-copies")) return [];
+    return new Promise((resolve, reject) => {
+        const open = indexedDB.open("tongjie-workbench-copies");
+        open.onsuccess = () => {
+            const db = open.result;
+            const all = db.transaction("copies").objectStore("copies").getAll();
+            all.onsuccess = () => {
+                db.close();
+                resolve(all.result.map((row) => [row.login, row.name]));
+            };
+            all.onerror = () => reject(all.error);
+        };
+        open.onerror = () => reject(open.error);
+    });
+}"""
+
+
+def device_copies(page: Page) -> list[tuple[str, str]]:
+    """(login, name) of each copy the workbench keeps on the device (js/copies.js)."""
+    return [(login, name) for login, name in page.evaluate(COPIES)]
+
+
 NEW_CASE = {
     "category": "family",
     "subcategory": "neighbour",

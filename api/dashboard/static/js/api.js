@@ -25,7 +25,8 @@ export function problemText(error, fallback) {
 function query(params) {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params || {})) {
-    if (value !== null && value !== undefined && value !== "") search.set(name, String(value));
+    if (Array.isArray(value)) value.forEach((each) => search.append(name, String(each)));
+    else if (value !== null && value !== undefined && value !== "") search.set(name, String(value));
   }
   const text = search.toString();
   return text ? `?${text}` : "";
@@ -59,7 +60,44 @@ export function createApi(token) {
     return { body, sources, period, position: position === null ? null : Number(position) };
   }
 
-  return { get, token };
+  async function failed(response) {
+    const problem = await response.json().catch(() => null);
+    return new ApiError(response.status, problem);
+  }
+
+  /** A JSON body sent; the answer's JSON body, or an ApiError with the API's problem. */
+  async function post(path, body) {
+    const response = await fetch(`/api/v1/${path}`, {
+      method: "POST",
+      headers: { ...headers, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      cache: "no-store",
+    });
+    if (!response.ok) throw await failed(response);
+    return { body: await response.json(), position: Number(response.headers.get("X-Position")) };
+  }
+
+  /** A file the API gives for `accept` (a report's workbook or CSV): its bytes and its name. */
+  async function download(path, accept) {
+    const response = await fetch(`/api/v1/${path}`, { headers: { ...headers, Accept: accept }, cache: "no-store" });
+    if (!response.ok) throw await failed(response);
+    const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    return { blob: await response.blob(), filename: named ? named[1] : path.split("/").pop() };
+  }
+
+  return { get, post, download, token };
+}
+
+/** Display names of users by login (`/names`): a login stays itself if it has none. */
+export async function userNames(api, logins) {
+  const wanted = [...new Set(logins.filter(Boolean))];
+  if (!wanted.length) return {};
+  try {
+    return (await api.get("names", { login: wanted })).body.users || {};
+  } catch (error) {
+    if (error?.status === 401) throw error;
+    return {};
+  }
 }
 
 /** A list answer's items, whatever envelope the endpoint uses (`[...]`, `{items}`, `{rows}`). */

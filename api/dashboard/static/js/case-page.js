@@ -1,4 +1,5 @@
 // One case: its current state, its verification and its timeline (both times and the actor).
+import { userNames } from "./api.js";
 import { h, replace } from "./dom.js";
 import { count, dateTime } from "./format.js";
 import { t, term } from "./i18n.js";
@@ -22,9 +23,10 @@ function businessTime(event) {
   return null;
 }
 
-function actorText(actor) {
+/** Who acted, by name (the history names logins), and in which role. */
+function actorText(actor, people) {
   if (!actor) return "—";
-  return `${actor.login}（${term("role", actor.role)}）`;
+  return `${people[actor.login] || actor.login}（${term("role", actor.role)}）`;
 }
 
 function detail(event, names) {
@@ -88,7 +90,7 @@ function verification(result) {
       });
 }
 
-function timeline(events, names) {
+function timeline(events, names, people) {
   return table({
     caption: t("timelineCaption"),
     columns: [
@@ -96,7 +98,7 @@ function timeline(events, names) {
       { label: t("eventType"), value: (e) => term("event", e.type) },
       { label: t("businessTime"), value: (e) => dateTime(businessTime(e)) },
       { label: t("recordedAt"), value: (e) => dateTime(e.recorded_at) },
-      { label: t("actor"), value: (e) => actorText(e.actor) },
+      { label: t("actor"), value: (e) => actorText(e.actor, people) },
       { label: t("details"), value: (e) => detail(e, names) },
     ],
     rows: events,
@@ -125,6 +127,7 @@ export async function renderCase(container, { api, id, names, backHref, focus })
   }
   const current = state.value.body;
   const events = history.status === "fulfilled" ? history.value.body.events : [];
+  const people = await userNames(api, events.map((e) => e.actor?.login));
   replace(
     container,
     back,
@@ -138,7 +141,7 @@ export async function renderCase(container, { api, id, names, backHref, focus })
         h("h3", { id: "case-verify-title", text: t("verification") }), verification(verify)),
     ),
     h("section", { class: "panel", "aria-labelledby": "case-timeline-title" },
-      h("h3", { id: "case-timeline-title", text: t("timeline") }), timeline(events, names)),
+      h("h3", { id: "case-timeline-title", text: t("timeline") }), timeline(events, names, people)),
   );
   if (focus) container.querySelector("h2").focus();
 }

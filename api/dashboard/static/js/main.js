@@ -28,6 +28,7 @@ const state = {
   caseShown: null,
   connection: "",
   position: null,
+  role: null,
 };
 
 function caseId() {
@@ -36,12 +37,14 @@ function caseId() {
 }
 
 async function loadNames() {
-  const [streets, organisations, mediators, display] = await Promise.allSettled([
+  const [streets, organisations, mediators, display, me] = await Promise.allSettled([
     state.api.get("streets"),
     state.api.get("organisations"),
     state.api.get("mediators"),
     state.api.get("display"),
+    state.api.get("me"),
   ]);
+  state.role = me.status === "fulfilled" ? me.value.body.role : null;
   if (display.status === "fulfilled") setDisplay(display.value.body);
   const list = (answer) => (answer.status === "fulfilled" ? itemsOf(answer.value.body) : []);
   state.names.streets = list(streets).map((s) => (typeof s === "string" ? s : s.name));
@@ -74,7 +77,10 @@ async function draw(minPosition, live) {
   }
   const returning = state.caseShown !== null;
   state.caseShown = null;
-  const result = await loadOverview({ api: state.api, filters: state.filters, names: state.names, minPosition });
+  const result = await loadOverview({
+    api: state.api, filters: state.filters, names: state.names, minPosition, role: state.role,
+    onIssued: (position) => refresh(position),
+  });
   state.position = result.position;
   showFreshness($("freshness"), result);
   announce(result.summary, live);
@@ -160,7 +166,7 @@ function signOut() {
   state.stopStream = null;
   state.api = null;
   state.position = null;
-  for (const id of ["figures", "by-category", "by-street", "trend", "workload", "overdue-list", "escalated-list", "case-page"]) {
+  for (const id of ["figures", "attention", "by-category", "by-street", "trend", "workload", "overdue-list", "escalated-list", "reports", "case-page"]) {
     $(id).replaceChildren();
   }
   $("overview").hidden = true;

@@ -1,13 +1,15 @@
 // The overview: every request of one refresh, then each part drawn from its own answer.
 import { itemsOf, problemText } from "./api.js";
 import { renderBreakdown, renderTrend } from "./breakdown.js";
+import { renderAttention } from "./attention.js";
 import { renderCaseList } from "./caselists.js";
 import { h, replace } from "./dom.js";
 import { renderFigures } from "./figures.js";
 import { renderHotspots } from "./hotspots.js";
+import { issuedReports, renderReports } from "./reports.js";
 import { figureLinks, listLink } from "./links.js";
 import { boardParams, bureauFirst, periodRange, statsParams } from "./filters.js";
-import { t, term } from "./i18n.js";
+import { language, t, term } from "./i18n.js";
 import { renderWorkload } from "./workload.js";
 
 const LIST_LIMIT = 20;
@@ -68,6 +70,8 @@ async function fetchAll(api, filters, minPosition) {
     escalated: escalatedCases(api, board),
     projections: api.get("projections"),
     hotspots: api.get("stats/hotspots", { min_position: minPosition }),
+    attention: api.get("attention", { min_position: minPosition, limit: 1 }),
+    reports: issuedReports(api),
   };
   const names = Object.keys(requests);
   const settled = await Promise.allSettled(Object.values(requests));
@@ -88,7 +92,7 @@ function byName(rows) {
 }
 
 /** Fetches and draws the whole overview; answers the summary and the positions seen. */
-export async function loadOverview({ api, filters, names, minPosition }) {
+export async function loadOverview({ api, filters, names, minPosition, role, onIssued }) {
   const a = await fetchAll(api, filters, minPosition);
   const period = periodText(filters);
   const base = boardParams(filters);
@@ -131,6 +135,8 @@ export async function loadOverview({ api, filters, names, minPosition }) {
     }
   }
   renderHotspots(part("hotspots-section"), part("hotspots-list"), a.hotspots);
+  renderAttention(part("attention"), a.attention);
+  renderReports(part("reports"), { api, answer: a.reports, canIssue: role === "supervisor", onIssued, language: language(), names });
   const positions = Object.values(a)
     .map((answer) => answer.position)
     .filter((position) => typeof position === "number");

@@ -4,6 +4,7 @@ import { h, replace } from "./dom.js";
 import { allowed, awaitsSignedAgreement, commandForm, commandTitle, label } from "./commands.js";
 import { language, t, term } from "./i18n.js";
 import { dateOnly, dateTime, dueWords, isOverdue } from "./time.js";
+import { withdrawalControls } from "./withdrawal.js";
 
 function money(amount) {
   return amount === null || amount === undefined ? "—" : t("yuan", { amount });
@@ -73,7 +74,9 @@ export function say(event, reference, names) {
     case "Received":
       return t("say.Received", { category: categoryText(reference, r.category, r.subcategory), channel: term("channel", r.channel), summary: r.summary || "" });
     case "Routed":
-      return t("say.Routed", { mediator: mediatorText(names, d.mediator), organisation: organisationText(names, d.organisation), due: dateTime(d.due_at) });
+      return t("say.Routed", { mediator: mediatorText(names, d.mediator), organisation: organisationText(names, d.organisation), due: dateTime(d.due_at) })
+        + (d.rule ? t("say.byRule", { rule: d.rule }) : "")
+        + (d.overridden && d.override_reason ? t("say.override", { what: term("ineligible", d.overridden), reason: d.override_reason }) : "");
     case "Mediated":
       return t("say.Mediated", {
         method: term("method", d.method),
@@ -103,7 +106,7 @@ export function say(event, reference, names) {
     case "DocumentAttached":
       return t("say.DocumentAttached", { what: documentWords(d), size: sizeText(d.size || 0) });
     case "DocumentWithdrawn":
-      return t("say.DocumentWithdrawn", { reason: d.reason || "" });
+      return d.title ? t("say.DocumentWithdrawnTitled", { title: d.title, reason: d.reason || "" }) : t("say.DocumentWithdrawn", { reason: d.reason || "" });
     default:
       return "";
   }
@@ -128,6 +131,16 @@ function markCorrections(events) {
   });
 }
 
+/** Each withdrawal with the title of the document it withdraws (from the event attaching it). */
+function nameWithdrawals(events) {
+  const titles = new Map(events.filter((e) => e.type === "DocumentAttached").map((e) => [e.data?.document_id, e.data?.title]));
+  return events.map((event) =>
+    event.type === "DocumentWithdrawn" && titles.get(event.data?.document_id)
+      ? { ...event, data: { ...event.data, title: titles.get(event.data.document_id) } }
+      : event,
+  );
+}
+
 function facts(rows) {
   return h("dl", { class: "facts" }, rows.filter(Boolean).map(([term_, value]) => [h("dt", {}, term_), h("dd", {}, value)]));
 }
@@ -136,7 +149,7 @@ function timeline(events, reference, names) {
   return h(
     "ol",
     { class: "timeline" },
-    markCorrections(events)
+    nameWithdrawals(markCorrections(events))
       .reverse()
       .map((event) => {
         const when = event.data?.[event.type === "JudicialConfirmationRecorded" && event.data?.ruling ? "ruled_at" : BUSINESS[event.type]];
@@ -152,8 +165,8 @@ function timeline(events, reference, names) {
 }
 
 /** The case file's documents, each opened on demand (the bytes need the token); after a
- * written agreement, the agreement to print. */
-function documentsPanel(c, names, { onOpenDocument, onOpenAgreement }) {
+ * written agreement, the agreement to print; for the case's writer, each withdrawn on demand. */
+function documentsPanel(c, names, { onOpenDocument, onOpenAgreement, withdrawal }) {
   const documents = c.documents || [];
   const written = c.status === "resolved" && c.agreement?.form === "written";
   return h(
@@ -173,16 +186,24 @@ function documentsPanel(c, names, { onOpenDocument, onOpenAgreement }) {
       : h(
           "ul",
           { class: "document-list" },
-          documents.map((d) =>
-            h(
+          documents.map((d) => {
+            const withdraw = withdrawalControls(c, d, withdrawal);
+            return h(
               "li",
               { dataset: { documentId: d.id, kind: d.kind }, class: d.withdrawn_at ? "withdrawn" : null },
               h("p", {}, h("strong", {}, d.title), d.title === term("kind", d.kind) ? "" : ` · ${term("kind", d.kind)}`, ` · ${sizeText(d.size)}`),
               h("p", { class: "event-meta" }, `${actorText(names, d.attached_by)} · ${dateTime(d.attached_at)}`),
-              d.withdrawn_at ? h("p", { class: "withdrawn-note" }, t("withdrawnMark", { reason: d.withdrawal_reason || "" })) : null,
-              h("button", { type: "button", class: "link-button", onclick: () => onOpenDocument(c, d) }, t("openDocument")),
-            ),
-          ),
+              d.withdrawn_at ? h("p", { class: "withdrawn-note", dataset: { withdrawn: "true" } }, t("withdrawnMark", { reason: d.withdrawal_reason || "" })) : null,
+              d.withdrawn_at ? h("p", { class: "event-meta" }, t("withdrawnBy", { who: actorText(names, d.withdrawn_by), time: dateTime(d.withdrawn_at) })) : null,
+              h(
+                "div",
+                { class: "buttons" },
+                h("button", { type: "button", class: "link-button", dataset: { action: "open-document" }, onclick: () => onOpenDocument(c, d) }, t("openDocument")),
+                withdraw.button,
+              ),
+              withdraw.below,
+            );
+          }),
         ),
   );
 }
@@ -215,7 +236,7 @@ function repeats(c) {
  * Renders the page; `onCommand(form, command)` handles a submitted form. Returns the forms by
  * command, so that an outbox item can be corrected in its own form.
  */
-export function renderCase(container, { me, c, events, names, reference, pending, onCommand, openCommand, dashboardLink, onOpenDocument, onOpenAgreement }) {
+export function renderCase(container, { me, c, events, names, reference, pending, onCommand, openCommand, fixingKey, dashboardLink, onOpenDocument, onOpenAgreement }) {
   const overdue = c.status !== "resolved" && isOverdue(c.due_at);
   const header = h(
     "header",
@@ -290,7 +311,11 @@ export function renderCase(container, { me, c, events, names, reference, pending
       "div",
       { class: "case-record" },
       registration,
-      documentsPanel(c, names, { onOpenDocument, onOpenAgreement }),
+      documentsPanel(c, names, {
+        onOpenDocument,
+        onOpenAgreement,
+        withdrawal: { writer: commands.includes("document"), pending: pending.filter((item) => item.key !== fixingKey), onCommand },
+      }),
       h("section", { class: "panel", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, t("timeline")), timeline(events, reference, names)),
     ),
   );

@@ -220,7 +220,17 @@ function routeForm(c, reference) {
     // The first routing sets the deadline; a re-routing keeps it (only an extension moves it).
     c.due_at ? null : field("due_at", t("dueAt"), { kind: "time" }),
     field("note", t("note"), { kind: "textarea" }),
+    overrideField(),
   );
+}
+
+/** Shown only when the server says the mediator cannot take the case but a supervisor may
+ * route anyway (a category they do not take, an absence): why, recorded with the routing. */
+function overrideField() {
+  const box = field("override_reason", t("overrideReason"), { kind: "textarea", hint: t("overrideHint") });
+  box.hidden = true;
+  box.dataset.override = "true";
+  return box;
 }
 
 function sessionForm(c) {
@@ -404,6 +414,7 @@ const PATHS = {
   "follow-up": (id) => `/api/v1/cases/${id}/follow-ups`,
   "judicial-confirmation": (id) => `/api/v1/cases/${id}/judicial-confirmation`,
   document: (id) => `/api/v1/cases/${id}/documents`,
+  "document-withdrawal": (id) => `/api/v1/cases/${id}/documents/withdrawals`,
 };
 
 /** The business time each command takes: left empty, it is the moment the step was entered. */
@@ -418,6 +429,7 @@ export const BUSINESS_TIME = {
   "follow-up": ["visited_at"],
   "judicial-confirmation": ["applied_at", "ruled_at"],
   document: ["attached_at"],
+  "document-withdrawal": ["withdrawn_at"],
 };
 
 export function pathOf(command, caseId) {

@@ -205,6 +205,11 @@ export function showProblem(form, problem, status) {
       lines.length ? h("ul", {}, lines.map((line) => h("li", {}, line))) : null,
     );
   }
+  const override = form.querySelector("[data-override]");
+  if (override && problem?.overridable) {
+    override.hidden = false; // the server allows an override: say why, and send again
+    first = override.querySelector("textarea");
+  }
   (first || area)?.focus?.();
   if (first && typeof first.scrollIntoView === "function") first.scrollIntoView({ block: "center" });
 }

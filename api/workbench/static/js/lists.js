@@ -104,7 +104,11 @@ export async function renderMine(container, { api, reference, partiesCache, stat
   });
   resolvedToggle.addEventListener("change", () => {
     state.resolved = resolvedToggle.checked;
-    renderMine(container, { api, reference, partiesCache, state });
+    renderMine(container, { api, reference, partiesCache, state }).catch((error) => {
+      // e.g. offline, and this list never read on this device: say so rather than load for ever
+      container.querySelector(".count").textContent = t("loadFailed", { message: error.status ? error.message : t("unreachable") });
+      container.dataset.loaded = "error";
+    });
   });
   const missing = rows.filter((row) => !partiesCache.has(row.id));
   await inTurn(missing, 4, async (row) => {

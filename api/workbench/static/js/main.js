@@ -1,7 +1,9 @@
 // The workbench's glue: sign-in, the views (#/, #/cases, #/cases/{id}, #/receive, #/outbox),
 // every write through the outbox, the connection's state, the service worker.
-import { ApiError, createApi } from "./api.js";
+import { ApiError, createApi, query } from "./api.js";
+import { renderAttention } from "./attention.js";
 import { renderCase } from "./case-page.js";
+import { Copies, forgetAll, forgetAllBut, partiesOnly, showAsOf } from "./copies.js";
 import { BUSINESS_TIME, MAX_DOCUMENT_BYTES, correctionBody, pathOf, receiveForm } from "./commands.js";
 import { h, replace } from "./dom.js";
 import { clearProblems, fillForm, readBody, showProblem } from "./forms.js";
@@ -9,6 +11,7 @@ import { language, preferredLanguage, setLanguage, t } from "./i18n.js";
 import { listParams, renderList, renderMine } from "./lists.js";
 import { Outbox } from "./outbox.js";
 import { renderOutbox } from "./outbox-view.js";
+import { withdrawalFormFor } from "./withdrawal.js";
 
 const $ = (id) => document.getElementById(id);
 const TOKEN = "tongjie.workbench.token";
@@ -21,23 +24,37 @@ const state = {
   reference: null,
   partiesCache: new Map(),
   answers: new Map(), // what this tab last read, to show it again without a connection
+  copies: null, // a remembered mediator's copies on the device (copies.js)
+  asOf: null, // when the oldest copy the view shows was read, if it shows one
   mine: { q: "", resolved: false },
   cursors: [],
   fixing: null, // an outbox item being corrected in its form
   drawing: 0,
 };
 
-// -- reads, remembered for the tab's life (never stored on the device) -------------------------
+// -- reads, remembered for the tab's life; a remembered mediator's also on the device ----------
 
-async function read(path, params) {
+/**
+ * A read; without a connection, the tab's last answer or else the device's copy `copy.name`
+ * (kept, shaped by `copy.shape`, when the read succeeds), noting how old it is (`state.asOf`).
+ */
+async function read(path, params, copy = null) {
   const url = `${path}?${new URLSearchParams(params || {})}`;
+  const copies = copy ? state.copies : null;
   try {
     const body = await state.api.get(path, params);
-    state.answers.set(url, body);
+    state.answers.set(url, { body, savedAt: Date.now() });
+    await copies?.put(copy.name, copy.shape ? copy.shape(body) : body);
     return body;
   } catch (error) {
-    if (!(error instanceof ApiError) && state.answers.has(url)) return state.answers.get(url);
-    throw error;
+    if (error instanceof ApiError) {
+      if (error.status === 403 || error.status === 404) await copies?.drop(copy.name); // not theirs now
+      throw error;
+    }
+    const held = state.answers.get(url) || (await copies?.get(copy.name));
+    if (!held) throw error;
+    state.asOf = Math.min(state.asOf ?? held.savedAt, held.savedAt);
+    return held.body;
   }
 }
 
@@ -96,6 +113,7 @@ function route() {
   const match = path.match(/^\/cases\/([0-9a-f-]{36})$/i);
   if (match) return { view: "case", id: match[1], search };
   if (path === "/cases") return { view: "list", search };
+  if (path === "/attention") return { view: "attention", search };
   const writer = state.me?.role === "mediator" || state.me?.role === "supervisor";
   if (path === "/receive" && writer) return { view: "receive", search };
   if (path === "/outbox" && writer) return { view: "outbox", search };
@@ -114,26 +132,44 @@ async function draw({ focus = true } = {}) {
   const ticket = ++state.drawing;
   const where = route();
   const main = $("view");
+  state.asOf = null;
   main.dataset.view = where.view;
   delete main.dataset.loaded;
   markNav(where.view === "case" ? null : where.view);
   $("role-note").hidden = !["mine", "list"].includes(where.view);
   try {
-    if (where.view === "mine") await renderMine(main, { api: reader, reference: state.reference, partiesCache: state.partiesCache, state: state.mine });
+    if (where.view === "mine") await drawMine(main);
     else if (where.view === "list") await drawList(main, where.search);
+    else if (where.view === "attention") await renderAttention(main, { api: reader, reference: state.reference, params: Object.fromEntries(new URLSearchParams(where.search)), me: state.me });
     else if (where.view === "receive") drawReceive(main);
     else if (where.view === "outbox") await drawOutbox(main);
     else if (where.view === "case") await drawCase(main, where.id);
   } catch (error) {
     if (ticket !== state.drawing) return;
     if (error instanceof ApiError && error.status === 401) return signOut(t("tokenInvalid"));
+    const unkept = !(error instanceof ApiError) && state.me?.role === "mediator" && !localStorage.getItem(TOKEN);
     replace(main,
       h("p", { class: "error", role: "alert" }, t("loadFailed", { message: error instanceof ApiError ? error.message : t("unreachable") })),
+      unkept ? h("p", { class: "hint", dataset: { noCopies: "true" } }, t("noCopiesKept")) : null,
       h("button", { type: "button", class: "link-button", onclick: () => draw() }, t("retry")),
     );
     main.dataset.loaded = "error";
+    state.asOf = null;
   }
+  if (ticket === state.drawing) showAsOf(main, state.asOf, () => draw());
   if (focus && ticket === state.drawing) main.querySelector("h1")?.focus();
+}
+
+/** My cases; a remembered mediator's list and parties' names are kept for an offline start. */
+async function drawMine(main) {
+  const mine = {
+    get: (path, params) =>
+      path === "cases"
+        ? read(path, params, { name: `mine ${query(params)}` })
+        : read(path, params, { name: `parties ${path.split("/")[1]}`, shape: partiesOnly }),
+  };
+  await renderMine(main, { api: mine, reference: state.reference, partiesCache: state.partiesCache, state: state.mine });
+  if (!state.asOf) state.copies?.prune();
 }
 
 async function drawList(main, search) {
@@ -177,13 +213,14 @@ async function drawOutbox(main) {
 }
 
 async function drawCase(main, id) {
-  const [c, history] = await Promise.all([read(`cases/${id}`), read(`cases/${id}/history`)]);
+  const copy = (kind) => ({ name: `${kind} ${id}` }); // kept for a remembered mediator
+  const [c, history] = await Promise.all([read(`cases/${id}`, null, copy("case")), read(`cases/${id}/history`, null, copy("history"))]);
   const logins = [...new Set(history.events.map((e) => e.actor?.login).filter(Boolean))];
   const mediators = [...new Set([c.mediator, ...history.events.map((e) => e.data?.mediator)].filter(Boolean))];
   const organisations = [...new Set([c.organisation, ...history.events.map((e) => e.data?.organisation)].filter(Boolean))];
   let names = { users: {}, mediators: {}, organisations: {} };
   try {
-    names = await read("names", { login: logins, mediator: mediators, organisation: organisations });
+    names = await read("names", { login: logins, mediator: mediators, organisation: organisations }, copy("names"));
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) throw error;
   }
@@ -197,12 +234,14 @@ async function drawCase(main, id) {
     reference: state.reference,
     pending,
     openCommand: fixing?.command,
+    fixingKey: fixing?.key,
     dashboardLink: state.me.role !== "mediator",
     onCommand: (form, command) => submit(form, command, c),
     onOpenDocument: (theCase, document) => openInTab(`cases/${theCase.id}/documents/${document.id}`, "*/*"),
     onOpenAgreement: (theCase) => openInTab(`cases/${theCase.id}/agreement`, "text/html"),
   });
-  if (fixing && forms[fixing.command]) fix(forms[fixing.command]);
+  const fixed = fixing && (forms[fixing.command] || withdrawalFormFor(main, fixing));
+  if (fixed) fix(fixed);
   main.dataset.loaded = "true";
   main.dataset.version = String(c.version);
 }
@@ -379,6 +418,7 @@ async function start(token) {
   if (me.role === "supervisor" || me.role === "auditor") sessionStorage.setItem(DASHBOARD_TOKEN, token);
   state.api = api;
   state.me = me;
+  startCopies(token, me);
   state.outbox?.stop();
   state.outbox = new Outbox(me.login, api);
   state.outbox.onChange(onOutboxChange);
@@ -394,12 +434,24 @@ async function start(token) {
   state.outbox.wake();
 }
 
+/**
+ * Copies on the device only for a mediator remembered on it, and only theirs: any other user's
+ * are forgotten now (the token in use decides, each time a copy is kept or read).
+ */
+function startCopies(token, me) {
+  const remembered = () => localStorage.getItem(TOKEN) === token;
+  const keeping = me.role === "mediator" && remembered();
+  forgetAllBut(keeping ? me.login : null);
+  state.copies = me.role === "mediator" ? new Copies(me.login, () => remembered()) : null;
+}
+
 function signOut(message = "") {
   for (const storage of [sessionStorage, localStorage]) {
     for (const name of [TOKEN, `${TOKEN}.me`, `${TOKEN}.reference`, DASHBOARD_TOKEN]) storage.removeItem(name);
   }
   state.outbox?.stop();
-  Object.assign(state, { api: null, me: null, outbox: null, reference: null, fixing: null, cursors: [] });
+  forgetAll(); // what was read is forgotten with the token: the next user sees none of it
+  Object.assign(state, { api: null, me: null, outbox: null, copies: null, reference: null, fixing: null, cursors: [] });
   state.answers.clear();
   state.partiesCache.clear();
   $("view").replaceChildren();
@@ -471,6 +523,7 @@ function wire() {
   window.addEventListener("online", () => {
     showConnection();
     state.outbox?.wake();
+    if (state.asOf) draw({ focus: false }); // a copy on the screen: show the server's answer
   });
   window.addEventListener("offline", showConnection);
   document.addEventListener("visibilitychange", () => {
