@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,27 +61,60 @@ def server_pids(server: subprocess.Popen[bytes]) -> list[int]:
     return [server.pid, *(int(pid) for pid in children)]
 
 
+def backends(pids: list[int]) -> list[int]:
+    """The PostgreSQL backends serving the server's connections: the ports of its sockets to
+    5432 (/proc/net/tcp), named in pg_stat_activity."""
+    inodes = set()
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            fields = row.split()
+            if fields[2].endswith(":1538") and fields[9] in inodes:  # to port 5432
+                ports.append(int(fields[1].rsplit(":", 1)[1], 16))
+    with psycopg.connect(URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE client_port = ANY(%s)", (ports,)
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 @dataclass
 class Cpu:
-    """CPU seconds of the server's processes: all of it, and their main threads' (the event
-    loops) apart."""
+    """CPU seconds of the server's processes: all of it, their main threads' (the event
+    loops) apart, and the PostgreSQL backends serving them."""
 
     total: float
     loops: float
+    database: float = 0.0
 
     @classmethod
-    def of(cls, pids: list[int]) -> Cpu:
-        total = loops = 0
+    def of(cls, pids: list[int], database: Sequence[int] = ()) -> Cpu:
+        total = loops = db = 0
         for pid in pids:
             try:
                 total += _ticks(Path(f"/proc/{pid}/stat").read_text())
                 loops += _ticks(Path(f"/proc/{pid}/task/{pid}/stat").read_text())
             except FileNotFoundError:
                 continue
-        return cls(total / TICK, loops / TICK)
+        for pid in database:
+            try:
+                db += _ticks(Path(f"/proc/{pid}/stat").read_text())
+            except FileNotFoundError:
+                continue
+        return cls(total / TICK, loops / TICK, db / TICK)
 
     def __sub__(self, other: Cpu) -> Cpu:
-        return Cpu(self.total - other.total, self.loops - other.loops)
+        return Cpu(
+            self.total - other.total, self.loops - other.loops, self.database - other.database
+        )
 
 
 @dataclass
@@ -98,11 +132,16 @@ class Round:
     def loop_ms(self) -> float:
         return self.cpu.loops * 1000 / max(self.requests, 1)
 
+    @property
+    def database_ms(self) -> float:
+        return self.cpu.database * 1000 / max(self.requests, 1)
+
 
 def measured(pids: list[int], url: str, seconds: float, script: str | None) -> Round:
-    before = Cpu.of(pids)
+    database = backends(pids)
+    before = Cpu.of(pids, database)
     result = wrk(url, seconds, 32, script)
-    spent = Cpu.of(pids) - before
+    spent = Cpu.of(pids, database) - before
     return Round(result["requests"], result["rate"], result["errors"], spent)
 
 
@@ -220,6 +259,13 @@ def main() -> None:
         line("log a session (POST), server CPU", command.ms, "ms/cmd", noop.ms, "of the no-op")
         line("  of which the event loop(s)", command.loop_ms, "ms/cmd", command.ms, "of the cmd")
         line("  at most for 0.5x the no-op rate", command.ms, "ms/cmd", 2 * noop.ms, "of 2 no-ops")
+        line(
+            "  PostgreSQL's backends for it",
+            command.database_ms,
+            "ms/cmd",
+            command.ms,
+            "of the cmd",
+        )
         line("no-op rate (this loaded machine)", noop.rate, "req/s")
         line("command rate (this loaded machine)", command.rate, "cmds/s", noop.rate, "of no-op")
         line("non-2xx answers", sum(r.errors for r in commands), "count")
