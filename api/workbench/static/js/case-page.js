@@ -236,7 +236,7 @@ function repeats(c) {
  * Renders the page; `onCommand(form, command)` handles a submitted form. Returns the forms by
  * command, so that an outbox item can be corrected in its own form.
  */
-export function renderCase(container, { me, c, events, names, reference, pending, onCommand, openCommand, fixingKey, dashboardLink, onOpenDocument, onOpenAgreement }) {
+export function renderCase(container, { me, c, events, names, reference, pending, onCommand, openCommand, fixingKey, dashboardLink, onOpenDocument, onOpenAgreement, advise }) {
   const overdue = c.status !== "resolved" && isOverdue(c.due_at);
   const header = h(
     "header",
@@ -288,18 +288,24 @@ export function renderCase(container, { me, c, events, names, reference, pending
       h("h2", { id: "actions-title" }, t("actions")),
       commands.length === 0 ? h("p", { class: "muted" }, t("noActions")) : null,
       commands.map((command) => {
-        const form = commandForm(command, me, c, reference);
+        const form = commandForm(command, me, c, reference, { advise });
         forms[command] = form;
         form.addEventListener("submit", (event) => {
           event.preventDefault();
           onCommand(form, command);
         });
-        return h(
+        const section = h(
           "details",
           { class: "command-section", open: command === openCommand, dataset: { section: command } },
           h("summary", {}, commandTitle(command, c, me)),
           form,
         );
+        if (form.ask) {
+          // The route form reads its suggestion when opened (it needs the connection).
+          section.addEventListener("toggle", () => section.open && form.ask());
+          if (section.open) queueMicrotask(() => form.ask());
+        }
+        return section;
       }),
     );
   }

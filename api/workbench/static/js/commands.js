@@ -3,6 +3,7 @@
 import { h, replace } from "./dom.js";
 import { checkboxes, codes, field, formStatus, submitButton } from "./forms.js";
 import { language, t } from "./i18n.js";
+import { routeChoice } from "./routing.js";
 
 const METHODS = ["in_person", "phone", "video"];
 const LEVELS = ["none", "yellow", "orange", "red"];
@@ -184,44 +185,22 @@ export function receiveForm(reference) {
   );
 }
 
-/** Where a case not routed yet most likely goes: its street's mediation room. */
-function homeRoom(organisations, street) {
-  return organisations.find((o) => o.street === street && o.kind === "street_room")?.code || "";
-}
-
-function routeForm(c, reference) {
-  const organisations = reference.organisations;
-  const workload = reference.workload;
-  const org = field("organisation", t("organisation"), {
-    kind: "select",
-    required: true,
-    options: [["", t("choose")], ...organisations.map((o) => [o.code, `${o.name}（${o.street}）`])],
-    value: c.organisation || homeRoom(organisations, c.street),
-  });
-  const med = field("mediator", t("mediator"), { kind: "select", required: true, options: [["", t("choose")]] });
-  const orgSelect = org.querySelector("select");
-  const medSelect = med.querySelector("select");
-  const fill = () => {
-    const keep = medSelect.value || c.mediator || "";
-    const here = workload.filter((m) => m.organisation === orgSelect.value && m.active);
-    replace(medSelect,
-      h("option", { value: "" }, t("choose")),
-      here.map((m) => h("option", { value: m.code }, `${m.name} · ${t("openCases", { open: m.open_cases, overdue: m.overdue })}`)),
-    );
-    medSelect.value = here.some((m) => m.code === keep) ? keep : "";
-  };
-  orgSelect.addEventListener("change", fill);
-  fill();
-  return shell(
+/** The route form; `advise()` reads the routing suggestion when the form is first opened
+ * (`form.ask()`, routing.js). */
+function routeForm(c, reference, advise) {
+  const override = overrideField();
+  const choice = routeChoice(c, reference, override, advise);
+  const form = shell(
     "route",
     t(c.mediator ? "form.reroute" : "form.route"),
-    org,
-    med,
+    choice.fields,
+    override, // next to the mediator: it opens when one who may be overridden is chosen
     // The first routing sets the deadline; a re-routing keeps it (only an extension moves it).
     c.due_at ? null : field("due_at", t("dueAt"), { kind: "time" }),
     field("note", t("note"), { kind: "textarea" }),
-    overrideField(),
   );
+  form.ask = advise ? choice.ask : () => {};
+  return form;
 }
 
 /** Shown only when the server says the mediator cannot take the case but a supervisor may
@@ -388,9 +367,9 @@ export function commandTitle(command, c, me) {
   return t(`form.${command}`);
 }
 
-export function commandForm(command, me, c, reference) {
+export function commandForm(command, me, c, reference, { advise = null } = {}) {
   switch (command) {
-    case "route": return routeForm(c, reference);
+    case "route": return routeForm(c, reference, advise);
     case "session": return sessionForm(c);
     case "risk": return riskForm(c);
     case "extension": return extensionForm();

@@ -239,11 +239,23 @@ async function drawCase(main, id) {
     onCommand: (form, command) => submit(form, command, c),
     onOpenDocument: (theCase, document) => openInTab(`cases/${theCase.id}/documents/${document.id}`, "*/*"),
     onOpenAgreement: (theCase) => openInTab(`cases/${theCase.id}/agreement`, "text/html"),
+    advise: state.me.role === "supervisor" ? () => advise(c.id) : null,
   });
   const fixed = fixing && (forms[fixing.command] || withdrawalFormFor(main, fixing));
   if (fixed) fix(fixed);
   main.dataset.loaded = "true";
   main.dataset.version = String(c.version);
+}
+
+/** The route form's advice, read fresh (never a copy: without a connection there is none):
+ * the routing suggestion, every mediator's categories and absences, and the workload. */
+async function advise(caseId) {
+  const [suggestion, mediators, workload] = await Promise.all([
+    state.api.get(`cases/${caseId}/routing-suggestion`),
+    state.api.get("mediators"),
+    state.api.get("workload"),
+  ]);
+  return { suggestion, mediators: mediators.items, workload: workload.items };
 }
 
 /**
