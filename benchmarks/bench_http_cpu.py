@@ -141,7 +141,8 @@ def measured(pids: list[int], url: str, seconds: float, script: str | None) -> R
     database = backends(pids)
     before = Cpu.of(pids, database)
     result = wrk(url, seconds, 32, script)
-    spent = Cpu.of(pids, database) - before
+    opened = [pid for pid in backends(pids) if pid not in database]  # all of theirs is new
+    spent = Cpu.of(pids, database + opened) - before
     return Round(result["requests"], result["rate"], result["errors"], spent)
 
 
