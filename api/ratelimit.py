@@ -105,6 +105,8 @@ class FailedAuthLimiter:
         """Seconds until this request may be tried again, or None when this process has not
         locked out its address or its token from that address (no I/O: asked on every
         request)."""
+        if not self._locked:  # nothing locked out: no token to hash (the usual request)
+            return None
         keys: list[tuple[str, str | None]] = [(address, None)]
         if token is not None:
             keys.append((address, token_key(token)))

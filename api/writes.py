@@ -28,6 +28,7 @@ from fastapi.openapi.models import Example
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from api.command_route import CaseCommandAPIRoute
 from api.deps import (
     IDEMPOTENCY_KEY_DESCRIPTION,
     IF_MATCH_DESCRIPTION,
@@ -300,6 +301,7 @@ class CaseCommandRoute(Generic[C]):
         router.add_api_route(
             self.path,
             endpoint,
+            route_class_override=CaseCommandAPIRoute,
             methods=["POST"],
             name=re.sub(r"(?<!^)(?=[A-Z])", "_", self.command.__name__).lower(),
             response_model=CaseSummaryOut,

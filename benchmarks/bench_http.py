@@ -65,6 +65,7 @@ def wrk(url: str, seconds: float, connections: int, script: str | None = None) -
         cmd[1:1] = ["-s", script]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = float(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     p99_match = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     p99 = float(p99_match.group(1)) * scale[p99_match.group(2)] if p99_match else float("nan")
@@ -72,6 +73,7 @@ def wrk(url: str, seconds: float, connections: int, script: str | None = None) -
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rate": rate,
+        "requests": requests,
         "p99": p99,
         "errors": float(errors.group(1)) if errors else 0.0,
         "socket_errors": 1.0 if socket_errors else 0.0,
