@@ -1,11 +1,16 @@
-"""Screenshots of the dashboard with the demo district, taken the way a user sees it.
+"""Screenshots of the dashboard and the workbench with the demo district, taken the way a user
+sees it.
 
 Loads the demo into a fresh SQLite file (`tongjie demo`), starts `tongjie serve` on a free port,
 signs in as the demo's supervisor in Debian's headless Chromium (Playwright, never a browser of
 its own) and takes the dashboard at a laptop's width (1,366 px) and a phone's, in Chinese and in
 English, for the report's period (1 January to 1 October of the demo's year) and this year to
-date. `--readme` also writes the Chinese laptop shot of the report's period to
-docs/img/dashboard.png, the README's picture.
+date. The workbench: a mediator's My cases (the demo's mediator with the most open cases among
+those with an overdue one) and a supervisor's route form with its routing suggestion (the first
+case waiting to be routed that a rule covers), on a phone and a laptop, in both languages.
+`--readme` also writes the Chinese laptop shot of the report's period to docs/img/dashboard.png
+and the Chinese phone shots of the workbench to docs/img/workbench-phone.png (the README's
+pictures) and docs/img/workbench-route-phone.png.
 
     .venv/bin/python scripts/screenshots.py [--out artifacts/screenshots] [--readme]
 
@@ -36,6 +41,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 README_SHOT = ROOT / "docs" / "img" / "dashboard.png"
+README_SHOTS = {  # a shot taken -> the picture in docs/img it refreshes
+    "dashboard-report-laptop-zh.png": README_SHOT,
+    "workbench-mine-phone-zh.png": ROOT / "docs" / "img" / "workbench-phone.png",
+    "workbench-route-phone-zh.png": ROOT / "docs" / "img" / "workbench-route-phone.png",
+}
 
 
 def _free_port() -> int:
@@ -154,6 +164,79 @@ def shoot(base: str, token: str, year: int, out: Path, parts: bool = False) -> l
     return taken
 
 
+def _get(base: str, token: str, path: str, **params: object) -> dict[str, object]:
+    headers = {"Authorization": f"Bearer {token}"}
+    answer = httpx.get(f"{base}/api/v1/{path}", params=params, headers=headers, timeout=30)
+    answer.raise_for_status()
+    body: dict[str, object] = answer.json()
+    return body
+
+
+def busiest_with_overdue(base: str, tokens: dict[str, str]) -> str:
+    """The mediator whose My cases shows most: the most open cases of those with an overdue."""
+    items = _get(base, tokens["supervisor"], "workload")["items"]
+    assert isinstance(items, list)
+    found = [m for m in items if m["overdue"] > 0 and m["code"] in tokens] or items
+    chosen = max(found, key=lambda m: (m["open_cases"], m["overdue"], m["code"]))
+    return str(chosen["code"])
+
+
+def waiting_with_suggestion(base: str, token: str) -> str:
+    """The first case waiting to be routed whose suggestion names a mediator."""
+    waiting = _get(base, token, "cases", status="received", limit=100)["items"]
+    assert isinstance(waiting, list)
+    for case in waiting:
+        if _get(base, token, f"cases/{case['id']}/routing-suggestion")["mediator"]:
+            return str(case["id"])
+    raise SystemExit("the demo has no case waiting that a routing rule covers")
+
+
+def shoot_workbench(base: str, tokens: dict[str, str], out: Path) -> list[Path]:
+    from playwright.sync_api import expect, sync_playwright
+
+    mediator = busiest_with_overdue(base, tokens)
+    case_id = waiting_with_suggestion(base, tokens["supervisor"])
+    taken: list[Path] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for lang, locale in (("zh", "zh-CN"), ("en", "en-GB")):
+                for size, viewport in (
+                    ("phone", PHONE),
+                    ("laptop", {"width": 1366, "height": 768}),
+                ):
+                    for shot, login in (("mine", mediator), ("route", "supervisor")):
+                        context = browser.new_context(
+                            locale=locale,
+                            viewport=viewport,
+                            timezone_id="Asia/Shanghai",
+                            service_workers="block",
+                        )
+                        page = context.new_page()
+                        page.goto(f"{base}/workbench")
+                        field = page.locator('input[name="token"]')
+                        field.fill(tokens[login])
+                        field.press("Enter")
+                        view = page.locator("#view")
+                        expect(view).to_have_attribute("data-loaded", "true", timeout=15000)
+                        if shot == "route":
+                            page.evaluate(
+                                "(id) => { window.location.hash = `#/cases/${id}`; }", case_id
+                            )
+                            expect(view).to_have_attribute("data-view", "case")
+                            expect(view).to_have_attribute("data-loaded", "true")
+                            page.locator('details[data-section="route"] summary').click()
+                            line = page.locator('form[data-command="route"] .suggestion')
+                            expect(line).to_have_attribute("data-suggestion", "ready")
+                        path = out / f"workbench-{shot}-{size}-{lang}.png"
+                        page.screenshot(path=str(path))
+                        taken.append(path)
+                        context.close()
+        finally:
+            browser.close()
+    return taken
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "screenshots")
@@ -169,11 +252,13 @@ def main() -> None:
         with serving(url, folder) as base:
             caught_up(base, tokens["supervisor"])
             taken = shoot(base, tokens["supervisor"], year, args.out, args.parts)
+            taken += shoot_workbench(base, tokens, args.out)
     for path in taken:
         print(path)
     if args.readme:
-        shutil.copyfile(args.out / "dashboard-report-laptop-zh.png", README_SHOT)
-        print(f"{README_SHOT} (the README's picture)")
+        for name, picture in README_SHOTS.items():
+            shutil.copyfile(args.out / name, picture)
+            print(f"{picture} (docs/img)")
 
 
 if __name__ == "__main__":

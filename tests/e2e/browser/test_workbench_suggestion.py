@@ -207,3 +207,24 @@ def test_offline_the_form_works_as_before_and_says_the_suggestion_is_unavailable
         fill(route, {"mediator": "m1"})
         expect(route.locator('[name="mediator"]')).to_have_value("m1")
         boss.page.context.set_offline(False)
+
+
+def test_re_routing_reads_the_suggestion_too_and_marks_the_current_mediator(
+    browser: Browser, district: Server
+) -> None:
+    server = district
+    case_id = _new_case(server)
+    routed = server.post(
+        f"/api/v1/cases/{case_id}/route", "boss", {"organisation": "room-1", "mediator": "m1"}
+    )
+    assert routed.status_code == 200, routed.text
+    suggested = _suggestion(server, case_id)
+    assert suggested["mediator"] not in (None, "m1")
+    with bench(browser, server, "phone") as boss:
+        boss.sign_in("boss")
+        boss.open_case(case_id)
+        route = boss.form("route")
+        expect(route.locator(".suggestion")).to_have_attribute("data-suggestion", "ready")
+        expect(route.locator('[name="mediator"]')).to_have_value(suggested["mediator"])
+        expect(route.locator('option[value="m1"]')).to_contain_text("现承办")
+        expect(route.locator('[name="due_at"]')).to_have_count(0)  # a re-routing keeps it
