@@ -120,7 +120,10 @@ _JSON_TYPES: dict[str, bool] = {}
 async def _json_body(request: Request) -> Any:
     """The body parsed as FastAPI's handler parses it, or `_NOT_PLAIN` when it is empty, not
     declared JSON or not readable as JSON: then FastAPI's own handler answers."""
-    raw = await request.body()
+    try:
+        raw = await request.body()
+    except Exception:  # the client went away: FastAPI's handler words it (a 400)
+        return _NOT_PLAIN
     content_type = request.headers.get("content-type")
     if not raw or not content_type:
         return _NOT_PLAIN

@@ -6,7 +6,7 @@ body (the case ids and tokens aside, which each store makes its own)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import pytest
@@ -20,7 +20,7 @@ NOWHERE = "00000000-0000-4000-8000-000000000000"
 JSON = "application/json"
 
 # (login, path after /api/v1/cases/{id}, body bytes or a JSON value, extra headers)
-REQUESTS: list[tuple[str, str, Any, dict[str, str]]] = [
+REQUESTS: list[tuple[str | None, str, Any, dict[str, str]]] = [
     ("zhang", "/sessions", SESSION, {}),
     ("zhang", "/sessions", {**SESSION, "method": "carrier_pigeon"}, {}),
     ("zhang", "/sessions", {"method": "phone"}, {}),
@@ -134,3 +134,44 @@ def test_the_lean_handler_answers_as_fastapis_own(two_apps: list[Any]) -> None:
             assert seen[0] == seen[1], (target, request)
             statuses.add(seen[0][0])
     assert statuses >= {200, 400, 401, 403, 404, 409, 412, 422}, statuses
+
+
+def _gone_while_sending(client: TestClient, token: str) -> list[tuple[Any, Any]]:
+    """What the app sends a client that disconnects before its body arrives."""
+    sent: list[MutableMapping[str, Any]] = []
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": f"/api/v1/cases/{NOWHERE}/sessions",
+        "raw_path": b"",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"content-type", b"application/json"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "scheme": "http",
+        "http_version": "1.1",
+    }
+
+    async def gone() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    async def call() -> None:
+        await client.app(scope, gone, send)
+
+    assert client.portal is not None
+    client.portal.call(call)
+    return [(m.get("status"), m.get("body")) for m in sent]
+
+
+def test_a_client_gone_before_its_body_gets_fastapis_answer(two_apps: list[Any]) -> None:
+    """A disconnect while the body is read: the 400 FastAPI's handler gives, not a 500."""
+    seen = [_gone_while_sending(client, world.tokens["zhang"]) for client, world in two_apps]
+    assert seen[0] == seen[1]
+    assert seen[0][0][0] == 400
