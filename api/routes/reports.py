@@ -99,6 +99,8 @@ def issue(
     summary="The months whose reports are issued",
 )
 def issued(actor: Auditing, reports: ReportsDep, settings: SettingsDep) -> Response:
+    """Every issued monthly report, the latest month first: the month, who issued it and when,
+    and the store position its figures were computed at."""
     items = [_head_json(report, settings.zone) for report in reports.issued()]
     return Response(dumps({"items": items}), media_type="application/json")
 

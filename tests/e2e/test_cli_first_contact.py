@@ -193,3 +193,10 @@ def test_a_wrong_choice_is_one_plain_line(sqlite_url: str) -> None:
         "tongjie: error: Invalid value for '--role': 'boss' is not one of 'mediator', "
         "'supervisor', 'auditor', 'admin'.\n"
     )
+
+
+def test_the_command_line_offers_every_role_of_a_person_and_not_the_systems() -> None:
+    from api.cli.users import UserRole
+    from domain.values import Role
+
+    assert {r.value for r in UserRole} == {r.value for r in Role} - {Role.SYSTEM.value}

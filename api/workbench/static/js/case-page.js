@@ -2,7 +2,7 @@
 // form for each command its state allows this user.
 import { h, replace } from "./dom.js";
 import { allowed, awaitsSignedAgreement, commandForm, commandTitle, label } from "./commands.js";
-import { language, t, term } from "./i18n.js";
+import { colon, language, t, term } from "./i18n.js";
 import { dateOnly, dateTime, dueWords, isOverdue } from "./time.js";
 import { withdrawalControls } from "./withdrawal.js";
 
@@ -248,7 +248,7 @@ export function renderCase(container, { me, c, events, names, reference, pending
       "p",
       { class: "badges" },
       h("span", { class: `badge status-${c.status}`, dataset: { status: c.status } }, term("status", c.status)),
-      c.risk_level && c.risk_level !== "none" ? h("span", { class: `badge risk-${c.risk_level}` }, `${t("risk")}：${term("level", c.risk_level)}`) : null,
+      c.risk_level && c.risk_level !== "none" ? h("span", { class: `badge risk-${c.risk_level}` }, `${t("risk")}${colon()}${term("level", c.risk_level)}`) : null,
       c.status !== "resolved" ? h("span", { class: `badge ${overdue ? "overdue" : "due"}` }, dueWords(c.due_at)) : null,
       c.repeat_party ? h("span", { class: "badge repeat-party", dataset: { repeatParty: "true" } }, t("repeatParty")) : null,
     ),

@@ -41,3 +41,8 @@ export function term(group, code) {
   if (code === null || code === undefined || code === "") return "—";
   return DICTIONARIES[current][`${group}.${code}`] ?? code;
 }
+
+/** "：" between a label and its value in Chinese, ": " in English. */
+export function colon() {
+  return language() === "zh" ? "：" : ": ";
+}

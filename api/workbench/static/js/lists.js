@@ -3,7 +3,7 @@
 import { inTurn } from "./api.js";
 import { label } from "./commands.js";
 import { h, replace } from "./dom.js";
-import { language, t, term } from "./i18n.js";
+import { colon, language, t, term } from "./i18n.js";
 import { dateOnly, dueWords, isOverdue, wholeDays } from "./time.js";
 
 const PAGE = 20;
@@ -48,7 +48,7 @@ function caseRow(row, reference, parties) {
         { class: "row-meta" },
         h("span", {}, t("daysOpen", { days: wholeDays(row.days_open) })),
         row.status === "resolved" ? h("span", {}, term("outcome", row.outcome)) : h("span", { class: overdue ? "overdue" : "" }, dueWords(row.due_at)),
-        RAISED.has(row.risk_level) && row.status !== "resolved" ? h("span", { class: `badge risk-${row.risk_level}` }, `${t("risk")}：${term("level", row.risk_level)}`) : null,
+        RAISED.has(row.risk_level) && row.status !== "resolved" ? h("span", { class: `badge risk-${row.risk_level}` }, `${t("risk")}${colon()}${term("level", row.risk_level)}`) : null,
       ),
     ),
   );
@@ -158,9 +158,9 @@ function extraWords(params, reference) {
   if (params.channel) words.push(term("channel", params.channel));
   if (params.subcategory) {
     const sub = reference.categories.flatMap((c) => c.subcategories).find((x) => x.code === params.subcategory);
-    words.push(`${t("subcategory")}：${sub ? label(sub) : params.subcategory}`);
+    words.push(`${t("subcategory")}${colon()}${sub ? label(sub) : params.subcategory}`);
   }
-  if (params.risk_level) words.push(`${t("risk")}：${term("level", params.risk_level)}`);
+  if (params.risk_level) words.push(`${t("risk")}${colon()}${term("level", params.risk_level)}`);
   if (params.routed) words.push(t(params.routed === "true" ? "routedOnly" : "notRoutedOnly"));
   if (params.due_soon === "true") words.push(t("dueSoonOnly"));
   if (params.escalated === "true") words.push(t("escalatedOnly"));
