@@ -66,6 +66,7 @@ def runs(args: argparse.Namespace) -> list[Run]:
         Run("audit", [*py, "benchmarks/bench_audit.py", "--events", "20000"]),
         Run("http1", [*py, "benchmarks/bench_http.py", "--seconds", seconds, "--workers", "1"]),
         Run("http2", [*py, "benchmarks/bench_http.py", "--seconds", seconds, "--workers", "2"]),
+        Run("httpcpu", [*py, "benchmarks/bench_http_cpu.py", "--rounds", "3"]),
         Run("stats", [*py, "benchmarks/bench_stats.py", "--events", stats_events]),
     ]
 
@@ -135,6 +136,15 @@ def table(done: dict[str, Run]) -> list[tuple[str, str, str, str, str]]:
         ("commands over HTTP, 1 worker", shown(one, "/s"), f"no-op {shown(noop1, '/s')}",
          ratio(one, noop1), ">= 0.5x")
     )  # fmt: skip
+    cpu = done.get("httpcpu", empty)
+    per_command = cpu.value("log a session (POST), server CPU")
+    per_noop = cpu.value("no-op (GET /healthz), server CPU")
+    rows.append(
+        ("  server CPU per command, 1 worker",
+         "-" if per_command is None else f"{per_command:.3f} ms",
+         "-" if per_noop is None else f"no-op {per_noop:.3f} ms",
+         ratio(per_command, per_noop), "<= 2x (for 0.5x the rate)")
+    )  # fmt: skip
     two = http2.value("log a session")
     rows.append(
         ("the same, 2 workers", shown(two, "/s"), f"1 worker {shown(one, '/s')}",
@@ -184,8 +194,8 @@ def main() -> None:
         r.name for r in runs(argparse.Namespace(quick=True, seconds=1))))  # fmt: skip
     args = parser.parse_args()
     skipped = {name.strip() for name in args.skip.split(",") if name.strip()}
-    if shutil.which("wrk") is None and not {"http1", "http2"} <= skipped:
-        sys.exit("wrk is missing: apt-get install wrk (or --skip http1,http2)")
+    if shutil.which("wrk") is None and not {"http1", "http2", "httpcpu"} <= skipped:
+        sys.exit("wrk is missing: apt-get install wrk (or --skip http1,http2,httpcpu)")
     load = os.getloadavg()
     print(
         f"# python -m benchmarks {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
