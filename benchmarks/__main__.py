@@ -179,7 +179,11 @@ def _last(run: Run, prefix: str, containing: str) -> float | None:
 
 def _largest_rebuild(run: Run) -> tuple[float | None, float | None]:
     """The statistics' rebuild at the largest store, and its raw read."""
-    rebuilds = [line for line in run.lines if re.match(r"stats rebuild @[\d,]+ ", line)]
+    rebuilds = [
+        line
+        for line in run.lines
+        if re.match(r"stats rebuild @[\d,]+ ", line) and "vs the bar" not in line
+    ]
     if not rebuilds:
         return None, None
     last = Run("", [], rebuilds[-1:])
