@@ -281,20 +281,25 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=ZONE)
 
 
-def latencies(stores: list[Views], rounds: int) -> list[dict[str, list[float]]]:
+def latencies(
+    stores: list[Views], rounds: int
+) -> tuple[list[dict[str, list[float]]], list[list[float]]]:
     """Each store's queries, timed in alternate rounds: the stores share the same minutes, so
-    the neighbours' load weighs on each alike."""
+    the neighbours' load weighs on each alike. Beside each wall-clock time, the querying
+    thread's CPU time: what the query itself cost, which waiting for a core does not add to."""
     named = [queries(views) for views in stores]
     for query in (q for each in named for q in each.values()):
         query()  # warm
     times: list[dict[str, list[float]]] = [{name: [] for name in each} for each in named]
+    cpu: list[list[float]] = [[] for _ in named]
     for _ in range(rounds):
-        for own, each in zip(times, named, strict=True):
+        for own, own_cpu, each in zip(times, cpu, named, strict=True):
             for name, query in each.items():
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.thread_time()
                 query()
                 own[name].append((time.perf_counter() - start) * 1000)
-    return times
+                own_cpu.append((time.thread_time() - start_cpu) * 1000)
+    return times, cpu
 
 
 @contextmanager
@@ -381,7 +386,7 @@ def query_latencies(sizes: list[Sized], rounds: int, postgres: bool) -> None:
         urls = [sized.url for sized in sizes]
         running.enter_context(projecting(urls, stores, postgres))
         running.enter_context(writing([(sized.url, sized.actor) for sized in sizes], threads=2))
-        times = latencies(stores, rounds)
+        times, cpu = latencies(stores, rounds)
     for sized, own in zip(sizes, times, strict=True):
         for name, values in own.items():
             line(f"  @{sized.count:,} {name} p50", statistics.median(values), "ms", None)
@@ -391,6 +396,11 @@ def query_latencies(sizes: list[Sized], rounds: int, postgres: bool) -> None:
         during = f"@{sized.count:,} (during writes)"
         line(f"stats query p50 {during}", statistics.median(values), "ms", None)
         line(f"stats query p99 {during}", p99(values), "ms", 20.0, "of 20 ms")
+    for sized, values, own_cpu in zip(sizes, every, cpu, strict=True):
+        during = f"@{sized.count:,} (during writes)"
+        line(f"  the querying thread's CPU p50 {during}", statistics.median(own_cpu), "ms", None)
+        line(f"  the querying thread's CPU p99 {during}", p99(own_cpu), "ms", p99(values),
+             "of the wall-clock p99")  # fmt: skip
     if len(sizes) == 2:
         small, large = (p99(values) for values in every)
         during = f"@{sizes[1].count:,} vs small"
