@@ -15,7 +15,7 @@ from api.casefile import labels
 from application.audit_dto import CaseFile
 from application.dto import MONEY_QUANTUM, EventRecord
 from domain.times import in_zone
-from domain.values import Actor
+from domain.values import Actor, Ineligibility
 
 BUSINESS_TIME = {
     "Received": "received_at",
@@ -86,6 +86,9 @@ def case_file_view(file: CaseFile, zone: tzinfo, names: Mapping[str, str]) -> di
             "mediator": f.code(e.data.get("mediator")),
             "due_at": f.time(e.data.get("due_at")),
             "note": f.text(e.data.get("note")),
+            "rule": f.text(e.data["rule"]) if e.data.get("rule") else None,
+            "overridden": _ineligibility(e.data.get("overridden")),
+            "override_reason": f.text(e.data.get("override_reason")),
             "by": f.actor(e.actor),
         }
         for e in _of_type(file.events, "Routed")
@@ -130,3 +133,13 @@ def _history_row(f: Formats, event: EventRecord) -> dict[str, Any]:
         "hash": event.hash or "—",
         "prev_hash": event.prev_hash or "—",
     }
+
+
+def _ineligibility(code: object) -> tuple[str, str] | None:
+    """The reason a routing overrode, in both languages (None: it overrode nothing)."""
+    if code is None:
+        return None
+    try:
+        return labels.value(code if isinstance(code, Ineligibility) else Ineligibility(code))
+    except ValueError:
+        return (str(code), str(code))

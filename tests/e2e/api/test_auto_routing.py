@@ -58,6 +58,11 @@ def test_the_receipt_answers_routed_and_the_history_names_rule_and_system(auto_a
     assert routed["actor"]["login"] == "triage"
     assert routed["data"]["rule"] == "家事到街道通解室"
     assert routed["data"]["mediator"] == "m1"
+    printed = api.client.get(
+        f"/api/v1/cases/{first.json()['id']}/file",
+        headers={**api.auth("audit"), "Accept": "text/html"},
+    ).text
+    assert "按规则「家事到街道通解室」" in printed
 
 
 def test_twins_under_one_key_make_one_case_routed_once(auto_api: Api) -> None:

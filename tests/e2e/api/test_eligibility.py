@@ -147,6 +147,12 @@ def test_a_category_not_taken_is_refused_then_overridden_and_recorded(api: Api) 
     assert data["override_reason"] == "只有他会说方言"
     assert data["overridden"] == "category_not_taken"
     assert data["mediator"] == code
+    printed = api.client.get(
+        f"/api/v1/cases/{case_id}/file", headers={**api.auth("audit"), "Accept": "text/html"}
+    ).text
+    assert "越过：不承接此类纠纷" in printed
+    assert "只有他会说方言" in printed
+    assert "按规则" not in printed  # a supervisor's routing, not a rule's
 
 
 def test_an_absent_mediator_is_refused_at_the_routing_time_only(api: Api) -> None:
