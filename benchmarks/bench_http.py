@@ -141,6 +141,38 @@ def server_rss_mb(server: subprocess.Popen[bytes]) -> list[float]:
     return sizes
 
 
+def session_script(ids: list[str], token: str) -> Path:
+    """wrk's Lua script logging sessions on these cases with this token, in a folder of its own."""
+    workdir = Path(tempfile.mkdtemp())
+    (workdir / "ids.txt").write_text("\n".join(ids) + "\n")
+    script = workdir / "sessions.lua"
+    script.write_text(LUA % {"ids": workdir / "ids.txt", "token": token})
+    return script
+
+
+def start_server(
+    database_url: str, port: int, workers: int, tries: int
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`tongjie serve` on this store and port, waited for (`tries` × 0.2 s at most); its URL."""
+    env = {**os.environ, "TONGJIE_DATABASE_URL": database_url, "TONGJIE_LOG_LEVEL": "warning"}
+    env["TONGJIE_LOG_FORMAT"] = "json"
+    serve = ["serve", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli.main", *serve],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60)
@@ -166,34 +198,8 @@ def main() -> None:
                 keep_fixture(schema, ids, token)
         else:
             ids, token = kept
-        workdir = Path(tempfile.mkdtemp())
-        (workdir / "ids.txt").write_text("\n".join(ids) + "\n")
-        script = workdir / "sessions.lua"
-        script.write_text(LUA % {"ids": workdir / "ids.txt", "token": token})
-        env = {**os.environ, "TONGJIE_DATABASE_URL": database_url, "TONGJIE_LOG_LEVEL": "warning"}
-        env["TONGJIE_LOG_FORMAT"] = "json"
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.cli.main",
-                "serve",
-                "--port",
-                str(args.port),
-                "--workers",
-                str(args.workers),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{args.port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        script = session_script(ids, token)
+        server, base = start_server(database_url, args.port, args.workers, tries=100)
         print(
             f"# bench_http {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.workers} worker(s), "
             f"{args.connections} connections, {args.seconds:.0f} s, {args.cases} cases, "

@@ -23,9 +23,7 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +34,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_http import LUA, URL, prepare, wrk
+from benchmarks.bench_http import URL, prepare, session_script, start_server, wrk
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -203,26 +201,8 @@ def main() -> None:
     server = None
     try:
         ids, token = prepare(database_url, args.cases, 0, 1)
-        workdir = Path(tempfile.mkdtemp())
-        (workdir / "ids.txt").write_text("\n".join(ids) + "\n")
-        script = workdir / "sessions.lua"
-        script.write_text(LUA % {"ids": workdir / "ids.txt", "token": token})
-        env = {**os.environ, "TONGJIE_DATABASE_URL": database_url, "TONGJIE_LOG_LEVEL": "warning"}
-        env["TONGJIE_LOG_FORMAT"] = "json"
-        serve = ["serve", "--port", str(args.port), "--workers", str(args.workers)]
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli.main", *serve],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{args.port}"
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        script = session_script(ids, token)
+        server, base = start_server(database_url, args.port, args.workers, tries=150)
         pids = server_pids(server)
         print(
             f"# bench_http_cpu {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.workers} worker(s), "
