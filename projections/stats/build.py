@@ -12,6 +12,8 @@ marker cell, from which on each batch keeps the cells itself.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +48,7 @@ from projections.stats.sums import (
 from projections.stats.tables import COUNTS
 
 if TYPE_CHECKING:
-    from projections.engine.ports import Connection
+    from projections.engine.ports import Connection, Row
     from projections.engine.view import Tables
 
 BULK_SETTINGS = ("work_mem = '256MB'", "jit = off")
@@ -58,19 +60,48 @@ UNROLLED = ("category", "street", "channel", "organisation", "mediator", "subcat
 """DIMENSIONS, in the order `_stage_durations` spells them out."""
 DURATIONS = "stats_durations"
 """A temporary table of the connection: the built span cells' packed durations."""
+BELOW = "stats_below_years"
+"""A temporary table of the build's transaction (PostgreSQL): the month, week, day and backlog
+cells' sums, made while the durations are grouped."""
 
 
-def build(conn: Connection, tables: Tables) -> None:
-    """The cells and the open cases from the facts, once; then the marker (kept from now on)."""
+def _nothing() -> None:
+    pass
+
+
+def build(conn: Connection, tables: Tables, meanwhile: Callable[[], None] = _nothing) -> None:
+    """The cells and the open cases from the facts, once; then the marker (kept from now on).
+
+    `meanwhile`: the database's other work of the same transaction (the facts' indexes), done
+    while the durations are grouped. On PostgreSQL the durations are grouped in Python on a
+    thread of their own while this one waits for the database: for `meanwhile`, then for the
+    month, week, day and backlog cells' sums, made into a temporary table of the transaction
+    (the Python and the database's work, each some seconds at 1,000,000 events, overlap).
+    """
     if live(conn, tables):
+        meanwhile()
         return
-    if conn.dialect == "postgres":
+    postgres = conn.dialect == "postgres"
+    if postgres:
         for setting in BULK_SETTINGS:
             conn.execute(f"SET LOCAL {setting}")
     cells, cases = tables.name("cells"), tables.name("cases")
-    staged = _stage_durations(conn, cases)
     below = tuple((grain, d) for grain, d in GROUPS if grain not in (YEAR, QUARTER))
-    _insert(conn, cells, staged, _below_years(conn, cases, below))
+    resolved = _resolved(conn, cases)
+    if postgres:
+        with ThreadPoolExecutor(1, thread_name_prefix="tongjie-stats-durations") as thread:
+            durations = thread.submit(_durations, resolved)
+            meanwhile()
+            conn.execute(
+                f"CREATE TEMP TABLE {BELOW} ON COMMIT DROP AS {_below_years(conn, cases, below)}"
+            )
+            staged = _staged(conn, durations.result())
+        _insert(conn, cells, staged, f"SELECT * FROM {BELOW}")
+        conn.execute(f"DROP TABLE {BELOW}")
+    else:
+        meanwhile()
+        staged = _staged(conn, _durations(resolved))
+        _insert(conn, cells, staged, _below_years(conn, cases, below))
     sums = ", ".join(f"SUM({name}) AS {name}" for name in (*COUNTS, "amount"))
     for grain in (QUARTER, YEAR):  # the spans above a month, from the month cells
         per = PER_MONTH[grain]
@@ -197,11 +228,21 @@ def _stage_durations(conn: Connection, cases: str) -> str:
     sorts the resolved cases once; the months' and weeks' lists fill in that order (of the
     resolutions by the time of their resolution, of the cohorts by the time of their receipt),
     the quarters and years merge the months' (sorting runs already sorted)."""
-    rows = conn.execute(
+    return _staged(conn, _durations(_resolved(conn, cases)))
+
+
+def _resolved(conn: Connection, cases: str) -> list[Row]:
+    """The resolved cases' months, days, keys and durations, by duration."""
+    return conn.execute(
         f"SELECT resolved_month, received_month, resolved_day, received_day, "
         f"{', '.join(DIMENSIONS)}, resolved_us - received_us AS d "
         f"FROM {cases} WHERE resolved_us IS NOT NULL ORDER BY d"
     )
+
+
+def _durations(rows: Sequence[Row]) -> list[tuple[Any, ...]]:
+    """The rows of the staged durations (`_staged`) from the resolved cases (`_resolved`): in
+    Python alone, so that it may run beside the database's work."""
     kinds: tuple[defaultdict[tuple[str, str, int, str], list[int]], ...] = (
         defaultdict(list),
         defaultdict(list),
@@ -249,7 +290,11 @@ def _stage_durations(conn: Connection, cases: str) -> str:
         for key, runs in spans.items():
             packed = pack(runs[0] if len(runs) == 1 else sorted(chain(*runs)))
             staged.setdefault(key, [b"", b""])[index] = packed
+    return [(*key, *blobs) for key, blobs in staged.items()]
+
+
+def _staged(conn: Connection, rows: Sequence[tuple[Any, ...]]) -> str:
+    """The temporary table of the staged durations, holding `rows`."""
     blob = "bytea" if conn.dialect == "postgres" else "blob"
     columns = (*KEY_COLUMNS, *((name, blob) for name in BLOBS))
-    rows_out: list[tuple[Any, ...]] = [(*key, *blobs) for key, blobs in staged.items()]
-    return bulk.temporary(conn, DURATIONS, columns, rows_out, key=CELL_KEY)
+    return bulk.temporary(conn, DURATIONS, columns, rows, key=CELL_KEY)

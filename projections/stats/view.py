@@ -49,8 +49,7 @@ class StatsView(View):
 
     def create_indexes(self, conn: Connection, tables: Tables) -> None:
         """Caught up: the facts' indexes, then the cells and the open cases from the facts."""
-        store.create_indexes(conn, tables)
-        build(conn, tables)
+        build(conn, tables, meanwhile=lambda: store.create_indexes(conn, tables))
 
     def apply_batch(self, conn: Connection, tables: Tables, events: Sequence[ViewEvent]) -> None:
         ids = list(dict.fromkeys(event.originator_id for event in events))
