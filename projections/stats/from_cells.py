@@ -66,6 +66,12 @@ def from_cells(
     # Durations from the cells alone (no day or hour from the facts): where a group has one
     # cell with durations, the server picks its median and p90 out of the sorted list.
     picked = joined and not (pieces.days or pieces.partial)
+    if picked and question.by != "month" and len(months) == 1 and _width(months[0][1]) == 1:
+        # One span cell per key (a widened year: the dashboard's usual question): joined
+        # with the backlog's cell, nothing to add up.
+        _one_cell(out, tables, answer, dimension, value, months[0], group)
+        deadlines(out, tables, answer)
+        return
     grouping = (columns, group)
     _sum_cells(
         out, tables, answer, dimension, value, ranges, grouping, joined=joined, picked=picked
@@ -220,6 +226,49 @@ def _sum_cells(
             _take(target, cohort, picked, cohort=True)
 
     out.add(statement, params, counted)
+
+
+def _width(buckets: Range) -> int:
+    return buckets[1] - buckets[0]
+
+
+def _one_cell(
+    out: Statements,
+    tables: Tables,
+    answer: Answer,
+    dimension: str,
+    value: str | None,
+    span: tuple[str, Range],
+    group: Group,
+) -> None:
+    """Every figure but the clock's, computed by the server, where each key's period is one
+    span cell: that cell joined with the key's backlog cell (keys are unique in each), its
+    durations the cell's one sorted list. The same names and formulas as `_sum_cells`'s
+    (CELL_TERMS, figures.DEFINITIONS), without the GROUP BY that adds up several cells (the
+    costliest part of that statement: EXPLAIN, docs/benchmarks.md) and the durations' join."""
+    grain, (bucket, _) = span
+    cells = tables.name("cells")
+    where = "dim = %s AND grain = %s AND bucket = %s" + ("" if value is None else " AND key = %s")
+    keyed = [] if value is None else [value]
+    params = [dimension, grain, bucket, *keyed, dimension, OPEN, 0, *keyed]
+    sums = ", ".join(
+        [f"coalesce(s.{c}, 0) + coalesce(o.{c}, 0) AS s_{c}" for c in COUNTS]
+        + ["(coalesce(s.amount, 0) + coalesce(o.amount, 0))::numeric AS s_amount"]
+        + [f"s.{blob} AS blob{i}" for i, blob in enumerate(BLOBS)]
+    )
+    figures = ", ".join(expr.sql(CELL_TERMS) for expr in DEFINITIONS.values())
+    statement = (
+        f"SELECT key, {figures} FROM (SELECT key, {sums} "
+        f"FROM (SELECT * FROM {cells} WHERE {where}) s "
+        f"FULL JOIN (SELECT * FROM {cells} WHERE {where}) o USING (key)) g"
+    )
+    names = FIGURES
+
+    def computed(rows: list[Any]) -> None:
+        for row in rows:
+            answer.put(group(row), dict(zip(names, row[1:], strict=True)))
+
+    out.add(statement, params, computed)
 
 
 class _CellTerms:
