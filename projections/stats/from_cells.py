@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, tzinfo
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from projections.stats.answer import Answer, Group, Picks, Sums
 from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN, WEEK
@@ -32,12 +32,14 @@ from projections.stats.periods import (
 from projections.stats.question import Key
 from projections.stats.sums import BLOBS
 from projections.stats.tables import COUNTS
+from projections.stats.terms import CELL_TERMS
 
 if TYPE_CHECKING:
     from projections.engine.view import Tables
     from projections.stats.statements import Handler, Statements
 
 DURATIONS = BLOBS[0]
+__all__ = ["CELL_TERMS", "from_cells"]
 
 
 def from_cells(
@@ -269,30 +271,6 @@ def _one_cell(
             answer.put(group(row), dict(zip(names, row[1:], strict=True)))
 
     out.add(statement, params, computed)
-
-
-class _CellTerms:
-    """A tally's parts as `_sum_cells`'s grouped row names them."""
-
-    KINDS: ClassVar[dict[str, int]] = {"durations": 0, "cohort": 1}
-    """The formulas' duration kinds, as indexes into BLOBS."""
-
-    def count(self, counter: str) -> str:
-        return f"s_n_{counter}"
-
-    def amount(self) -> str:
-        return "s_amount"
-
-    def length(self, kind: str) -> str:
-        return f"(coalesce(length(blob{self.KINDS[kind]}), 0) / 8)"
-
-    def at(self, kind: str, rank: str) -> str:
-        """Big-endian 64-bit integers, as cells.pack makes them."""
-        at = f"substring(blob{self.KINDS[kind]} FROM (8 * {rank} + 1)::int FOR 8)"
-        return f"('x' || encode({at}, 'hex'))::bit(64)::bigint"
-
-
-CELL_TERMS = _CellTerms()
 
 
 def _take(target: Sums, values: Sequence[Any], picked: bool, *, cohort: bool) -> None:

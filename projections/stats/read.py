@@ -22,6 +22,7 @@ from projections.stats.from_cells import from_cells
 from projections.stats.from_facts import (
     backlog,
     cohort_durations,
+    computed,
     period_counts,
     period_durations,
 )
@@ -61,6 +62,8 @@ def read(
         if question.by != "week":  # a week's cells are its days: nothing to widen to
             start, end = widened(conn, tables, start, end, zone, probed)
         from_cells(out, tables, answer, next(iter(involved), WHOLE), (start, end))
+    elif conn.dialect == "postgres" and question.by not in ("month", "week"):
+        computed(out, tables, answer, ((start, end),), open_table=cells)
     else:
         period = ((start, end),)
         period_counts(out, tables, answer, period)
