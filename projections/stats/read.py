@@ -80,8 +80,9 @@ def planned(
     out = Statements(dialect)
     start, end = question.start_us, question.end_us
     if cells and _by_cells(question, involved):
-        if question.by != "week":  # a week's cells are its days: nothing to widen to
-            start, end = widen(start, end)
+        # By week too: a period to now widened to the end of today reads today's day cell,
+        # not today's cases (all the receipts of a busy day, summed from the facts).
+        start, end = widen(start, end)
         from_cells(out, tables, answer, next(iter(involved), WHOLE), (start, end))
     elif dialect == "postgres" and question.by not in ("month", "week"):
         computed(out, tables, answer, ((start, end),), open_table=cells)
@@ -124,6 +125,6 @@ def _by_cells(question: Question, involved: set[str]) -> bool:
 def cells_probe(question: Question, tables: Tables, zone: tzinfo) -> tuple[str, Any] | None:
     """The widening probe `read` will need if the cells answer (None: none needed), so that a
     caller can send it ahead, with its other reads."""
-    if not _by_cells(question, _involved(question)) or question.by == "week":
+    if not _by_cells(question, _involved(question)):
         return None
     return probe(tables, question.start_us, question.end_us, zone)
