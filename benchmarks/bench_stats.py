@@ -193,7 +193,7 @@ def seed(
         for at in times:
             case = Case.receive(
                 id=uuid.uuid4(),
-                number=f"{at.year}-{uuid.uuid4().hex[:8]}",
+                number=f"{at.year}-{uuid.uuid4().hex[:16]}",  # 8 digits: a number twice in 167,000
                 registration=_registration(rng),
                 actor=receiver,
                 received_at=at,

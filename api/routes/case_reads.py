@@ -54,7 +54,7 @@ def get_case(
     reader may see."""
     case = reachable_case(tongjie, actor, case_id)
     tongjie.read_log.record(actor, [case_id], CASE_PATH)
-    body = case_json(case, settings.zone)
+    body = case_json(case, settings.zone, for_orjson=True)
     body.update(repeats_json(getattr(request.app.state, "views", None), case, actor, settings))
     return _json(body, etag=case.version)
 
@@ -117,4 +117,4 @@ def replay_case(
         assert as_of is not None
         case = tongjie.reads.as_of(case_id, bounded("as_of", as_of, settings.zone))
     tongjie.read_log.record(actor, [case_id], REPLAY_PATH)
-    return _json(case_json(case, settings.zone), etag=case.version)
+    return _json(case_json(case, settings.zone, for_orjson=True), etag=case.version)

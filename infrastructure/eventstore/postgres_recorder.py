@@ -194,7 +194,10 @@ class TongjiePostgresRecorder(GroupCommitRecorder, PostgresApplicationRecorder):
     def select_states(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
         """One aggregate's versions, topics and states for a replay (reading.py)."""
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            curs.execute(self._statements.select_states, (originator_id,), prepare=True)
+            # Binary: the states come as their bytes, not as hex text to decode (half the time).
+            curs.execute(
+                self._statements.select_states, (originator_id,), prepare=True, binary=True
+            )
             return curs.fetchall()
 
     # Idempotency.

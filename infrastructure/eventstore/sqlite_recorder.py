@@ -106,12 +106,14 @@ class TongjieSQLiteRecorder(GroupCommitRecorder, SQLiteApplicationRecorder):
     def select_states(self, originator_id: UUID) -> list[tuple[int, str, bytes]]:
         with self.datastore.transaction(commit=False) as c:
             cursor = c.sqlite_cursor
+            cursor.row_factory = None  # plain tuples: this transaction's cursor only
             cursor.execute(
                 f"SELECT originator_version, topic, state FROM {self.events_table_name} "
                 "WHERE originator_id = ? ORDER BY originator_version",
                 (db_id(originator_id),),
             )
-            return [(row[0], row[1], row[2]) for row in cursor.fetchall()]
+            rows: list[tuple[int, str, bytes]] = cursor.fetchall()
+            return rows
 
     # Idempotency.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, tzinfo
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from projections.stats.answer import Answer, Group, Picks, Sums
 from projections.stats.cells import DAY, DAY_DIMENSIONS, MONTH, OPEN, WEEK
@@ -32,12 +32,14 @@ from projections.stats.periods import (
 from projections.stats.question import Key
 from projections.stats.sums import BLOBS
 from projections.stats.tables import COUNTS
+from projections.stats.terms import CELL_TERMS
 
 if TYPE_CHECKING:
     from projections.engine.view import Tables
     from projections.stats.statements import Handler, Statements
 
 DURATIONS = BLOBS[0]
+__all__ = ["CELL_TERMS", "from_cells"]
 
 
 def from_cells(
@@ -66,6 +68,12 @@ def from_cells(
     # Durations from the cells alone (no day or hour from the facts): where a group has one
     # cell with durations, the server picks its median and p90 out of the sorted list.
     picked = joined and not (pieces.days or pieces.partial)
+    if picked and question.by != "month" and len(months) == 1 and _width(months[0][1]) == 1:
+        # One span cell per key (a widened year: the dashboard's usual question): joined
+        # with the backlog's cell, nothing to add up.
+        _one_cell(out, tables, answer, dimension, value, months[0], group)
+        deadlines(out, tables, answer)
+        return
     grouping = (columns, group)
     _sum_cells(
         out, tables, answer, dimension, value, ranges, grouping, joined=joined, picked=picked
@@ -222,28 +230,47 @@ def _sum_cells(
     out.add(statement, params, counted)
 
 
-class _CellTerms:
-    """A tally's parts as `_sum_cells`'s grouped row names them."""
-
-    KINDS: ClassVar[dict[str, int]] = {"durations": 0, "cohort": 1}
-    """The formulas' duration kinds, as indexes into BLOBS."""
-
-    def count(self, counter: str) -> str:
-        return f"s_n_{counter}"
-
-    def amount(self) -> str:
-        return "s_amount"
-
-    def length(self, kind: str) -> str:
-        return f"(coalesce(length(blob{self.KINDS[kind]}), 0) / 8)"
-
-    def at(self, kind: str, rank: str) -> str:
-        """Big-endian 64-bit integers, as cells.pack makes them."""
-        at = f"substring(blob{self.KINDS[kind]} FROM (8 * {rank} + 1)::int FOR 8)"
-        return f"('x' || encode({at}, 'hex'))::bit(64)::bigint"
+def _width(buckets: Range) -> int:
+    return buckets[1] - buckets[0]
 
 
-CELL_TERMS = _CellTerms()
+def _one_cell(
+    out: Statements,
+    tables: Tables,
+    answer: Answer,
+    dimension: str,
+    value: str | None,
+    span: tuple[str, Range],
+    group: Group,
+) -> None:
+    """Every figure but the clock's, computed by the server, where each key's period is one
+    span cell: that cell joined with the key's backlog cell (keys are unique in each), its
+    durations the cell's one sorted list. The same names and formulas as `_sum_cells`'s
+    (CELL_TERMS, figures.DEFINITIONS), without the GROUP BY that adds up several cells (the
+    costliest part of that statement: EXPLAIN, docs/benchmarks.md) and the durations' join."""
+    grain, (bucket, _) = span
+    cells = tables.name("cells")
+    where = "dim = %s AND grain = %s AND bucket = %s" + ("" if value is None else " AND key = %s")
+    keyed = [] if value is None else [value]
+    params = [dimension, grain, bucket, *keyed, dimension, OPEN, 0, *keyed]
+    sums = ", ".join(
+        [f"coalesce(s.{c}, 0) + coalesce(o.{c}, 0) AS s_{c}" for c in COUNTS]
+        + ["(coalesce(s.amount, 0) + coalesce(o.amount, 0))::numeric AS s_amount"]
+        + [f"s.{blob} AS blob{i}" for i, blob in enumerate(BLOBS)]
+    )
+    figures = ", ".join(expr.sql(CELL_TERMS) for expr in DEFINITIONS.values())
+    statement = (
+        f"SELECT key, {figures} FROM (SELECT key, {sums} "
+        f"FROM (SELECT * FROM {cells} WHERE {where}) s "
+        f"FULL JOIN (SELECT * FROM {cells} WHERE {where}) o USING (key)) g"
+    )
+    names = FIGURES
+
+    def computed(rows: list[Any]) -> None:
+        for row in rows:
+            answer.put(group(row), dict(zip(names, row[1:], strict=True)))
+
+    out.add(statement, params, computed)
 
 
 def _take(target: Sums, values: Sequence[Any], picked: bool, *, cohort: bool) -> None:

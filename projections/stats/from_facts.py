@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from projections.stats.answer import Answer
-from projections.stats.figures import SATISFIED
+from projections.stats.answer import Answer, Group
+from projections.stats.figures import COUNTERS, DEFINITIONS, FIGURES, SATISFIED
 from projections.stats.periods import Range
 from projections.stats.question import DUE_SOON_US
+from projections.stats.terms import CELL_TERMS
 
 if TYPE_CHECKING:
     from projections.engine.view import Tables
@@ -101,16 +102,7 @@ def period_durations(
     """resolved_at - received_at of the cases resolved in the ranges, from the facts."""
     column, group = answer.facts_group("resolved")
     where, params = _within("resolved_us", ranges)
-    where, params = _filtered(answer, where, params)
-    select = f"{column}, " if column else ""
-    cases = tables.name("cases")
-    statement = f"SELECT {select}resolved_us - received_us FROM {cases} WHERE {where}"
-
-    def durations(rows: list[Any]) -> None:
-        for row in rows:
-            answer.get(group(row)).durations.append(int(row[-1]))
-
-    out.add(statement, params, durations)
+    _durations(out, tables, answer, (column, group), where, params, cohort=False)
 
 
 def cohort_durations(
@@ -120,16 +112,58 @@ def cohort_durations(
     cohort's), from the facts, grouped by the time of their receipt."""
     column, group = answer.facts_group("received")
     where, params = _within("received_us", ranges)
-    where, params = _filtered(answer, f"{where} AND resolved_us IS NOT NULL", params)
+    where = f"{where} AND resolved_us IS NOT NULL"
+    _durations(out, tables, answer, (column, group), where, params, cohort=True)
+
+
+DURATION = "resolved_us - received_us"
+
+
+def _durations(
+    out: Statements,
+    tables: Tables,
+    answer: Answer,
+    grouping: tuple[str, Group],
+    where: str,
+    params: list[Any],
+    *,
+    cohort: bool,
+) -> None:
+    """The durations of the cases `where` says, per group. PostgreSQL sends each group's as
+    one sorted list, packed as the cells' are (a run for `answer.Sums`): a year by week's
+    few days at either end were 800 rows, each named its week in Python; SQLite, in-process,
+    gives them one a row."""
+    column, group = grouping
+    where, params = _filtered(answer, where, params)
     select = f"{column}, " if column else ""
     cases = tables.name("cases")
-    statement = f"SELECT {select}resolved_us - received_us FROM {cases} WHERE {where}"
+    if out.dialect != "postgres":
+        statement = f"SELECT {select}{DURATION} FROM {cases} WHERE {where}"
 
-    def durations(rows: list[Any]) -> None:
+        def durations(rows: list[Any]) -> None:
+            for row in rows:
+                target = answer.get(group(row))
+                (target.cohort if cohort else target.durations).append(int(row[-1]))
+
+        out.add(statement, params, durations)
+        return
+    grouped = f" GROUP BY {column}" if column else ""
+    packed = f"string_agg(int8send({DURATION}), ''::bytea ORDER BY {DURATION})"
+    statement = f"SELECT {select}{packed} FROM {cases} WHERE {where}{grouped}"
+
+    def runs(rows: list[Any]) -> None:
         for row in rows:
-            answer.get(group(row)).cohort.append(int(row[-1]))
+            if row[-1] is None:
+                continue  # none (an aggregate of no row)
+            target = answer.get(group(row))
+            if cohort:
+                target.cohort_blobs.append(bytes(row[-1]))
+                target.cohort_runs += 1
+            else:
+                target.blobs.append(bytes(row[-1]))
+                target.runs += 1
 
-    out.add(statement, params, durations)
+    out.add(statement, params, runs)
 
 
 def backlog(out: Statements, tables: Tables, answer: Answer, *, open_table: bool = True) -> None:
@@ -154,6 +188,70 @@ def backlog(out: Statements, tables: Tables, answer: Answer, *, open_table: bool
             target.due_soon += int(row[-1] or 0)
 
     out.add(statement, [now, now, now + DUE_SOON_US, *params], counted)
+
+
+def computed(
+    out: Statements, tables: Tables, answer: Answer, ranges: Sequence[Range], open_table: bool
+) -> None:
+    """Every figure of each group (a dimension's value, or the summary) over the period's
+    cases, computed by the server in one statement (PostgreSQL): the receipts (with the
+    cohort's durations), the resolutions (with theirs) and the backlog, each summed per group
+    as `period_counts`, `period_durations`, `cohort_durations` and `backlog` sum them, joined
+    by group, and the figures made of them by the one definition of each
+    (figures.DEFINITIONS, named as from_cells.CELL_TERMS names a group's sums). Not by month
+    or week: their groups are of the case's times, not of its columns."""
+    by = answer.question.by
+    assert by not in ("month", "week")
+    key = by or "''"  # the summary: one group (an aggregate of no row is a row too)
+    grouped = f" GROUP BY {by}" if by else ""
+    cases = tables.name("cases")
+    packed = f"string_agg(int8send({DURATION}), ''::bytea ORDER BY {DURATION})"
+    where, params = _filtered(answer, *_within("received_us", ranges))
+    cohort = f"{packed} FILTER (WHERE resolved_us IS NOT NULL)"
+    receipts = ", ".join(f"{sql} AS {name}" for name, sql in RECEIPT_SUMS.items())
+    parts = [f"SELECT {key} AS k, {receipts}, {cohort} AS blob1 FROM {cases} WHERE {where}"]
+    where, more = _filtered(answer, *_within("resolved_us", ranges))
+    resolutions = ", ".join(f"{sql} AS {name}" for name, sql in RESOLUTION_SUMS.items())
+    parts.append(
+        f"SELECT {key} AS k, {resolutions}, {AMOUNT_SUM} AS amount, {packed} AS blob0 "
+        f"FROM {cases} WHERE {where}"
+    )
+    now = answer.question.now_us
+    source, where = (tables.name("open"), "TRUE") if open_table else (cases, "resolved_us IS NULL")
+    where, kept = _filtered(answer, where, [now, now, now + DUE_SOON_US])
+    overdue, due_soon = DEADLINE_SUMS
+    backlogs = ", ".join(f"{sql} AS {name}" for name, sql in BACKLOG_SUMS.items())
+    parts.append(
+        f"SELECT {key} AS k, {backlogs}, {overdue} AS overdue, {due_soon} AS due_soon "
+        f"FROM {source} WHERE {where}"
+    )
+    r, s, b = (f"({part}{grouped})" for part in parts)
+    sums = [f"coalesce({_OF[name]}.{name}, 0) AS s_n_{name}" for name in COUNTERS]
+    sums += ["coalesce(s.amount, 0) AS s_amount", "s.blob0", "r.blob1"]
+    figures = ", ".join(expr.sql(CELL_TERMS) for expr in DEFINITIONS.values())
+    statement = (
+        f"SELECT k, {figures}, overdue, due_soon FROM (SELECT k, {', '.join(sums)}, "
+        f"b.overdue, b.due_soon FROM {r} r FULL JOIN {s} s USING (k) FULL JOIN {b} b USING (k)) g"
+    )
+    group = answer.facts_group(None)[1] if by else (lambda row: None)
+
+    def handle(rows: list[Any]) -> None:
+        for row in rows:
+            key = group(row)
+            answer.put(key, dict(zip(FIGURES, row[1:-2], strict=True)))
+            target = answer.get(key)
+            target.overdue, target.due_soon = int(row[-2] or 0), int(row[-1] or 0)
+
+    out.add(statement, [*params, *more, *kept], handle)
+
+
+_OF = {
+    **dict.fromkeys(RECEIPT_SUMS, "r"),
+    **dict.fromkeys(RESOLUTION_SUMS, "s"),
+    **dict.fromkeys(BACKLOG_SUMS, "b"),
+}
+"""Which part of `computed`'s statement sums each counter."""
+assert set(_OF) == set(COUNTERS)
 
 
 def _sum_facts(

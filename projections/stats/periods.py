@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from domain.errors import InvalidValueError
 from domain.times import TimeBounds
@@ -38,6 +39,7 @@ def week_column(day_column: str) -> str:
     return f"(({day_column} - 1) / 7)"
 
 
+@lru_cache(maxsize=4096)
 def week_label(index: int) -> str:
     """An ISO week as `YYYY-Www` (its ISO year: the year of its Thursday)."""
     year, week, _ = date.fromordinal(index * 7 + 1).isocalendar()

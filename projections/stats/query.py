@@ -13,11 +13,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from projections.engine.catalog import active, active_in, active_statement, ensure_catalog
+from projections.engine.catalog import (
+    Generation,
+    active,
+    active_in,
+    active_statement,
+    ensure_catalog,
+)
 from projections.engine.view import Tables
 from projections.stats.figures import NOTHING, Backlog, figures
 from projections.stats.periods import as_micros
-from projections.stats.read import BY, Filters, Key, Question, cells_probe, read
+from projections.stats.read import (
+    BY,
+    Filters,
+    Key,
+    Question,
+    answered,
+    cells_probe,
+    planned,
+    read,
+)
+from projections.stats.widen import widened
 
 if TYPE_CHECKING:
     from projections.engine.ports import Connection, Database
@@ -53,9 +69,9 @@ class StatsQuery:
         self.db = db
         self.zone = zone
         self._catalog_ready = False
-        self._generation: int | None = None
-        """The generation the last answer was read from: the widening probe is sent for it
-        with the catalog's read (checked there to be still the active one)."""
+        self._generation: Generation | None = None
+        """The generation the last answer was read from: the next answer's statements are sent
+        for it with the catalog's read (checked there to be still the active one)."""
 
     def summary(
         self, start: datetime, end: datetime, filters: Filters, now: datetime | None = None
@@ -132,14 +148,18 @@ def _order(key: Key) -> tuple[bool, str]:
 
 
 def _read(
-    conn: Connection, question: Question, zone: tzinfo, last_read: int | None
-) -> tuple[int, dict[Key, Any], int | None]:
+    conn: Connection, question: Question, zone: tzinfo, last_read: Generation | None
+) -> tuple[int, dict[Key, Any], Generation | None]:
     """The view's position, the figures, from one snapshot of the view's tables, and the
     generation they were read from.
 
-    PostgreSQL: a REPEATABLE READ, READ ONLY transaction, its BEGIN sent with the catalog's
-    read and the widening probe (widen.py) of the generation read `last_read`, its COMMIT with
-    the figures' statements: two round trips (three when the active generation is another).
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction. Its BEGIN, the catalog's read, the
+    widening probe (widen.py) and every statement of the answer, for the generation read
+    `last_read` and the period widened as the probe will likely find (`_guess`), then its
+    COMMIT: one round trip, when the catalog and the probe say so (the generation is still
+    the active one, and the probe's widening is the guessed one). Otherwise the BEGIN, the
+    catalog and the probe, then the statements and the COMMIT: two round trips (three after a
+    guess that missed, or when the active generation is another).
     """
     if conn.dialect != "postgres":
         with _snapshot(conn):
@@ -148,8 +168,14 @@ def _read(
                 return 0, {}, None
             tables = Tables(VIEW, generation.generation)
             found = read(conn, tables, question, zone, cells=generation.indexed)
-            return generation.position, found, generation.generation
-    for guess in (last_read, None):
+            return generation.position, found, generation
+    first = None
+    if last_read is not None:
+        done = _in_one_trip(conn, question, zone, last_read)
+        if isinstance(done, tuple):
+            return done
+        first = done
+    for guess in (first, None):
         asked = None if guess is None else cells_probe(question, Tables(VIEW, guess), zone)
         try:
             probe = [] if asked is None else [asked]
@@ -176,8 +202,62 @@ def _read(
         except BaseException:
             conn.rollback()
             raise
-        return generation.position, found, generation.generation
+        return generation.position, found, generation
     raise AssertionError("unreachable")  # the second guess raises or returns
+
+
+RECENT_US = 60 * 1_000_000
+"""A period that ends this close to now (or later) is taken to have nothing after it yet."""
+
+
+def _guess(question: Question) -> tuple[int | None, ...]:
+    """What the widening probe will likely find (its row): a receipt or resolution just before
+    the period, so no wider start; and one at its end (no wider end), unless the period runs to
+    about now, after which nothing has happened yet (this year to date: the year)."""
+    before = question.start_us - 1
+    after = None if question.end_us >= question.now_us - RECENT_US else question.end_us
+    return (before, before, after, after)
+
+
+def _in_one_trip(
+    conn: Connection, question: Question, zone: tzinfo, last: Generation
+) -> tuple[int, dict[Key, Any], Generation] | int | None:
+    """The answer in one round trip (see `_read`), or else the generation to guess next (the
+    active one, if the catalog named another), None if none is known."""
+    tables = Tables(VIEW, last.generation)
+    asked = cells_probe(question, tables, zone) if last.indexed else None
+    probe = [] if asked is None else [asked]
+
+    def guessed(start: int, end: int) -> tuple[int, int]:
+        return widened(conn, tables, start, end, zone, _guess(question))
+
+    out, answer, bounds = planned(
+        conn.dialect, tables, question, zone, cells=last.indexed, widen=guessed
+    )
+    try:
+        rows = conn.batch(
+            [*probe, active_statement(VIEW), *out.sent()],
+            before="BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+            after="COMMIT",
+        )
+    except conn.missing_table:
+        conn.rollback()  # the generation read last time is gone
+        return None
+    except BaseException:
+        conn.rollback()
+        raise
+    generation = active_in(rows[len(probe)])
+    if generation is None or (generation.generation, generation.indexed) != (
+        last.generation,
+        last.indexed,
+    ):
+        return None if generation is None else generation.generation
+    if asked is not None:
+        start, end = question.start_us, question.end_us
+        if widened(conn, tables, start, end, zone, rows[0][0]) != bounds:
+            return generation.generation  # the guess missed: read again, as the probe says
+    out.take(rows[len(probe) + 1 :])
+    return generation.position, answered(answer), generation
 
 
 def _read_together(

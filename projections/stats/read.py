@@ -11,7 +11,7 @@ overdue and due soon come from the open cases due before now + 72 hours.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +22,11 @@ from projections.stats.from_cells import from_cells
 from projections.stats.from_facts import (
     backlog,
     cohort_durations,
+    computed,
     period_counts,
     period_durations,
 )
+from projections.stats.periods import Range
 from projections.stats.question import BY, DUE_SOON_US, Filters, Key, Question
 from projections.stats.statements import Statements
 from projections.stats.widen import probe, widened
@@ -53,27 +55,54 @@ def read(
     `last`: a statement sent after the reads, in the same round trip (the read's COMMIT).
     `probed`: the row of the widening probe (widen.py), read already with the catalog.
     """
+
+    def widen(start: int, end: int) -> Range:
+        return widened(conn, tables, start, end, zone, probed)
+
+    out, answer, _ = planned(conn.dialect, tables, question, zone, cells=cells, widen=widen)
+    out.run(conn, last)
+    return answered(answer)
+
+
+def planned(
+    dialect: str,
+    tables: Tables,
+    question: Question,
+    zone: tzinfo,
+    *,
+    cells: bool,
+    widen: Callable[[int, int], Range],
+) -> tuple[Statements, Answer, Range]:
+    """The statements of an answer, the answer their rows fill (then `answered`), and the
+    period they read: the question's, or as `widen` widened it (widen.py)."""
     answer = Answer(question, zone)
     involved = _involved(question)
-    out = Statements(conn.dialect)
+    out = Statements(dialect)
     start, end = question.start_us, question.end_us
     if cells and _by_cells(question, involved):
-        if question.by != "week":  # a week's cells are its days: nothing to widen to
-            start, end = widened(conn, tables, start, end, zone, probed)
+        # By week too: a period to now widened to the end of today reads today's day cell,
+        # not today's cases (all the receipts of a busy day, summed from the facts).
+        start, end = widen(start, end)
         from_cells(out, tables, answer, next(iter(involved), WHOLE), (start, end))
+    elif dialect == "postgres" and question.by not in ("month", "week"):
+        computed(out, tables, answer, ((start, end),), open_table=cells)
     else:
         period = ((start, end),)
         period_counts(out, tables, answer, period)
         period_durations(out, tables, answer, period)
         cohort_durations(out, tables, answer, period)
         backlog(out, tables, answer, open_table=cells)
-    out.run(conn, last)
-    if question.by is None:
+    return out, answer, (start, end)
+
+
+def answered(answer: Answer) -> dict[Key, dict[str, Any]]:
+    """The figures of each group of a filled answer (the summary's always)."""
+    if answer.question.by is None:
         answer.get(None)
     return {
         key: group.figures()
         for key, group in answer.sums.items()
-        if question.by is None or group.counted()
+        if answer.question.by is None or group.counted()
     }
 
 
@@ -96,6 +125,6 @@ def _by_cells(question: Question, involved: set[str]) -> bool:
 def cells_probe(question: Question, tables: Tables, zone: tzinfo) -> tuple[str, Any] | None:
     """The widening probe `read` will need if the cells answer (None: none needed), so that a
     caller can send it ahead, with its other reads."""
-    if not _by_cells(question, _involved(question)) or question.by == "week":
+    if not _by_cells(question, _involved(question)):
         return None
     return probe(tables, question.start_us, question.end_us, zone)

@@ -28,7 +28,13 @@ class Statements:
 
     def run(self, conn: Connection, last: str | None = None) -> None:
         """Send every statement (then `last`, if any), then hand each its rows, in order."""
-        statements = [(statement, params) for statement, params, _ in self.pending]
-        found = conn.batch(statements, after=last)
+        self.take(conn.batch(self.sent(), after=last))
+
+    def sent(self) -> list[tuple[str, Sequence[Any]]]:
+        """The statements, to send with others (then `take` their rows)."""
+        return [(statement, params) for statement, params, _ in self.pending]
+
+    def take(self, found: Sequence[list[Any]]) -> None:
+        """Hand each statement its rows, in order."""
         for (_, _, handle), rows in zip(self.pending, found, strict=True):
             handle(rows)

@@ -20,6 +20,7 @@ from api.bootstrap import build_application
 from application.dto import CaseDetails
 from application.tongjie import Tongjie
 from domain.case import Case
+from domain.text import blank
 from domain.values import (
     SUBCATEGORIES,
     Agreement,
@@ -47,7 +48,7 @@ ZONES = st.one_of(
     st.integers(-12 * 4, 14 * 4).map(lambda q: timezone(timedelta(minutes=15 * q))),
 )
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
-NAMES = TEXT.filter(str.strip)
+NAMES = TEXT.filter(lambda text: not blank(text))  # what the domain takes as a name
 AMOUNTS = st.one_of(
     st.none(),
     st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False),

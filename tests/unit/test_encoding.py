@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from enum import Enum
@@ -11,9 +12,18 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
 
-from api.encoding import actor_json, case_json, dumps, event_json, jsonable, money
+from api.encoding import (
+    actor_json,
+    case_json,
+    dumps,
+    event_json,
+    jsonable,
+    money,
+    sessions_fragment,
+)
 from application.dto import CaseDetails, EventRecord
 from domain.times import in_zone
 from domain.values import Actor, Fulfilment, Method, Referral
@@ -88,3 +98,25 @@ def test_every_kind_of_value_is_written_as_before(value: Any) -> None:
 def test_an_event_record_is_written_as_before() -> None:
     record = EventRecord(2, "Routed", datetime.now(UTC), BOSS, {"organisation": "room-1"})
     assert event_json(record, SHANGHAI) == value_by_value(record, SHANGHAI)
+
+
+@pytest.mark.parametrize("zone", [SHANGHAI, UTC])
+def test_the_sessions_written_by_orjson_in_one_call_are_the_same_bytes(zone: tzinfo) -> None:
+    details = a_full_case()
+    many = tuple(
+        replace(session, held_at=session.held_at + timedelta(minutes=n), duration_minutes=n or None)
+        for n in range(30)
+        for session in details.sessions
+    )
+    details = replace(details, sessions=many)
+    assert isinstance(case_json(details, zone, for_orjson=True)["sessions"], orjson.Fragment)
+    assert dumps(case_json(details, zone, for_orjson=True)) == dumps(case_json(details, zone))
+
+
+def test_sessions_orjson_would_write_otherwise_are_written_by_jsonable() -> None:
+    details = a_full_case()
+    odd = replace(details.sessions[0], attendees=("甲", Decimal("1.5")))  # type: ignore[arg-type]
+    details = replace(details, sessions=(odd,))
+    assert sessions_fragment(details.sessions, SHANGHAI) is None
+    written = orjson.loads(dumps(case_json(details, SHANGHAI, for_orjson=True)))
+    assert written["sessions"][0]["attendees"] == ["甲", "1.50"]

@@ -149,3 +149,25 @@ def test_a_missing_field_and_other_events_are_read_as_the_mapper_reads_them() ->
     same_event(MEDIATED, b"not json")
     same_event("domain.case:Case.Nope", json.dumps(a_session_state()).encode())
     same_event(get_topic(Case.RiskAssessed), json.dumps(a_session_state()).encode())
+
+
+def test_an_actor_or_method_known_by_its_login_or_name_is_compared_whole() -> None:
+    """The reader recognises an actor by its login and a method by its name, then compares the
+    whole parsed JSON: an actor of the same login but another id, role or mediator, or a method
+    wrapped with another type name, is decoded afresh (as the mapper decodes it)."""
+    for actor in (
+        {"id": "u", "login": "zhang", "mediator": "m1", "role": "mediator"},
+        {"id": "v", "login": "zhang", "mediator": "m1", "role": "mediator"},
+        {"id": "v", "login": "zhang", "mediator": None, "role": "supervisor"},
+        {"id": "v", "login": "zhang", "mediator": "m2", "role": "supervisor"},
+        {"id": "u", "login": "zhang", "mediator": "m1", "role": "mediator"},
+    ):
+        state = a_session_state()
+        role = {"_type_": "enum:Role", "_data_": actor["role"]}
+        state["actor"] = {"_type_": "value:Actor", "_data_": {**actor, "role": role}}
+        same_event(MEDIATED, json.dumps(state).encode())
+    state = a_session_state()
+    state["method"] = {"_type_": "enum:Method", "_data_": "phone", "_extra_": 1}
+    same_event(MEDIATED, json.dumps(state).encode())
+    state["method"] = {"_type_": "enum:Role", "_data_": "phone"}
+    same_event(MEDIATED, json.dumps(state).encode())
