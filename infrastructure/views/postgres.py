@@ -139,11 +139,16 @@ class PostgresConnection:
     def extension(self, name: str) -> str | None:
         rows = self.execute(_EXTENSION_SCHEMA, (name,))
         if not rows:
-            try:
-                with self.transaction():  # a savepoint: a refusal must not spoil the batch
-                    self.execute(f'CREATE EXTENSION IF NOT EXISTS "{name}"')
-            except psycopg.Error:
-                return None
+            # In `public`, not in the first schema of the search path (a store's own schema):
+            # an extension is one per database, and dropping the schema that holds it drops
+            # every other store's indexes that use it.
+            for where in (" WITH SCHEMA public", ""):
+                try:
+                    with self.transaction():  # a savepoint: a refusal must not spoil the batch
+                        self.execute(f'CREATE EXTENSION IF NOT EXISTS "{name}"{where}')
+                    break
+                except psycopg.Error:
+                    continue
             rows = self.execute(_EXTENSION_SCHEMA, (name,))
         return str(rows[0][0]) if rows else None
 
