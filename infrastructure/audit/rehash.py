@@ -39,6 +39,9 @@ class Rehasher:
 
     def __init__(self) -> None:
         self._topics: dict[str, bytes] = {}
+        self._last_id: tuple[UUID | None, bytes] = (None, b"")
+        """The last originator and its bytes (`UUID.bytes` is Python): a case's rows are
+        checked one after another, all of the same id."""
 
     def event_hash(
         self,
@@ -52,11 +55,15 @@ class Rehasher:
         if encoded_topic is None:
             data = topic.encode("utf-8")
             encoded_topic = self._topics[topic] = _pack(len(data)) + data
+        last, id_bytes = self._last_id
+        if originator_id is not last:
+            id_bytes = originator_id.bytes
+            self._last_id = (originator_id, id_bytes)
         return _sha256(
             b"".join(
                 (
                     _EVENT_HEAD,
-                    originator_id.bytes,
+                    id_bytes,
                     _pack_version(originator_version),
                     encoded_topic,
                     _pack(len(state)),

@@ -160,6 +160,7 @@ class TongjieSQLiteRecorder(GroupCommitRecorder, SQLiteApplicationRecorder):
     def select_case_chain(self, originator_id: UUID) -> list[ChainRow]:
         with self.datastore.transaction(commit=False) as c:
             cursor = c.sqlite_cursor
+            cursor.row_factory = None  # plain tuples: this transaction's cursor only
             cursor.execute(
                 "SELECT rowid, originator_version, topic, state, prev_hash, hash, chain_hash "
                 f"FROM {self.events_table_name} "
@@ -167,9 +168,10 @@ class TongjieSQLiteRecorder(GroupCommitRecorder, SQLiteApplicationRecorder):
                 (db_id(originator_id),),
             )
             # Every row is the one aggregate's: its id is the one asked for.
+            make = ChainRow._make  # one call in C per row
             return [
-                ChainRow(row[0], originator_id, row[1], row[2], bytes(row[3]), *row[4:])
-                for row in cursor.fetchall()
+                make((n, originator_id, version, topic, bytes(state), prev, own, chain))
+                for n, version, topic, state, prev, own, chain in cursor.fetchall()
             ]
 
     def last_chain_position(self) -> tuple[int, str | None]:
