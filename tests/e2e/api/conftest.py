@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -129,6 +130,16 @@ AGREEMENT = {
     "outcome": "agreement",
     "agreement": {"form": "written", "amount": "800", "terms": "赵大海赔偿维修费800元"},
 }
+
+
+def ready(client: TestClient, seconds: float = 30) -> TestClient:
+    """`client` once its app answers `/readyz` 200. A second server process started beside a
+    SQLite writer may find the file locked at its first attempt and answer 503 until its next
+    one, a second later (docs/operations.md); tests of something else wait for it."""
+    deadline = time.monotonic() + seconds
+    while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return client
 
 
 def receive(api: Api, login: str = "zhang", **changes: Any) -> str:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.cli.main import app as cli
 from infrastructure.settings import Settings
-from tests.e2e.api.conftest import Api
+from tests.e2e.api.conftest import Api, ready
 from tests.world import make_world
 
 
@@ -66,6 +66,8 @@ def test_server_processes_on_one_store_share_the_failed_authentication_limit(
     passed; a token that fails again and again is limited alone, on either process."""
     first, second = create_app(api_settings), create_app(api_settings)
     with TestClient(first) as one, TestClient(second) as two:
+        for client in (one, two):  # a start beside the other's writer may answer 503 first
+            ready(client)
         world = make_world(first.state.tongjie)
         good = {"Authorization": f"Bearer {world.tokens['boss']}"}
         assert one.get("/api/v1/streets", headers=good).status_code == 200

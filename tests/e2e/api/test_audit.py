@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from infrastructure.settings import Settings
-from tests.e2e.api.conftest import AGREEMENT, Api, in_mediation, receive, resolved
+from tests.e2e.api.conftest import AGREEMENT, Api, in_mediation, ready, receive, resolved
 from tests.integration.audit.tamper import RawEvents
 
 NOBODY = ""
@@ -161,6 +161,7 @@ def test_an_undecodable_event_is_a_problem_that_points_to_the_audit(
     damaged(api.get(f"/api/v1/cases/{case_id}/replay", "audit", version=3))
     # Another server process, with nothing cached, reads the case from its events.
     with TestClient(create_app(api_settings), raise_server_exceptions=False) as other:
+        ready(other)
         damaged(other.get(f"/api/v1/cases/{case_id}", headers=api.auth("boss")))
         # The case file reads raw rows, and shows what it can with the damage named.
         file = other.get(f"/api/v1/cases/{case_id}/file", headers=api.auth("boss"))

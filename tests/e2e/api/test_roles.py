@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from tests.e2e.api.conftest import (
     SESSION,
     Api,
     in_mediation,
+    ready,
     receive,
     resolved,
     routed,
@@ -243,11 +243,7 @@ def test_a_write_in_another_process_sees_a_rotation_or_revocation_at_once(
         return {"Authorization": f"Bearer {token}"}
 
     with TestClient(create_app(api_settings), raise_server_exceptions=False) as other:
-        # a process starting beside a writer may find SQLite locked and answer 503 until its
-        # next attempt (docs/operations.md): this test is about tokens, so it waits for ready
-        deadline = time.monotonic() + 30
-        while other.get("/readyz").status_code != 200 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        ready(other)  # this test is about tokens, not a start beside a writer
 
         def remembered(headers: dict[str, str]) -> None:
             for _ in range(2):
