@@ -81,13 +81,8 @@ def _session_json(session: Session, zone: tzinfo) -> dict[str, Any]:
     attendees = session.attendees
     names = [n if type(n) is str else jsonable(n, zone) for n in attendees]
     notes, minutes, mediator = session.notes, session.duration_minutes, session.mediator
-    held_at = session.held_at
-    try:  # noqa: SIM105 (`in_zone` written out: contextlib.suppress costs a call per session)
-        held_at = held_at.astimezone(zone)
-    except (OverflowError, ValueError):
-        pass
     return {
-        "held_at": held_at.isoformat(),
+        "held_at": in_zone(session.held_at, zone).isoformat(),
         "method": session.method._value_,  # `.value` is a descriptor written in Python
         "attendees": names,
         "notes": notes if type(notes) is str else jsonable(notes, zone),
